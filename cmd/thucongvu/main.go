@@ -1,0 +1,134 @@
+// Command thucongvu is the Thư Công Vụ mail client. With no arguments it
+// opens the GUI; its subcommands form the command-line contract in README.md.
+// This file only wires: it parses the global flags and dispatches.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"thucongvu/internal/failure"
+	"thucongvu/internal/i18n"
+)
+
+// cli is what every subcommand gets: its streams, language and state folder.
+type cli struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	msg            *i18n.Catalog
+	home           string
+}
+
+type command struct {
+	run  func(c *cli, args []string) error
+	help string
+}
+
+func commands() map[string]command {
+	return map[string]command{
+		"version":   {cmdVersion, "version"},
+		"account":   {cmdAccount, "account add|list|remove"},
+		"sync":      {cmdSync, "sync [NAME] [--once] [--bodies] [--json]"},
+		"search":    {cmdSearch, "search QUERY [--account NAME] [--limit N] [--json]"},
+		"parse":     {cmdParse, "parse FILE.eml [--json]"},
+		"profiles":  {cmdProfiles, "profiles [--json]"},
+		"calendar":  {cmdCalendar, "calendar YEAR [--profile ID] [--json]"},
+		"convert":   {cmdConvert, "convert FILE... [-o DIR] [--grayscale] [--json]"},
+		"discover":  {cmdDiscover, "discover EMAIL [--json]"},
+		"demo":      {cmdDemo, "demo [--headless]"},
+		"help":      {nil, "help"},
+	}
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	lang := i18n.FromEnv()
+	var rest []string
+	for i := 0; i < len(args); i++ {
+		switch {
+		case args[i] == "--lang" && i+1 < len(args):
+			lang = args[i+1]
+			i++
+		case strings.HasPrefix(args[i], "--lang="):
+			lang = strings.TrimPrefix(args[i], "--lang=")
+		default:
+			rest = append(rest, args[i])
+		}
+	}
+	msg, err := i18n.Load(lang)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr, msg: msg, home: homeDir()}
+	if len(rest) == 0 {
+		return c.report(cmdGUI(c, nil))
+	}
+	cmds := commands()
+	if rest[0] == "help" || rest[0] == "-h" || rest[0] == "--help" {
+		c.usage(cmds)
+		return 0
+	}
+	cmd, ok := cmds[rest[0]]
+	if !ok || cmd.run == nil {
+		fmt.Fprintln(stderr, msg.T("cli.unknown_command", rest[0]))
+		return 2
+	}
+	return c.report(cmd.run(c, rest[1:]))
+}
+
+func (c *cli) usage(cmds map[string]command) {
+	fmt.Fprintln(c.stdout, "thucongvu — Thư Công Vụ")
+	for _, name := range sortedKeys(cmds) {
+		fmt.Fprintln(c.stdout, "  thucongvu "+cmds[name].help)
+	}
+}
+
+// report prints err as one translated line on stderr and returns its exit code.
+func (c *cli) report(err error) int {
+	if err == nil {
+		return 0
+	}
+	key := "err.generic"
+	switch {
+	case errors.Is(err, failure.ErrUsage):
+		key = "err.usage"
+	case errors.Is(err, failure.ErrAuth):
+		key = "err.auth"
+	case errors.Is(err, failure.ErrCertificate):
+		key = "err.certificate"
+	case errors.Is(err, failure.ErrUnreachable):
+		key = "err.unreachable"
+	case errors.Is(err, failure.ErrKeychain):
+		key = "err.keychain"
+	case errors.Is(err, failure.ErrBlocked):
+		key = "err.blocked"
+	case errors.Is(err, failure.ErrNotFound):
+		key = "err.notfound"
+	}
+	line := strings.ReplaceAll(c.msg.T(key, err.Error()), "\n", " ")
+	fmt.Fprintln(c.stderr, "thucongvu: "+line)
+	return failure.ExitCode(err)
+}
+
+// homeDir is THUCONGVU_HOME, or the user's configuration folder.
+func homeDir() string {
+	if h := os.Getenv("THUCONGVU_HOME"); h != "" {
+		return h
+	}
+	if d, err := os.UserConfigDir(); err == nil {
+		return filepath.Join(d, "thucongvu")
+	}
+	return ".thucongvu"
+}
+
+func usageErr(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", failure.ErrUsage, fmt.Sprintf(format, args...))
+}
