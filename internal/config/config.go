@@ -1,0 +1,156 @@
+// Package config owns the user's settings and accounts (never a secret:
+// passwords live in the keychain, package secret) under the state folder
+// (THUCONGVU_HOME or the user's configuration folder). Writes are atomic:
+// a crash leaves either the old or the new file, never half of one.
+package config
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"thucongvu/internal/failure"
+	"thucongvu/internal/model"
+)
+
+const accountsFile = "accounts.json"
+
+// Config is the state folder's settings and accounts.
+type Config struct {
+	Dir      string          `json:"-"`
+	Accounts []model.Account `json:"accounts"`
+}
+
+// Load reads the configuration in dir; a missing file is an empty config.
+func Load(dir string) (*Config, error) {
+	c := &Config{Dir: dir}
+	raw, err := os.ReadFile(filepath.Join(dir, accountsFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return c, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read accounts: %w", err)
+	}
+	if err := json.Unmarshal(raw, c); err != nil {
+		return nil, fmt.Errorf("read accounts: %s is damaged: %w", filepath.Join(dir, accountsFile), err)
+	}
+	return c, nil
+}
+
+// Save writes the configuration atomically.
+func (c *Config) Save() error {
+	sort.Slice(c.Accounts, func(i, j int) bool { return c.Accounts[i].Name < c.Accounts[j].Name })
+	raw, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return err
+	}
+	return WriteFileAtomic(filepath.Join(c.Dir, accountsFile), raw, 0o600)
+}
+
+// Account returns the named account.
+func (c *Config) Account(name string) (*model.Account, error) {
+	for i := range c.Accounts {
+		if c.Accounts[i].Name == name {
+			return &c.Accounts[i], nil
+		}
+	}
+	return nil, fmt.Errorf("%w: account %q", failure.ErrNotFound, name)
+}
+
+// AddAccount adds a after validating it; names are unique.
+func (c *Config) AddAccount(a model.Account) error {
+	if err := Validate(a); err != nil {
+		return err
+	}
+	if _, err := c.Account(a.Name); err == nil {
+		return fmt.Errorf("%w: account %q already exists", failure.ErrUsage, a.Name)
+	}
+	c.Accounts = append(c.Accounts, a)
+	return nil
+}
+
+// RemoveAccount removes the named account.
+func (c *Config) RemoveAccount(name string) error {
+	for i := range c.Accounts {
+		if c.Accounts[i].Name == name {
+			c.Accounts = append(c.Accounts[:i], c.Accounts[i+1:]...)
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: account %q", failure.ErrNotFound, name)
+}
+
+// Validate checks an account's fields. Plaintext is refused unless the
+// server is on loopback (security by default; R6: the password stays secret).
+func Validate(a model.Account) error {
+	if a.Name == "" || strings.ContainsAny(a.Name, "/\\ \t\n") {
+		return fmt.Errorf("%w: account name %q must be non-empty without spaces or slashes", failure.ErrUsage, a.Name)
+	}
+	if !strings.Contains(a.Email, "@") {
+		return fmt.Errorf("%w: e-mail address %q is not valid", failure.ErrUsage, a.Email)
+	}
+	for _, s := range []struct {
+		what string
+		srv  model.Server
+	}{{"IMAP", a.IMAP}, {"SMTP", a.SMTP}} {
+		if s.srv.Host == "" || s.srv.Port <= 0 || s.srv.Port > 65535 {
+			return fmt.Errorf("%w: %s server %s:%d is not valid", failure.ErrUsage, s.what, s.srv.Host, s.srv.Port)
+		}
+		switch s.srv.Security {
+		case model.SecurityImplicit, model.SecuritySTARTTLS:
+		case model.SecurityNone:
+			if !IsLoopback(s.srv.Host) {
+				return fmt.Errorf("%w: %s without TLS is allowed only on this computer (loopback), not %s", failure.ErrBlocked, s.what, s.srv.Host)
+			}
+		default:
+			return fmt.Errorf("%w: TLS mode %q is not one of implicit, starttls, none", failure.ErrUsage, s.srv.Security)
+		}
+	}
+	return nil
+}
+
+// IsLoopback reports whether host names this computer.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
+}
+
+// WriteFileAtomic writes data to path through a synced temporary file and a rename.
+func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Chmod(perm); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}

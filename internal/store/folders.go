@@ -1,0 +1,124 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"thucongvu/internal/model"
+)
+
+// FolderState is a folder's identity and its IMAP sync state.
+type FolderState struct {
+	ID            int64
+	Account       string
+	Name          string
+	Role          string
+	UIDValidity   uint32
+	UIDNext       uint32
+	HighestModSeq uint64
+}
+
+// EnsureFolder returns the folder, creating it or updating its role.
+func (s *Store) EnsureFolder(ctx context.Context, account, name, role string) (FolderState, error) {
+	f := FolderState{Account: account, Name: name, Role: role}
+	err := s.db.QueryRowContext(ctx, `
+		INSERT INTO folders (account, name, role) VALUES (?, ?, ?)
+		ON CONFLICT (account, name) DO UPDATE SET role = excluded.role
+		RETURNING id, uidvalidity, uidnext, highestmodseq`, account, name, role).
+		Scan(&f.ID, &f.UIDValidity, &f.UIDNext, &f.HighestModSeq)
+	if err != nil {
+		return f, fmt.Errorf("store folder %s: %w", name, err)
+	}
+	return f, nil
+}
+
+// SetFolderState records that the folder is in sync up to these values.
+func (s *Store) SetFolderState(ctx context.Context, id int64, uidValidity, uidNext uint32, modSeq uint64) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE folders SET uidvalidity = ?, uidnext = ?, highestmodseq = ? WHERE id = ?`,
+		uidValidity, uidNext, modSeq, id)
+	if err != nil {
+		return fmt.Errorf("store folder state: %w", err)
+	}
+	return nil
+}
+
+// ResetFolder forgets every message of a folder whose UIDVALIDITY changed:
+// its UIDs no longer name the same messages.
+func (s *Store) ResetFolder(ctx context.Context, id int64, uidValidity uint32) error {
+	return s.inTx(ctx, func(tx txExec) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM messages WHERE folder_id = ?`, id); err != nil {
+			return fmt.Errorf("reset folder: %w", err)
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE folders SET uidvalidity = ?, uidnext = 0, highestmodseq = 0 WHERE id = ?`, uidValidity, id)
+		return err
+	})
+}
+
+// RemoveFoldersExcept deletes the account's folders that the server no longer lists.
+func (s *Store) RemoveFoldersExcept(ctx context.Context, account string, keep []string) error {
+	states, err := s.FolderStates(ctx, account)
+	if err != nil {
+		return err
+	}
+	want := map[string]bool{}
+	for _, k := range keep {
+		want[k] = true
+	}
+	for _, f := range states {
+		if !want[f.Name] {
+			if _, err := s.db.ExecContext(ctx, `DELETE FROM folders WHERE id = ?`, f.ID); err != nil {
+				return fmt.Errorf("remove folder %s: %w", f.Name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// RemoveAccount deletes everything stored for an account.
+func (s *Store) RemoveAccount(ctx context.Context, account string) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM folders WHERE account = ?`, account)
+	return err
+}
+
+// FolderStates lists the account's folders with their sync state.
+func (s *Store) FolderStates(ctx context.Context, account string) ([]FolderState, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, account, name, role, uidvalidity, uidnext, highestmodseq
+		FROM folders WHERE account = ? ORDER BY name`, account)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []FolderState
+	for rows.Next() {
+		var f FolderState
+		if err := rows.Scan(&f.ID, &f.Account, &f.Name, &f.Role, &f.UIDValidity, &f.UIDNext, &f.HighestModSeq); err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// Folders lists the account's folders with message and unread counts,
+// INBOX first, then by role, then by name.
+func (s *Store) Folders(ctx context.Context, account string) ([]model.Folder, error) {
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT f.name, f.role, COUNT(m.id), COALESCE(SUM(m.seen = 0), 0)
+		FROM folders f LEFT JOIN messages m ON m.folder_id = f.id
+		WHERE f.account = ?
+		GROUP BY f.id
+		ORDER BY CASE f.role WHEN 'inbox' THEN 0 WHEN '' THEN 2 ELSE 1 END, f.name`, account)
+	if err != nil {
+		return nil, fmt.Errorf("list folders: %w", err)
+	}
+	defer rows.Close()
+	var out []model.Folder
+	for rows.Next() {
+		f := model.Folder{Account: account}
+		if err := rows.Scan(&f.Name, &f.Role, &f.Total, &f.Unread); err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}

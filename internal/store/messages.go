@@ -1,0 +1,329 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"thucongvu/internal/failure"
+	"thucongvu/internal/model"
+	"thucongvu/internal/vntext"
+)
+
+// KeywordAcked marks on the server a message this client (or another
+// delegate's) acknowledged (R2, LA 6.2).
+const KeywordAcked = "$TCVAcked"
+
+// Record is one message as the sync engine stores it.
+type Record struct {
+	UID            uint32
+	ModSeq         uint64
+	MessageID      string
+	InReplyTo      string
+	Subject        string
+	From           model.Address
+	To, Cc         []model.Address
+	Date           time.Time
+	InternalDate   time.Time
+	Size           int64
+	Flags          []string
+	HasAttachments bool
+	Document       bool
+	Secret         string
+	// Attachments are the attachment file names, for search and the list.
+	Attachments []string
+}
+
+// Batch writes many records in one transaction; the sync engine commits a
+// batch at a time so an interrupted sync resumes where it stopped.
+type Batch struct {
+	ctx    context.Context
+	tx     *sql.Tx
+	insert *sql.Stmt
+	flags  *sql.Stmt
+	index  *sql.Stmt
+}
+
+// BeginBatch starts a write batch.
+func (s *Store) BeginBatch(ctx context.Context) (*Batch, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin batch: %w", err)
+	}
+	b := &Batch{ctx: ctx, tx: tx}
+	prep := func(q string) *sql.Stmt {
+		if err != nil {
+			return nil
+		}
+		var st *sql.Stmt
+		st, err = tx.PrepareContext(ctx, q)
+		return st
+	}
+	b.insert = prep(`INSERT OR IGNORE INTO messages (folder_id, uid, modseq, message_id, in_reply_to, subject,
+		from_name, from_addr, to_json, cc_json, date, internal_date, size, flags, seen, flagged, answered,
+		has_attachments, document, secret, attachments)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	b.flags = prep(`UPDATE messages SET flags = ?, seen = ?, flagged = ?, answered = ?, modseq = ? WHERE folder_id = ? AND uid = ?`)
+	b.index = prep(`INSERT INTO search (rowid, subject, sender, body) VALUES (?, ?, ?, ?)`)
+	if err != nil {
+		tx.Rollback()
+		return nil, fmt.Errorf("begin batch: %w", err)
+	}
+	return b, nil
+}
+
+// Put stores a message; one already stored under the same UID only has its
+// flags updated, so replaying a batch never duplicates.
+func (b *Batch) Put(folderID int64, r *Record) error {
+	to, _ := json.Marshal(nonNil(r.To))
+	cc, _ := json.Marshal(nonNil(r.Cc))
+	flags := strings.Join(r.Flags, " ")
+	seen, flagged, answered := hasFlag(r.Flags, `\Seen`), hasFlag(r.Flags, `\Flagged`), hasFlag(r.Flags, `\Answered`)
+	subject := vntext.NFC(r.Subject)
+	fromName := vntext.NFC(r.From.Name)
+	res, err := b.insert.ExecContext(b.ctx, folderID, r.UID, r.ModSeq, r.MessageID, r.InReplyTo, subject,
+		fromName, r.From.Address, string(to), string(cc), unix(r.Date), unix(r.InternalDate), r.Size,
+		flags, seen, flagged, answered, r.HasAttachments, r.Document, r.Secret, strings.Join(r.Attachments, "\n"))
+	if err != nil {
+		return fmt.Errorf("store message %d: %w", r.UID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return b.SetFlags(folderID, r.UID, r.Flags, r.ModSeq)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return err
+	}
+	if _, err := b.index.ExecContext(b.ctx, id, vntext.Fold(subject+" "+strings.Join(r.Attachments, " ")),
+		vntext.Fold(fromName+" "+r.From.Address), ""); err != nil {
+		return fmt.Errorf("index message %d: %w", r.UID, err)
+	}
+	return nil
+}
+
+// SetFlags replaces a message's flags.
+func (b *Batch) SetFlags(folderID int64, uid uint32, flags []string, modSeq uint64) error {
+	_, err := b.flags.ExecContext(b.ctx, strings.Join(flags, " "), hasFlag(flags, `\Seen`), hasFlag(flags, `\Flagged`),
+		hasFlag(flags, `\Answered`), modSeq, folderID, uid)
+	if err != nil {
+		return fmt.Errorf("store flags of %d: %w", uid, err)
+	}
+	return nil
+}
+
+// Delete removes the messages with these UIDs (expunged on the server).
+func (b *Batch) Delete(folderID int64, uids []uint32) error {
+	for _, uid := range uids {
+		if _, err := b.tx.ExecContext(b.ctx, `DELETE FROM messages WHERE folder_id = ? AND uid = ?`, folderID, uid); err != nil {
+			return fmt.Errorf("delete message %d: %w", uid, err)
+		}
+	}
+	return nil
+}
+
+// Commit makes the batch durable.
+func (b *Batch) Commit() error {
+	if err := b.tx.Commit(); err != nil {
+		return fmt.Errorf("commit batch: %w", err)
+	}
+	return nil
+}
+
+// Rollback abandons the batch.
+func (b *Batch) Rollback() { b.tx.Rollback() }
+
+// FolderUIDs returns the folder's stored UIDs in ascending order.
+func (s *Store) FolderUIDs(ctx context.Context, folderID int64) ([]uint32, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT uid FROM messages WHERE folder_id = ? ORDER BY uid`, folderID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []uint32
+	for rows.Next() {
+		var u uint32
+		if err := rows.Scan(&u); err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// FolderExtent returns the highest stored UID and the number of messages.
+func (s *Store) FolderExtent(ctx context.Context, folderID int64) (maxUID uint32, count int, err error) {
+	err = s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(uid), 0), COUNT(*) FROM messages WHERE folder_id = ?`, folderID).
+		Scan(&maxUID, &count)
+	return maxUID, count, err
+}
+
+// BodyRef names a message whose body is still to download.
+type BodyRef struct {
+	ID       int64
+	FolderID int64
+	Folder   string
+	UID      uint32
+	Size     int64
+}
+
+// MissingBodies lists messages without a downloaded body: INBOX first,
+// newest first.
+func (s *Store) MissingBodies(ctx context.Context, account string, limit int) ([]BodyRef, error) {
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT m.id, f.id, f.name, m.uid, m.size FROM messages m JOIN folders f ON f.id = m.folder_id
+		WHERE f.account = ? AND m.has_body = 0
+		ORDER BY f.role = 'inbox' DESC, f.id, m.uid DESC LIMIT ?`, account, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []BodyRef
+	for rows.Next() {
+		var r BodyRef
+		if err := rows.Scan(&r.ID, &r.FolderID, &r.Folder, &r.UID, &r.Size); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// PutBody stores a message's raw body and indexes its text for search.
+func (s *Store) PutBody(ctx context.Context, id int64, raw []byte, text string) error {
+	return s.inTx(ctx, func(tx txExec) error {
+		var subject, fromName, fromAddr, attachments string
+		if err := tx.QueryRowContext(ctx, `SELECT subject, from_name, from_addr, attachments FROM messages WHERE id = ?`, id).
+			Scan(&subject, &fromName, &fromAddr, &attachments); err != nil {
+			return fmt.Errorf("store body of %d: %w", id, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO bodies (message, raw) VALUES (?, ?)`, id, raw); err != nil {
+			return fmt.Errorf("store body of %d: %w", id, err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE messages SET has_body = 1 WHERE id = ?`, id); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE search SET subject = ?, sender = ?, body = ? WHERE rowid = ?`,
+			vntext.Fold(subject+" "+strings.ReplaceAll(attachments, "\n", " ")), vntext.Fold(fromName+" "+fromAddr), vntext.Fold(text), id)
+		if err != nil {
+			return fmt.Errorf("index body of %d: %w", id, err)
+		}
+		return nil
+	})
+}
+
+// Body returns a message's raw body.
+func (s *Store) Body(ctx context.Context, id int64) ([]byte, error) {
+	var raw []byte
+	err := s.db.QueryRowContext(ctx, `SELECT raw FROM bodies WHERE message = ?`, id).Scan(&raw)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("%w: body of message %d not downloaded", failure.ErrNotFound, id)
+	}
+	return raw, err
+}
+
+// SortKey orders a message list.
+type SortKey string
+
+const (
+	SortDate    SortKey = "date"
+	SortFrom    SortKey = "from"
+	SortSubject SortKey = "subject"
+	SortSize    SortKey = "size"
+)
+
+var sortColumns = map[SortKey]string{SortDate: "m.date", SortFrom: "m.from_name", SortSubject: "m.subject", SortSize: "m.size"}
+
+const summaryColumns = `m.id, f.account, f.name, m.uid, m.message_id, m.subject, m.from_name, m.from_addr, m.to_json,
+	m.date, m.size, m.seen, m.flagged, m.answered, m.has_attachments, m.document, m.secret, m.flags`
+
+// Messages returns one window of a folder's list, sorted.
+func (s *Store) Messages(ctx context.Context, account, folder string, sort SortKey, desc bool, offset, limit int) ([]model.MessageSummary, error) {
+	col, ok := sortColumns[sort]
+	if !ok {
+		col = "m.date"
+	}
+	dir := "ASC"
+	if desc {
+		dir = "DESC"
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+summaryColumns+`
+		FROM messages m JOIN folders f ON f.id = m.folder_id
+		WHERE f.account = ? AND f.name = ?
+		ORDER BY `+col+` `+dir+`, m.uid `+dir+` LIMIT ? OFFSET ?`, account, folder, limit, offset)
+	if err != nil {
+		return nil, fmt.Errorf("list messages: %w", err)
+	}
+	return scanSummaries(rows)
+}
+
+// CountMessages returns how many messages a folder holds.
+func (s *Store) CountMessages(ctx context.Context, account, folder string) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM messages m JOIN folders f ON f.id = m.folder_id
+		WHERE f.account = ? AND f.name = ?`, account, folder).Scan(&n)
+	return n, err
+}
+
+// Message returns one message's summary.
+func (s *Store) Message(ctx context.Context, id int64) (model.MessageSummary, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+summaryColumns+` FROM messages m JOIN folders f ON f.id = m.folder_id WHERE m.id = ?`, id)
+	if err != nil {
+		return model.MessageSummary{}, err
+	}
+	list, err := scanSummaries(rows)
+	if err != nil {
+		return model.MessageSummary{}, err
+	}
+	if len(list) == 0 {
+		return model.MessageSummary{}, fmt.Errorf("%w: message %d", failure.ErrNotFound, id)
+	}
+	return list[0], nil
+}
+
+func scanSummaries(rows *sql.Rows) ([]model.MessageSummary, error) {
+	defer rows.Close()
+	var out []model.MessageSummary
+	for rows.Next() {
+		var m model.MessageSummary
+		var to, flags string
+		var date int64
+		if err := rows.Scan(&m.ID, &m.Account, &m.Folder, &m.UID, &m.MessageID, &m.Subject, &m.From.Name, &m.From.Address,
+			&to, &date, &m.Size, &m.Seen, &m.Flagged, &m.Answered, &m.HasAttachments, &m.Document, &m.Secret, &flags); err != nil {
+			return nil, err
+		}
+		json.Unmarshal([]byte(to), &m.To)
+		if date != 0 {
+			m.Date = time.Unix(date, 0)
+		}
+		m.Acked = hasFlag(strings.Fields(flags), KeywordAcked)
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+func hasFlag(flags []string, want string) bool {
+	for _, f := range flags {
+		if strings.EqualFold(f, want) {
+			return true
+		}
+	}
+	return false
+}
+
+func unix(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
+}
+
+func nonNil(a []model.Address) []model.Address {
+	if a == nil {
+		return []model.Address{}
+	}
+	return a
+}
