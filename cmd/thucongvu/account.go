@@ -1,5 +1,150 @@
 package main
 
-import "errors"
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
 
-func cmdAccount(c *cli, args []string) error { return errors.New("account: not built yet") }
+	"thucongvu/internal/engine"
+	"thucongvu/internal/model"
+	"thucongvu/internal/secret"
+)
+
+func cmdAccount(c *cli, args []string) error {
+	if len(args) == 0 {
+		return usageErr("account add|list|remove")
+	}
+	switch args[0] {
+	case "add":
+		return accountAdd(c, args[1:])
+	case "list":
+		return accountList(c, args[1:])
+	case "remove":
+		return accountRemove(c, args[1:])
+	}
+	return usageErr("account add|list|remove, not %q", args[0])
+}
+
+func (c *cli) openEngine() (*engine.Engine, error) {
+	return engine.Open(c.home, secret.NewKeyring())
+}
+
+func accountAdd(c *cli, args []string) error {
+	fs := newFlags("account add")
+	email := fs.String("email", "", "e-mail address")
+	imapAddr := fs.String("imap", "", "IMAP HOST:PORT")
+	smtpAddr := fs.String("smtp", "", "SMTP HOST:PORT")
+	tlsMode := fs.String("tls", "implicit", "implicit|starttls|none")
+	username := fs.String("username", "", "login name (default: the e-mail address)")
+	profileID := fs.String("profile", "", "rule profile")
+	shared := fs.Bool("shared", false, "the agency's shared mailbox")
+	trust := fs.String("trust-cert", "", "SHA-256 of a server certificate to trust explicitly")
+	pwStdin := fs.Bool("password-stdin", false, "read the password from standard input")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || *email == "" || *imapAddr == "" || *smtpAddr == "" {
+		return usageErr("account add NAME --email E --imap HOST:PORT --smtp HOST:PORT [--tls implicit|starttls|none] --password-stdin")
+	}
+	if !*pwStdin {
+		return usageErr("the password is read only from standard input (--password-stdin), never from the command line")
+	}
+	imapSrv, err := parseServer(*imapAddr, *tlsMode)
+	if err != nil {
+		return err
+	}
+	smtpSrv, err := parseServer(*smtpAddr, *tlsMode)
+	if err != nil {
+		return err
+	}
+	line, err := bufio.NewReader(c.stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return usageErr("no password on standard input")
+	}
+	password := strings.TrimRight(line, "\r\n")
+	a := model.Account{
+		Name: pos[0], Email: strings.ToLower(*email), Username: *username, IMAP: imapSrv, SMTP: smtpSrv,
+		Profile: *profileID, Shared: *shared, TrustedCertSHA256: *trust,
+	}
+	if a.Username == "" {
+		a.Username = a.Email
+	}
+	e, err := c.openEngine()
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	if err := e.AddAccount(context.Background(), a, password); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stderr, "account %s added (%s)\n", a.Name, a.Email)
+	return nil
+}
+
+func parseServer(addr, mode string) (model.Server, error) {
+	host, portText, err := net.SplitHostPort(addr)
+	if err != nil {
+		return model.Server{}, usageErr("server %q is not HOST:PORT", addr)
+	}
+	port, err := strconv.Atoi(portText)
+	if err != nil {
+		return model.Server{}, usageErr("port %q is not a number", portText)
+	}
+	return model.Server{Host: host, Port: port, Security: model.Security(mode)}, nil
+}
+
+func accountList(c *cli, args []string) error {
+	fs := newFlags("account list")
+	asJSON := fs.Bool("json", false, "JSON output")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	e, err := c.openEngine()
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	accounts := e.Config.Accounts
+	if *asJSON {
+		if accounts == nil {
+			accounts = []model.Account{}
+		}
+		return writeJSON(c, accounts)
+	}
+	for _, a := range accounts {
+		kind := "cá nhân"
+		if a.Shared {
+			kind = "cơ quan"
+		}
+		fmt.Fprintf(c.stdout, "%s\t%s\t%s:%d\t%s:%d\t%s\n", a.Name, a.Email, a.IMAP.Host, a.IMAP.Port, a.SMTP.Host, a.SMTP.Port, kind)
+	}
+	return nil
+}
+
+func accountRemove(c *cli, args []string) error {
+	pos, err := parseFlags(newFlags("account remove"), args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageErr("account remove NAME")
+	}
+	e, err := c.openEngine()
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	return e.RemoveAccount(context.Background(), pos[0])
+}
+
+func writeJSON(c *cli, v any) error {
+	enc := json.NewEncoder(c.stdout)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}

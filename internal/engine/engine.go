@@ -1,0 +1,189 @@
+// Package engine wires configuration, keychain, store and IMAP sync for
+// one or more accounts. Both faces — the command line and the Fyne UI —
+// drive the client through it; it imports no UI.
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"thucongvu/internal/config"
+	"thucongvu/internal/failure"
+	"thucongvu/internal/imapsync"
+	"thucongvu/internal/model"
+	"thucongvu/internal/secret"
+	"thucongvu/internal/store"
+)
+
+// Engine is the client's state for one state folder.
+type Engine struct {
+	Config  *config.Config
+	Store   *store.Store
+	Secrets secret.Store
+	// Sync are the connection options every account's sync uses.
+	Sync imapsync.Options
+}
+
+// Open loads the configuration and store under home.
+func Open(home string, secrets secret.Store) (*Engine, error) {
+	cfg, err := config.Load(home)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.OpenHome(home)
+	if err != nil {
+		return nil, err
+	}
+	return &Engine{Config: cfg, Store: st, Secrets: secrets}, nil
+}
+
+// Close closes the store.
+func (e *Engine) Close() error { return e.Store.Close() }
+
+// secretKey is the keychain entry of an account: its login name and
+// server, so two accounts never share an entry by accident.
+func secretKey(a model.Account) string {
+	user := a.Username
+	if user == "" {
+		user = a.Email
+	}
+	return user + "@" + a.IMAP.Host
+}
+
+// AddAccount checks the password against the server, then stores it in
+// the keychain and the account in the configuration. Nothing is saved
+// when the login fails.
+func (e *Engine) AddAccount(ctx context.Context, a model.Account, password string) error {
+	if err := config.Validate(a); err != nil {
+		return err
+	}
+	if _, err := e.Config.Account(a.Name); err == nil {
+		return fmt.Errorf("%w: account %q already exists", failure.ErrUsage, a.Name)
+	}
+	if password == "" {
+		return fmt.Errorf("%w: empty password", failure.ErrUsage)
+	}
+	if a.Added.IsZero() {
+		a.Added = time.Now().UTC()
+	}
+	c, err := imapsync.Dial(ctx, a, password, &e.Sync, nil)
+	if err != nil {
+		return err
+	}
+	c.Logout().Wait()
+	c.Close()
+	if err := e.Secrets.Set(secretKey(a), password); err != nil {
+		return err
+	}
+	if err := e.Config.AddAccount(a); err != nil {
+		return err
+	}
+	return e.Config.Save()
+}
+
+// RemoveAccount forgets an account: configuration, password and local mail.
+func (e *Engine) RemoveAccount(ctx context.Context, name string) error {
+	a, err := e.Config.Account(name)
+	if err != nil {
+		return err
+	}
+	key := secretKey(*a)
+	if err := e.Config.RemoveAccount(name); err != nil {
+		return err
+	}
+	if err := e.Config.Save(); err != nil {
+		return err
+	}
+	if err := e.Secrets.Delete(key); err != nil {
+		return err
+	}
+	return e.Store.RemoveAccount(ctx, name)
+}
+
+// Accounts returns the accounts named, or all of them when names is empty.
+func (e *Engine) Accounts(names ...string) ([]model.Account, error) {
+	if len(names) == 0 {
+		return e.Config.Accounts, nil
+	}
+	var out []model.Account
+	for _, n := range names {
+		a, err := e.Config.Account(n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *a)
+	}
+	return out, nil
+}
+
+// Syncer returns the sync engine of an account.
+func (e *Engine) Syncer(a model.Account) *imapsync.Syncer {
+	return &imapsync.Syncer{
+		Account: a,
+		Store:   e.Store,
+		Opts:    &e.Sync,
+		Password: func() (string, error) {
+			pw, err := e.Secrets.Get(secretKey(a))
+			if errors.Is(err, secret.ErrNoPassword) {
+				return "", fmt.Errorf("%w: no password in the %s for account %s: remove and add it again", failure.ErrAuth, e.Secrets.Label(), a.Name)
+			}
+			return pw, err
+		},
+	}
+}
+
+// SyncOnce runs one pass (envelopes, flags, structure; bodies too when
+// asked) for each account in turn.
+func (e *Engine) SyncOnce(ctx context.Context, accounts []model.Account, bodies bool) ([]imapsync.Summary, error) {
+	var out []imapsync.Summary
+	var errs []string
+	var first error
+	for _, a := range accounts {
+		sum, err := e.syncAccount(ctx, a, bodies)
+		out = append(out, sum)
+		if err != nil {
+			if first == nil {
+				first = err
+			}
+			errs = append(errs, a.Name+": "+err.Error())
+		}
+	}
+	if first != nil {
+		return out, fmt.Errorf("%w", joinErr{first, strings.Join(errs, "; ")})
+	}
+	return out, nil
+}
+
+func (e *Engine) syncAccount(ctx context.Context, a model.Account, bodies bool) (imapsync.Summary, error) {
+	start := time.Now()
+	s := e.Syncer(a)
+	c, err := s.Connect(ctx, nil)
+	if err != nil {
+		return imapsync.Summary{Name: a.Name}, err
+	}
+	defer func() {
+		c.Logout().Wait()
+		c.Close()
+	}()
+	sum, err := s.SyncOnce(ctx, c)
+	if err != nil {
+		return sum, err
+	}
+	if bodies {
+		sum.Bodies, err = s.SyncBodies(ctx, c)
+	}
+	sum.Seconds = time.Since(start).Seconds()
+	return sum, err
+}
+
+// joinErr keeps the first error for errors.Is while describing all.
+type joinErr struct {
+	first error
+	text  string
+}
+
+func (j joinErr) Error() string { return j.text }
+func (j joinErr) Unwrap() error { return j.first }

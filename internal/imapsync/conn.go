@@ -1,0 +1,300 @@
+// Package imapsync owns the IMAP side of an account: login over TLS,
+// folder and message sync into the local store (envelopes, flags and
+// structure first, bodies after), CONDSTORE when offered, IDLE with a
+// watchdog, reconnect with backoff. It never imports a UI; it reports
+// progress through callbacks.
+package imapsync
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+	"github.com/emersion/go-sasl"
+
+	"thucongvu/internal/config"
+	"thucongvu/internal/failure"
+	"thucongvu/internal/model"
+)
+
+// Options tune a connection; the zero value means defaults.
+type Options struct {
+	// Timeout is how long a command may wait without a single byte from
+	// the server before the connection is declared dead (default 60 s).
+	// go-imap has no deadline while waiting for a response: this watchdog is it.
+	Timeout time.Duration
+	// DialTimeout bounds connecting and the TLS handshake (default 20 s).
+	DialTimeout time.Duration
+	// IdleRefresh is how often IDLE is interrupted for a NOOP that proves
+	// the connection still answers (default 4 min).
+	IdleRefresh time.Duration
+	// RootCAs are extra trusted certificate authorities set by policy.
+	RootCAs *x509.CertPool
+	// Dial replaces the network dialer (tests inject faults through it).
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// BatchSize is how many messages are stored per transaction (default 500).
+	BatchSize int
+	// BodyText extracts the searchable text of a raw message (the engine
+	// passes the MIME decoder); nil indexes headers only.
+	BodyText func(raw []byte) string
+	// Progress, if set, hears about sync progress. Never given secrets.
+	Progress func(Progress)
+}
+
+// Progress reports how far a sync is.
+type Progress struct {
+	Account, Folder string
+	Stage           string // "folders", "envelopes", "bodies"
+	Done, Total     int
+}
+
+func (o *Options) timeout() time.Duration {
+	if o == nil || o.Timeout <= 0 {
+		return 60 * time.Second
+	}
+	return o.Timeout
+}
+
+func (o *Options) dialTimeout() time.Duration {
+	if o == nil || o.DialTimeout <= 0 {
+		return 20 * time.Second
+	}
+	return o.DialTimeout
+}
+
+func (o *Options) idleRefresh() time.Duration {
+	if o == nil || o.IdleRefresh <= 0 {
+		return 4 * time.Minute
+	}
+	return o.IdleRefresh
+}
+
+func (o *Options) batchSize() int {
+	if o == nil || o.BatchSize <= 0 {
+		return 500
+	}
+	return o.BatchSize
+}
+
+// Conn is one logged-in IMAP connection.
+type Conn struct {
+	*imapclient.Client
+	raw     *watchedConn
+	timeout time.Duration
+	caps    imap.CapSet
+}
+
+// watchedConn remembers when the server last sent a byte.
+type watchedConn struct {
+	net.Conn
+	lastRead atomic.Int64
+}
+
+func (w *watchedConn) Read(p []byte) (int, error) {
+	n, err := w.Conn.Read(p)
+	if n > 0 {
+		w.lastRead.Store(time.Now().UnixNano())
+	}
+	return n, err
+}
+
+// Dial connects and logs in. Errors wrap failure.ErrUnreachable,
+// failure.ErrCertificate or failure.ErrAuth so callers can tell them apart.
+func Dial(ctx context.Context, acct model.Account, password string, opts *Options, handler *imapclient.UnilateralDataHandler) (*Conn, error) {
+	srv := acct.IMAP
+	if srv.Security == model.SecurityNone && !config.IsLoopback(srv.Host) {
+		return nil, fmt.Errorf("%w: IMAP without TLS is refused for %s (only loopback may go without TLS)", failure.ErrBlocked, srv.Host)
+	}
+	addr := net.JoinHostPort(srv.Host, strconv.Itoa(srv.Port))
+	dctx, cancel := context.WithTimeout(ctx, opts.dialTimeout())
+	defer cancel()
+	dial := (&net.Dialer{}).DialContext
+	if opts != nil && opts.Dial != nil {
+		dial = opts.Dial
+	}
+	tcp, err := dial(dctx, "tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("%w: connect to %s: %v", failure.ErrUnreachable, addr, err)
+	}
+	raw := &watchedConn{Conn: tcp}
+	raw.lastRead.Store(time.Now().UnixNano())
+	tlsConfig := TLSConfig(srv.Host, acct.TrustedCertSHA256, opts)
+	clientOpts := &imapclient.Options{TLSConfig: tlsConfig, UnilateralDataHandler: handler}
+
+	var client *imapclient.Client
+	setup := func() error {
+		switch srv.Security {
+		case model.SecurityImplicit:
+			tc := tls.Client(raw, tlsConfig)
+			if err := tc.HandshakeContext(dctx); err != nil {
+				return certError(addr, err)
+			}
+			client = imapclient.New(tc, clientOpts)
+		case model.SecuritySTARTTLS:
+			c, err := imapclient.NewStartTLS(raw, clientOpts)
+			if err != nil {
+				return certError(addr, err)
+			}
+			client = c
+		default:
+			client = imapclient.New(raw, clientOpts)
+		}
+		return client.WaitGreeting()
+	}
+	stop := context.AfterFunc(dctx, func() { tcp.Close() })
+	err = setup()
+	stop()
+	if err != nil {
+		tcp.Close()
+		if errors.Is(err, failure.ErrCertificate) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%w: %s: %v", failure.ErrUnreachable, addr, err)
+	}
+	c := &Conn{Client: client, raw: raw, timeout: opts.timeout()}
+	if err := c.login(ctx, acct, password); err != nil {
+		client.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Conn) login(ctx context.Context, acct model.Account, password string) error {
+	user := acct.Username
+	if user == "" {
+		user = acct.Email
+	}
+	caps := c.Caps()
+	err := c.guard(ctx, func() error {
+		if caps.Has(imap.AuthCap(sasl.Plain)) {
+			return c.Authenticate(sasl.NewPlainClient("", user, password))
+		}
+		return c.Login(user, password).Wait()
+	})
+	if err != nil {
+		var imapErr *imap.Error
+		if errors.As(err, &imapErr) && imapErr.Type == imap.StatusResponseTypeNo {
+			return fmt.Errorf("%w: %s for %s", failure.ErrAuth, strings.TrimSpace(imapErr.Text), user)
+		}
+		return fmt.Errorf("%w: login: %v", failure.ErrUnreachable, err)
+	}
+	// Capabilities change after login.
+	if err := c.guard(ctx, func() error {
+		var err error
+		c.caps, err = c.Capability().Wait()
+		return err
+	}); err != nil {
+		return fmt.Errorf("%w: capability: %v", failure.ErrUnreachable, err)
+	}
+	return nil
+}
+
+// Has reports whether the server offers cap after login.
+func (c *Conn) Has(cap imap.Cap) bool { return c.caps.Has(cap) }
+
+// guard runs fn, closing the connection if the server stays silent for
+// longer than the timeout or ctx ends: a half-dead connection cannot hang us.
+func (c *Conn) guard(ctx context.Context, fn func() error) error {
+	done := make(chan struct{})
+	var timedOut atomic.Bool
+	start := time.Now()
+	go func() {
+		tick := time.NewTicker(c.timeout / 4)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				c.raw.Close()
+				return
+			case <-tick.C:
+				last := time.Unix(0, c.raw.lastRead.Load())
+				if last.Before(start) {
+					last = start
+				}
+				if time.Since(last) > c.timeout {
+					timedOut.Store(true)
+					c.raw.Close()
+					return
+				}
+			}
+		}
+	}()
+	err := fn()
+	close(done)
+	if timedOut.Load() {
+		return fmt.Errorf("%w: the server stopped answering for %s", failure.ErrUnreachable, c.timeout)
+	}
+	if err != nil && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return err
+}
+
+// TLSConfig trusts the system roots and policy CAs, or exactly the
+// certificate pinned by pinSHA256 (a self-signed server the user trusted
+// explicitly).
+func TLSConfig(host, pinSHA256 string, opts *Options) *tls.Config {
+	cfg := &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
+	if opts != nil && opts.RootCAs != nil {
+		cfg.RootCAs = opts.RootCAs
+	}
+	if pinSHA256 != "" {
+		pin := strings.ToLower(strings.ReplaceAll(pinSHA256, ":", ""))
+		cfg.InsecureSkipVerify = true // replaced by the pin check below
+		cfg.VerifyConnection = func(cs tls.ConnectionState) error {
+			if len(cs.PeerCertificates) == 0 {
+				return errors.New("no certificate")
+			}
+			if got := CertSHA256(cs.PeerCertificates[0]); got != pin {
+				return fmt.Errorf("certificate %s does not match the trusted %s", got, pin)
+			}
+			return nil
+		}
+	}
+	return cfg
+}
+
+// CertSHA256 is the hex SHA-256 of a certificate's DER form.
+func CertSHA256(c *x509.Certificate) string {
+	sum := sha256.Sum256(c.Raw)
+	return hex.EncodeToString(sum[:])
+}
+
+// certError describes an untrusted certificate so the user can decide to
+// trust it explicitly (by its SHA-256), and wraps failure.ErrCertificate.
+func certError(addr string, err error) error {
+	var verr *tls.CertificateVerificationError
+	if errors.As(err, &verr) && len(verr.UnverifiedCertificates) > 0 {
+		c := verr.UnverifiedCertificates[0]
+		reason := verr.Err.Error()
+		now := time.Now()
+		if now.After(c.NotAfter) {
+			reason = "expired on " + c.NotAfter.Format("2006-01-02")
+		} else if now.Before(c.NotBefore) {
+			reason = "not valid before " + c.NotBefore.Format("2006-01-02")
+		}
+		return fmt.Errorf("%w: %s presents certificate %q issued by %q (SHA-256 %s): %s",
+			failure.ErrCertificate, addr, c.Subject.CommonName, c.Issuer.CommonName, CertSHA256(c), reason)
+	}
+	var herr x509.HostnameError
+	if errors.As(err, &herr) {
+		return fmt.Errorf("%w: %s: %v", failure.ErrCertificate, addr, err)
+	}
+	if strings.Contains(err.Error(), "does not match the trusted") {
+		return fmt.Errorf("%w: %s: %v", failure.ErrCertificate, addr, err)
+	}
+	return err
+}

@@ -1,0 +1,348 @@
+package imapsync
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+
+	"thucongvu/internal/model"
+	"thucongvu/internal/store"
+)
+
+// Summary is what one sync pass did for an account (the contract's
+// `sync --once --json` fields).
+type Summary struct {
+	Name     string  `json:"name"`
+	Folders  int     `json:"folders"`
+	Messages int     `json:"messages"`
+	New      int     `json:"new"`
+	Bodies   int     `json:"bodies,omitempty"`
+	Seconds  float64 `json:"seconds"`
+}
+
+// Syncer keeps one account's store in step with its server.
+type Syncer struct {
+	Account model.Account
+	Store   *store.Store
+	Opts    *Options
+	// Password returns the account's password (from the keychain).
+	Password func() (string, error)
+}
+
+// Connect dials and logs in with the keychain password.
+func (s *Syncer) Connect(ctx context.Context, handler *imapclient.UnilateralDataHandler) (*Conn, error) {
+	pw, err := s.Password()
+	if err != nil {
+		return nil, err
+	}
+	return Dial(ctx, s.Account, pw, s.Opts, handler)
+}
+
+func (s *Syncer) progress(p Progress) {
+	if s.Opts != nil && s.Opts.Progress != nil {
+		p.Account = s.Account.Name
+		s.Opts.Progress(p)
+	}
+}
+
+// SyncOnce brings envelopes, flags and structure of every folder up to
+// date over c. A pass cut off at any point leaves the store consistent;
+// the next pass resumes without duplicates or loss.
+func (s *Syncer) SyncOnce(ctx context.Context, c *Conn) (Summary, error) {
+	start := time.Now()
+	sum := Summary{Name: s.Account.Name}
+	folders, err := s.listFolders(ctx, c)
+	if err != nil {
+		return sum, err
+	}
+	names := make([]string, 0, len(folders))
+	for _, f := range folders {
+		names = append(names, f.Mailbox)
+	}
+	if err := s.Store.RemoveFoldersExcept(ctx, s.Account.Name, names); err != nil {
+		return sum, err
+	}
+	for i, f := range folders {
+		s.progress(Progress{Folder: f.Mailbox, Stage: "folders", Done: i, Total: len(folders)})
+		n, total, err := s.syncFolder(ctx, c, f)
+		if err != nil {
+			return sum, fmt.Errorf("sync %s: %w", f.Mailbox, err)
+		}
+		sum.New += n
+		sum.Messages += total
+	}
+	sum.Folders = len(folders)
+	sum.Seconds = time.Since(start).Seconds()
+	return sum, nil
+}
+
+// listFolders lists selectable folders, with their status in the same
+// round trip when the server offers LIST-STATUS.
+func (s *Syncer) listFolders(ctx context.Context, c *Conn) ([]*imap.ListData, error) {
+	opts := &imap.ListOptions{}
+	if c.Has(imap.CapSpecialUse) {
+		opts.ReturnSpecialUse = true
+	}
+	if c.Has(imap.CapListStatus) || c.Has(imap.CapIMAP4rev2) {
+		opts.ReturnStatus = &imap.StatusOptions{NumMessages: true, UIDNext: true, UIDValidity: true,
+			HighestModSeq: c.Has(imap.CapCondStore)}
+	}
+	var list []*imap.ListData
+	err := c.guard(ctx, func() error {
+		var err error
+		list, err = c.List("", "*", opts).Collect()
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list folders: %w", err)
+	}
+	out := list[:0]
+	for _, l := range list {
+		if hasAttr(l.Attrs, imap.MailboxAttrNoSelect) || hasAttr(l.Attrs, imap.MailboxAttrNonExistent) {
+			continue
+		}
+		out = append(out, l)
+	}
+	sort.Slice(out, func(i, j int) bool { return folderRank(out[i]) < folderRank(out[j]) })
+	return out, nil
+}
+
+func folderRank(l *imap.ListData) string {
+	if strings.EqualFold(l.Mailbox, "INBOX") {
+		return "0"
+	}
+	return "1" + l.Mailbox
+}
+
+func hasAttr(attrs []imap.MailboxAttr, want imap.MailboxAttr) bool {
+	for _, a := range attrs {
+		if strings.EqualFold(string(a), string(want)) {
+			return true
+		}
+	}
+	return false
+}
+
+// Role maps SPECIAL-USE attributes (RFC 6154) and INBOX to a folder role.
+func Role(l *imap.ListData) string {
+	if strings.EqualFold(l.Mailbox, "INBOX") {
+		return model.RoleInbox
+	}
+	for attr, role := range map[imap.MailboxAttr]string{
+		imap.MailboxAttrSent: model.RoleSent, imap.MailboxAttrDrafts: model.RoleDrafts,
+		imap.MailboxAttrTrash: model.RoleTrash, imap.MailboxAttrJunk: model.RoleJunk,
+		imap.MailboxAttrArchive: model.RoleArchive,
+	} {
+		if hasAttr(l.Attrs, attr) {
+			return role
+		}
+	}
+	return ""
+}
+
+// syncFolder returns how many messages were new and how many the folder holds.
+func (s *Syncer) syncFolder(ctx context.Context, c *Conn, l *imap.ListData) (int, int, error) {
+	st, err := s.Store.EnsureFolder(ctx, s.Account.Name, l.Mailbox, Role(l))
+	if err != nil {
+		return 0, 0, err
+	}
+	maxUID, count, err := s.Store.FolderExtent(ctx, st.ID)
+	if err != nil {
+		return 0, 0, err
+	}
+	// Nothing changed since the last pass: skip the folder without SELECT.
+	if status := l.Status; status != nil && status.NumMessages != nil && st.UIDValidity != 0 &&
+		status.UIDValidity == st.UIDValidity && uint32(status.UIDNext) == st.UIDNext &&
+		int(*status.NumMessages) == count &&
+		(!c.Has(imap.CapCondStore) || (status.HighestModSeq != 0 && status.HighestModSeq == st.HighestModSeq)) {
+		return 0, count, nil
+	}
+	condstore := c.Has(imap.CapCondStore)
+	var sel *imap.SelectData
+	if err := c.guard(ctx, func() error {
+		var err error
+		sel, err = c.Select(l.Mailbox, &imap.SelectOptions{ReadOnly: true, CondStore: condstore}).Wait()
+		return err
+	}); err != nil {
+		return 0, 0, fmt.Errorf("select: %w", err)
+	}
+	if st.UIDValidity != 0 && sel.UIDValidity != st.UIDValidity {
+		// The server renumbered the folder: stored UIDs mean nothing now.
+		if err := s.Store.ResetFolder(ctx, st.ID, sel.UIDValidity); err != nil {
+			return 0, 0, err
+		}
+		st.HighestModSeq, maxUID, count = 0, 0, 0
+	}
+	added := 0
+	if sel.NumMessages > 0 && uint32(sel.UIDNext) > maxUID+1 {
+		if added, err = s.fetchNew(ctx, c, st, maxUID, int(sel.NumMessages)); err != nil {
+			return added, 0, err
+		}
+	}
+	if maxUID > 0 {
+		if err := s.refreshFlags(ctx, c, st, maxUID, condstore); err != nil {
+			return added, 0, err
+		}
+	}
+	if _, count, err = s.Store.FolderExtent(ctx, st.ID); err != nil {
+		return added, 0, err
+	}
+	if count > int(sel.NumMessages) {
+		if err := s.removeExpunged(ctx, c, st); err != nil {
+			return added, 0, err
+		}
+		if _, count, err = s.Store.FolderExtent(ctx, st.ID); err != nil {
+			return added, 0, err
+		}
+	}
+	if err := s.Store.SetFolderState(ctx, st.ID, sel.UIDValidity, uint32(sel.UIDNext), sel.HighestModSeq); err != nil {
+		return added, count, err
+	}
+	return added, count, nil
+}
+
+// fetchNew stores every message above maxUID, committing a batch at a time.
+func (s *Syncer) fetchNew(ctx context.Context, c *Conn, st store.FolderState, maxUID uint32, total int) (int, error) {
+	set := imap.UIDSet{imap.UIDRange{Start: imap.UID(maxUID + 1), Stop: 0}}
+	opts := &imap.FetchOptions{UID: true, Flags: true, Envelope: true, RFC822Size: true, InternalDate: true,
+		BodyStructure: &imap.FetchItemBodyStructure{Extended: true}}
+	added := 0
+	batch, err := s.Store.BeginBatch(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer func() {
+		if batch != nil {
+			batch.Rollback()
+		}
+	}()
+	inBatch := 0
+	err = c.guard(ctx, func() error {
+		cmd := c.Fetch(set, opts)
+		defer cmd.Close()
+		for {
+			msg := cmd.Next()
+			if msg == nil {
+				break
+			}
+			buf, err := msg.Collect()
+			if err != nil {
+				return err
+			}
+			if uint32(buf.UID) <= maxUID {
+				continue // "n:*" returns the last message even when it is below n
+			}
+			if err := batch.Put(st.ID, recordOf(buf)); err != nil {
+				return err
+			}
+			added++
+			inBatch++
+			if inBatch >= s.Opts.batchSize() {
+				if err := batch.Commit(); err != nil {
+					return err
+				}
+				s.progress(Progress{Folder: st.Name, Stage: "envelopes", Done: added, Total: total})
+				if batch, err = s.Store.BeginBatch(ctx); err != nil {
+					return err
+				}
+				inBatch = 0
+			}
+		}
+		return cmd.Close()
+	})
+	if err != nil {
+		return added, fmt.Errorf("fetch new messages: %w", err)
+	}
+	err = batch.Commit()
+	batch = nil
+	s.progress(Progress{Folder: st.Name, Stage: "envelopes", Done: added, Total: total})
+	return added, err
+}
+
+// refreshFlags updates flags of stored messages: only those changed since
+// the last pass with CONDSTORE, else all of them.
+func (s *Syncer) refreshFlags(ctx context.Context, c *Conn, st store.FolderState, maxUID uint32, condstore bool) error {
+	opts := &imap.FetchOptions{UID: true, Flags: true}
+	if condstore && st.HighestModSeq > 0 {
+		opts.ModSeq = true
+		opts.ChangedSince = st.HighestModSeq
+	}
+	batch, err := s.Store.BeginBatch(ctx)
+	if err != nil {
+		return err
+	}
+	err = c.guard(ctx, func() error {
+		cmd := c.Fetch(imap.UIDSet{imap.UIDRange{Start: 1, Stop: imap.UID(maxUID)}}, opts)
+		for {
+			msg := cmd.Next()
+			if msg == nil {
+				break
+			}
+			buf, err := msg.Collect()
+			if err != nil {
+				return err
+			}
+			if err := batch.SetFlags(st.ID, uint32(buf.UID), flagStrings(buf.Flags), buf.ModSeq); err != nil {
+				return err
+			}
+		}
+		return cmd.Close()
+	})
+	if err != nil {
+		batch.Rollback()
+		return fmt.Errorf("refresh flags: %w", err)
+	}
+	return batch.Commit()
+}
+
+// removeExpunged deletes stored messages the server no longer has.
+func (s *Syncer) removeExpunged(ctx context.Context, c *Conn, st store.FolderState) error {
+	var data *imap.SearchData
+	err := c.guard(ctx, func() error {
+		var err error
+		data, err = c.UIDSearch(&imap.SearchCriteria{}, nil).Wait()
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("search all: %w", err)
+	}
+	onServer := map[uint32]bool{}
+	for _, u := range data.AllUIDs() {
+		onServer[uint32(u)] = true
+	}
+	local, err := s.Store.FolderUIDs(ctx, st.ID)
+	if err != nil {
+		return err
+	}
+	var gone []uint32
+	for _, u := range local {
+		if !onServer[u] {
+			gone = append(gone, u)
+		}
+	}
+	if len(gone) == 0 {
+		return nil
+	}
+	batch, err := s.Store.BeginBatch(ctx)
+	if err != nil {
+		return err
+	}
+	if err := batch.Delete(st.ID, gone); err != nil {
+		batch.Rollback()
+		return err
+	}
+	return batch.Commit()
+}
+
+func flagStrings(flags []imap.Flag) []string {
+	out := make([]string, len(flags))
+	for i, f := range flags {
+		out[i] = string(f)
+	}
+	return out
+}
