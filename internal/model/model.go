@@ -36,8 +36,11 @@ type Account struct {
 	TrustedCertSHA256 string `json:"trusted_cert_sha256,omitempty"`
 	// Added is when the account was added: mail older than this is never
 	// acknowledged automatically (R2: no flood on first sync).
-	Added     time.Time `json:"added"`
-	Signature Signature `json:"signature"`
+	Added time.Time `json:"added"`
+	// ServerSavesSent: the submission server files a copy in Sent itself,
+	// so the client does not APPEND one.
+	ServerSavesSent bool      `json:"server_saves_sent,omitempty"`
+	Signature       Signature `json:"signature"`
 }
 
 // Signature holds the fields of the mandatory signature (R3, LA 14.7, LA 8.4).
