@@ -2,6 +2,7 @@ package imapsync
 
 import (
 	"bufio"
+	"encoding/base64"
 	"context"
 	"errors"
 	"fmt"
@@ -321,3 +322,5 @@ func TestSilentServerTimesOut(t *testing.T) {
 		t.Fatalf("watchdog took %s", time.Since(start))
 	}
 }
+
+func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
