@@ -137,7 +137,8 @@ func autoconfigURLs(domain, email string) []string {
 func (f *finder) fromAutoconfig(ctx context.Context, a address, domain, source string) (Result, error) {
 	var attempts []attempt[Result]
 	for _, u := range autoconfigURLs(domain, a.email) {
-		attempts = append(attempts, attempt[Result]{u, func(ctx context.Context) (Result, error) {
+		name := strings.TrimPrefix(strings.SplitN(u, "?", 2)[0], "https://")
+		attempts = append(attempts, attempt[Result]{name, func(ctx context.Context) (Result, error) {
 			data, err := f.fetch(ctx, u)
 			if err != nil {
 				return Result{}, err
@@ -149,11 +150,7 @@ func (f *finder) fromAutoconfig(ctx context.Context, a address, domain, source s
 			return configResult(source, a, imap, smtp), nil
 		}})
 	}
-	r, err := firstInOrder(ctx, attempts)
-	if err != nil {
-		return Result{}, fmt.Errorf("autoconfig %s: %w", domain, err)
-	}
-	return r, nil
+	return firstInOrder(ctx, attempts)
 }
 
 // fetch GETs an https URL, refusing redirects away from https.
@@ -179,6 +176,10 @@ func (f *finder) fetch(ctx context.Context, u string) ([]byte, error) {
 	req.Header.Set("Accept", "application/xml, text/xml")
 	resp, err := client.Do(req)
 	if err != nil {
+		var uerr *url.Error // the URL is already named by the caller
+		if errors.As(err, &uerr) {
+			err = uerr.Err
+		}
 		return nil, err
 	}
 	defer resp.Body.Close()

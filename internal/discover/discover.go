@@ -283,6 +283,14 @@ func firstInOrder[T any](ctx context.Context, attempts []attempt[T]) (T, error) 
 				}
 			}
 		case <-ctx.Done():
+			for drained := false; !drained; { // take answers that arrived with the deadline
+				select {
+				case o := <-ch:
+					done[o.i], vals[o.i], errs[o.i], ok[o.i] = true, o.v, o.err, o.err == nil
+				default:
+					drained = true
+				}
+			}
 			for i := range attempts {
 				if ok[i] {
 					return vals[i], nil
