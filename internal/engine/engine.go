@@ -168,7 +168,7 @@ func (e *Engine) syncAccount(ctx context.Context, a model.Account, bodies bool) 
 		c.Logout().Wait()
 		c.Close()
 	}()
-	sum, err := s.SyncOnce(ctx, c)
+	c, sum, err := s.SyncRecovering(ctx, c, nil)
 	if err != nil {
 		return sum, err
 	}

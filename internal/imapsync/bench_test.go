@@ -173,7 +173,7 @@ Host %s
 Port %s
 User %s
 Pass "%s"
-TLSType IMAPS
+SSLType IMAPS
 CertificateFile %s
 
 IMAPStore remote

@@ -71,6 +71,19 @@ func (s *Syncer) fetchBodies(ctx context.Context, c *Conn, folder string, refs [
 	}
 	section := &imap.FetchItemBodySection{Peek: true}
 	stored := 0
+	var pending []store.Body
+	var pendingBytes int
+	flush := func() error {
+		if len(pending) == 0 {
+			return nil
+		}
+		if err := s.Store.PutBodies(ctx, pending); err != nil {
+			return err
+		}
+		stored += len(pending)
+		pending, pendingBytes = nil, 0
+		return nil
+	}
 	err := c.guard(ctx, func() error {
 		cmd := c.Fetch(set, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}})
 		defer cmd.Close()
@@ -92,12 +105,17 @@ func (s *Syncer) fetchBodies(ctx context.Context, c *Conn, folder string, refs [
 			if s.Opts != nil && s.Opts.BodyText != nil {
 				text = s.Opts.BodyText(raw)
 			}
-			if err := s.Store.PutBody(ctx, id, raw, text); err != nil {
-				return err
+			pending = append(pending, store.Body{ID: id, Raw: raw, Text: text})
+			if pendingBytes += len(raw); pendingBytes > bodyBatchBytes {
+				if err := flush(); err != nil {
+					return err
+				}
 			}
-			stored++
 		}
-		return cmd.Close()
+		if err := cmd.Close(); err != nil {
+			return err
+		}
+		return flush()
 	})
 	if err != nil {
 		return stored, fmt.Errorf("fetch bodies in %s: %w", folder, err)

@@ -75,9 +75,10 @@ func (s *Syncer) session(ctx context.Context, withBodies bool, events func(Event
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer func() { c.Close() }()
 	for {
-		sum, err := s.SyncOnce(ctx, c)
+		var sum Summary
+		c, sum, err = s.SyncRecovering(ctx, c, handler)
 		if err != nil {
 			return err
 		}

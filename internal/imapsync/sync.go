@@ -237,6 +237,13 @@ func (s *Syncer) fetchNew(ctx context.Context, c *Conn, st store.FolderState, ma
 			if uint32(buf.UID) <= maxUID {
 				continue // "n:*" returns the last message even when it is below n
 			}
+			if buf.Envelope == nil || buf.BodyStructure == nil {
+				// The answer broke off inside this message: never store half of it.
+				if err := cmd.Close(); err != nil {
+					return err
+				}
+				return fmt.Errorf("incomplete answer for UID %d: expected ENVELOPE and BODYSTRUCTURE", buf.UID)
+			}
 			if err := batch.Put(st.ID, recordOf(buf)); err != nil {
 				return err
 			}
@@ -256,6 +263,14 @@ func (s *Syncer) fetchNew(ctx context.Context, c *Conn, st store.FolderState, ma
 		return cmd.Close()
 	})
 	if err != nil {
+		if isParseError(err) {
+			// Keep what was read before the bad answer, then report where it was.
+			if cerr := batch.Commit(); cerr == nil {
+				batch = nil
+			}
+			last, _, _ := s.Store.FolderExtent(ctx, st.ID)
+			return added, &StructureError{Folder: st.Name, After: max(last, maxUID), Err: err}
+		}
 		return added, fmt.Errorf("fetch new messages: %w", err)
 	}
 	err = batch.Commit()

@@ -46,6 +46,7 @@ type Batch struct {
 	insert *sql.Stmt
 	flags  *sql.Stmt
 	index  *sql.Stmt
+	setKey *sql.Stmt
 }
 
 // BeginBatch starts a write batch.
@@ -69,6 +70,7 @@ func (s *Store) BeginBatch(ctx context.Context) (*Batch, error) {
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	b.flags = prep(`UPDATE messages SET flags = ?, seen = ?, flagged = ?, answered = ?, modseq = ? WHERE folder_id = ? AND uid = ?`)
 	b.index = prep(`INSERT INTO search (rowid, subject, sender, body) VALUES (?, ?, ?, ?)`)
+	b.setKey = prep(`UPDATE messages SET search_key = ? WHERE id = ?`)
 	if err != nil {
 		tx.Rollback()
 		return nil, fmt.Errorf("begin batch: %w", err)
@@ -98,11 +100,30 @@ func (b *Batch) Put(folderID int64, r *Record) error {
 	if err != nil {
 		return err
 	}
-	if _, err := b.index.ExecContext(b.ctx, id, vntext.Fold(subject+" "+strings.Join(r.Attachments, " ")),
+	key, err := b.assignSearchKey(id, r.Date)
+	if err != nil {
+		return err
+	}
+	if _, err := b.index.ExecContext(b.ctx, key, vntext.Fold(subject+" "+strings.Join(r.Attachments, " ")),
 		vntext.Fold(fromName+" "+r.From.Address), ""); err != nil {
 		return fmt.Errorf("index message %d: %w", r.UID, err)
 	}
 	return nil
+}
+
+// assignSearchKey gives message id a unique date-ordered index key.
+func (b *Batch) assignSearchKey(id int64, date time.Time) (int64, error) {
+	key := max(unix(date), 0)<<searchKeyShift | id&(1<<searchKeyShift-1)
+	for {
+		_, err := b.setKey.ExecContext(b.ctx, key, id)
+		if err == nil {
+			return key, nil
+		}
+		if !strings.Contains(err.Error(), "UNIQUE") {
+			return 0, fmt.Errorf("index key of %d: %w", id, err)
+		}
+		key++ // two messages of the same second whose ids share their low bits
+	}
 }
 
 // SetFlags replaces a message's flags.
@@ -192,24 +213,39 @@ func (s *Store) MissingBodies(ctx context.Context, account string, limit int) ([
 	return out, rows.Err()
 }
 
+// Body is a downloaded message body and its searchable text.
+type Body struct {
+	ID   int64
+	Raw  []byte
+	Text string
+}
+
 // PutBody stores a message's raw body and indexes its text for search.
 func (s *Store) PutBody(ctx context.Context, id int64, raw []byte, text string) error {
+	return s.PutBodies(ctx, []Body{{ID: id, Raw: raw, Text: text}})
+}
+
+// PutBodies stores several bodies in one transaction.
+func (s *Store) PutBodies(ctx context.Context, bodies []Body) error {
 	return s.inTx(ctx, func(tx txExec) error {
-		var subject, fromName, fromAddr, attachments string
-		if err := tx.QueryRowContext(ctx, `SELECT subject, from_name, from_addr, attachments FROM messages WHERE id = ?`, id).
-			Scan(&subject, &fromName, &fromAddr, &attachments); err != nil {
-			return fmt.Errorf("store body of %d: %w", id, err)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO bodies (message, raw) VALUES (?, ?)`, id, raw); err != nil {
-			return fmt.Errorf("store body of %d: %w", id, err)
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE messages SET has_body = 1 WHERE id = ?`, id); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE search SET subject = ?, sender = ?, body = ? WHERE rowid = ?`,
-			vntext.Fold(subject+" "+strings.ReplaceAll(attachments, "\n", " ")), vntext.Fold(fromName+" "+fromAddr), vntext.Fold(text), id)
-		if err != nil {
-			return fmt.Errorf("index body of %d: %w", id, err)
+		for _, b := range bodies {
+			var subject, fromName, fromAddr, attachments string
+			var key int64
+			if err := tx.QueryRowContext(ctx, `SELECT subject, from_name, from_addr, attachments, search_key FROM messages WHERE id = ?`, b.ID).
+				Scan(&subject, &fromName, &fromAddr, &attachments, &key); err != nil {
+				return fmt.Errorf("store body of %d: %w", b.ID, err)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO bodies (message, raw) VALUES (?, ?)`, b.ID, b.Raw); err != nil {
+				return fmt.Errorf("store body of %d: %w", b.ID, err)
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE messages SET has_body = 1 WHERE id = ?`, b.ID); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `UPDATE search SET subject = ?, sender = ?, body = ? WHERE rowid = ?`,
+				vntext.Fold(subject+" "+strings.ReplaceAll(attachments, "\n", " ")), vntext.Fold(fromName+" "+fromAddr), vntext.Fold(b.Text), key)
+			if err != nil {
+				return fmt.Errorf("index body of %d: %w", b.ID, err)
+			}
 		}
 		return nil
 	})

@@ -22,14 +22,14 @@ func (s *Store) Search(ctx context.Context, query, account string, limit int) ([
 		limit = 50
 	}
 	q := `SELECT ` + summaryColumns + `
-		FROM search JOIN messages m ON m.id = search.rowid JOIN folders f ON f.id = m.folder_id
+		FROM search JOIN messages m ON m.search_key = search.rowid JOIN folders f ON f.id = m.folder_id
 		WHERE search MATCH ?`
 	args := []any{match}
 	if account != "" {
 		q += ` AND f.account = ?`
 		args = append(args, account)
 	}
-	q += ` ORDER BY m.date DESC LIMIT ?`
+	q += ` ORDER BY search.rowid DESC LIMIT ?`
 	args = append(args, limit)
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {

@@ -15,6 +15,12 @@ import (
 	_ "modernc.org/sqlite"
 )
 
+// The full-text index's rowid is a message's search key: its date in
+// seconds shifted left 20 bits, plus the low bits of its id. The index then
+// yields matches newest first by itself, and a search stops after the first
+// LIMIT hits instead of sorting every match.
+const searchKeyShift = 20
+
 // Store is one open database.
 type Store struct {
 	db *sql.DB
@@ -55,8 +61,10 @@ CREATE TABLE IF NOT EXISTS messages (
 	secret          TEXT NOT NULL DEFAULT '',
 	attachments     TEXT NOT NULL DEFAULT '',
 	has_body        INTEGER NOT NULL DEFAULT 0,
+	search_key      INTEGER,
 	UNIQUE (folder_id, uid)
 );
+CREATE UNIQUE INDEX IF NOT EXISTS messages_by_search_key ON messages (search_key);
 CREATE INDEX IF NOT EXISTS messages_by_date ON messages (folder_id, date DESC);
 CREATE INDEX IF NOT EXISTS messages_by_msgid ON messages (message_id);
 CREATE TABLE IF NOT EXISTS bodies (
@@ -66,10 +74,10 @@ CREATE TABLE IF NOT EXISTS bodies (
 CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5 (
 	subject, sender, body,
 	content = '', contentless_delete = 1,
-	tokenize = 'unicode61 remove_diacritics 2'
+	tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
 );
 CREATE TRIGGER IF NOT EXISTS messages_unindex AFTER DELETE ON messages BEGIN
-	DELETE FROM search WHERE rowid = old.id;
+	DELETE FROM search WHERE rowid = old.search_key;
 END;
 `
 
