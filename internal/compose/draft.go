@@ -1,0 +1,71 @@
+package compose
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+
+	gomail "github.com/emersion/go-message/mail"
+
+	"thucongvu/internal/model"
+	"thucongvu/internal/vntext"
+)
+
+// DraftFromEML reads a mail written elsewhere (the `send FILE.eml` input)
+// into a draft, so that it is sent the same way as one composed here:
+// signature once, NFC, fresh Message-ID and Date.
+func DraftFromEML(raw []byte) (Draft, error) {
+	var d Draft
+	r, err := gomail.CreateReader(bytes.NewReader(raw))
+	if err != nil {
+		return d, fmt.Errorf("read mail: %w", err)
+	}
+	h := r.Header
+	if from, err := h.AddressList("From"); err == nil && len(from) > 0 {
+		d.From = model.Address{Name: vntext.NFC(from[0].Name), Address: strings.ToLower(from[0].Address)}
+	}
+	for name, list := range map[string]*[]model.Address{"To": &d.To, "Cc": &d.Cc, "Bcc": &d.Bcc} {
+		addrs, err := h.AddressList(name)
+		if err != nil {
+			return d, fmt.Errorf("read %s: %w", name, err)
+		}
+		for _, a := range addrs {
+			*list = append(*list, model.Address{Name: vntext.NFC(a.Name), Address: strings.ToLower(a.Address)})
+		}
+	}
+	d.Subject, _ = h.Subject()
+	if ids, err := h.MsgIDList("In-Reply-To"); err == nil && len(ids) > 0 {
+		d.InReplyTo = ids[0]
+	}
+	d.References, _ = h.MsgIDList("References")
+	for {
+		p, err := r.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return d, fmt.Errorf("read mail part: %w", err)
+		}
+		switch ph := p.Header.(type) {
+		case *gomail.InlineHeader:
+			ct, _, _ := ph.ContentType()
+			if ct == "text/plain" && d.Body == "" {
+				b, err := io.ReadAll(p.Body)
+				if err != nil {
+					return d, err
+				}
+				d.Body = strings.ReplaceAll(string(b), "\r\n", "\n")
+			}
+		case *gomail.AttachmentHeader:
+			name, _ := ph.Filename()
+			ct, _, _ := ph.ContentType()
+			data, err := io.ReadAll(p.Body)
+			if err != nil {
+				return d, fmt.Errorf("read attachment %s: %w", name, err)
+			}
+			d.Attachments = append(d.Attachments, Attachment{Name: name, ContentType: ct, Data: data})
+		}
+	}
+	return d, nil
+}

@@ -1,0 +1,305 @@
+package compose
+
+import (
+	"archive/zip"
+	"bytes"
+	"fmt"
+	"io"
+	"path"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	gomail "github.com/emersion/go-message/mail"
+	"golang.org/x/text/unicode/norm"
+
+	"thucongvu/internal/mail"
+	"thucongvu/internal/model"
+	"thucongvu/internal/profile"
+	"thucongvu/internal/vntext"
+)
+
+// Severity of a finding.
+const (
+	SeverityBlock = "block"
+	SeverityWarn  = "warn"
+)
+
+// Finding is one thing preflight found, traced to its rule.
+type Finding struct {
+	Rule     string `json:"rule"`     // "R3", "R4", "R5", "R7"
+	Severity string `json:"severity"` // block | warn
+	Code     string `json:"code"`     // stable identifier, e.g. "secret.marked"
+	Message  string `json:"message"`  // in the user's language, with how to fix it
+	// Target names what the finding is about: a field, a file, an address.
+	Target string `json:"target,omitempty"`
+	// Fix names the one-click fix the UI offers: "convert-pdf",
+	// "complete-signature", "remove-recipient", "remove-attachment".
+	Fix  string `json:"fix,omitempty"`
+	args []any
+}
+
+// Report is the outcome of preflight.
+type Report struct {
+	OK       bool      `json:"ok"`
+	Blocked  bool      `json:"blocked"`
+	Findings []Finding `json:"findings"`
+}
+
+// Input is what preflight looks at.
+type Input struct {
+	Raw       []byte // the outgoing message as it will be sent
+	Profile   profile.Profile
+	Signature model.Signature
+	// SignatureAdded: the client will add the signature itself (send), so
+	// only its completeness matters, not its presence in Raw.
+	SignatureAdded bool
+	Lang           string // "vi" (default) or "en"
+}
+
+// MaxSubjectRunes is where a subject stops being "short" (R3, LA 14.7).
+const MaxSubjectRunes = 150
+
+// Check runs every rule on in.Raw.
+func Check(in Input) (Report, error) {
+	m, err := mail.Parse(in.Raw)
+	if err != nil {
+		return Report{}, fmt.Errorf("read the mail to check: %w", err)
+	}
+	files := attachmentData(in.Raw)
+	p := in.Profile
+	var fs []Finding
+	add := func(f Finding) { fs = append(fs, f) }
+
+	// R3, LA 14.7: a subject, short and orderly.
+	subject := strings.TrimSpace(m.Subject)
+	if subject == "" && p.SubjectRequired.Value {
+		add(Finding{Rule: "R3", Severity: SeverityBlock, Code: "subject.missing"})
+	} else if n := utf8.RuneCountInString(subject); n > MaxSubjectRunes {
+		add(Finding{Rule: "R3", Severity: SeverityWarn, Code: "subject.long", args: []any{n, MaxSubjectRunes}})
+	}
+
+	// R3, LA 14.7 and LA 8.4: the signature's mandatory fields.
+	for _, fp := range CheckSignature(in.Signature, p) {
+		sev := SeverityBlock
+		if fp.Problem == "invalid" {
+			sev = SeverityWarn
+		}
+		add(Finding{Rule: "R3", Severity: sev, Code: "signature." + fp.Problem, Target: fp.Field, Fix: "complete-signature"})
+	}
+
+	// R4, LA 8.3: issued documents travel as PDF.
+	if p.PDF.Value != profile.Off {
+		for _, a := range m.Attachments {
+			if convertible(a.Filename) {
+				add(Finding{Rule: "R4", Severity: string(levelOr(p.PDF.Value, profile.Warn)), Code: "pdf.convert", Target: a.Filename, Fix: "convert-pdf"})
+			}
+		}
+	}
+
+	// R5, HN 8.1.b: attachments within the limit, counted after base64.
+	if limit := p.MaxAttachmentBytes.Value; limit > 0 {
+		var encoded int64
+		for _, a := range m.Attachments {
+			encoded += base64Size(a.Size)
+		}
+		if encoded > limit {
+			add(Finding{Rule: "R5", Severity: SeverityBlock, Code: "size.limit", args: []any{mb(encoded), mb(limit)}})
+		}
+	}
+
+	// R7, ST 7.5, BD 11: no official business through foreign webmail.
+	for _, a := range append(append([]mail.Address{}, m.To...), m.Cc...) {
+		domain := a.Address[strings.LastIndex(a.Address, "@")+1:]
+		if foreign, lvl := p.IsForeignWebmail(domain); foreign && lvl != profile.Off {
+			add(Finding{Rule: "R7", Severity: string(levelOr(lvl, profile.Warn)), Code: "webmail.recipient", Target: a.Address, Fix: "remove-recipient"})
+		}
+	}
+
+	// R7, LA 7.4, HN 3.3, ST 7.6: secret documents never go by mail.
+	if p.Secret.Value != profile.Off {
+		where := map[string]string{"subject": mail.SecretMarking(m.Subject), "body": mail.SecretMarking(m.Text)}
+		for _, a := range m.Attachments {
+			where[a.Filename] = mail.Strongest(mail.SecretInFilename(a.Filename), mail.SecretMarking(files[a.Filename]))
+		}
+		for _, place := range sortedKeys(where) {
+			if level := where[place]; level != "" {
+				add(Finding{Rule: "R7", Severity: SeverityBlock, Code: "secret.marked", Target: place, args: []any{secretLabel(level)}})
+			}
+		}
+	}
+
+	// R7, HN 12.8: no executable content.
+	for _, a := range m.Attachments {
+		if Dangerous(a.Filename) {
+			add(Finding{Rule: "R7", Severity: SeverityBlock, Code: "attachment.dangerous", Target: a.Filename, Fix: "remove-attachment"})
+		}
+	}
+
+	// R5, TCVN 6909:2001: Unicode NFC (normalised on sending).
+	if !norm.NFC.IsNormalString(m.Subject) || !norm.NFC.IsNormalString(rawText(in.Raw)) {
+		add(Finding{Rule: "R5", Severity: SeverityWarn, Code: "text.nfc"})
+	}
+	if m.LegacyEncoding != "" {
+		add(Finding{Rule: "R5", Severity: SeverityWarn, Code: "text.legacy", args: []any{m.LegacyEncoding}})
+	}
+
+	r := Report{Findings: fs}
+	for i := range r.Findings {
+		r.Findings[i].Message = render(in.Lang, r.Findings[i])
+		if r.Findings[i].Severity == SeverityBlock {
+			r.Blocked = true
+		}
+	}
+	if r.Findings == nil {
+		r.Findings = []Finding{}
+	}
+	r.OK = !r.Blocked
+	return r, nil
+}
+
+func levelOr(l, def profile.Level) profile.Level {
+	if l == "" {
+		return def
+	}
+	return l
+}
+
+// convertible are attachment types to offer converting to PDF (R4).
+func convertible(name string) bool {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ods", ".ppt", ".pptx", ".odp",
+		".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif", ".webp":
+		return true
+	}
+	return false
+}
+
+var dangerousExt = map[string]bool{
+	".exe": true, ".com": true, ".scr": true, ".pif": true, ".bat": true, ".cmd": true, ".js": true, ".jse": true,
+	".vbs": true, ".vbe": true, ".wsf": true, ".wsh": true, ".msi": true, ".msp": true, ".ps1": true, ".jar": true,
+	".hta": true, ".cpl": true, ".lnk": true, ".reg": true, ".dll": true, ".iso": true, ".img": true,
+}
+
+// disguise matches a document-looking name hiding another type:
+// "congvan.pdf.exe", "baocao.docx   .js".
+var disguise = regexp.MustCompile(`(?i)\.(pdf|docx?|xlsx?|pptx?|odt|txt|jpe?g|png)\s*\.[a-z0-9]+$`)
+
+// Dangerous reports whether an attachment name is an executable type, or
+// a document name with a second extension hiding what it is.
+func Dangerous(name string) bool {
+	n := strings.ToLower(strings.TrimSpace(name))
+	n = strings.TrimRight(n, ". ")
+	if dangerousExt[path.Ext(n)] {
+		return true
+	}
+	return disguise.MatchString(n) && !convertible(n) && path.Ext(n) != ".pdf" && path.Ext(n) != ".txt"
+}
+
+func base64Size(n int64) int64 {
+	enc := (n + 2) / 3 * 4
+	return enc + enc/76*2
+}
+
+func mb(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/(1<<20)) }
+
+func secretLabel(level string) string {
+	switch level {
+	case mail.SecretTuyetMat:
+		return "TUYỆT MẬT"
+	case mail.SecretToiMat:
+		return "TỐI MẬT"
+	}
+	return "MẬT"
+}
+
+// attachmentData returns the searchable text of each attachment: text
+// files as they are, office files' XML text.
+func attachmentData(raw []byte) map[string]string {
+	out := map[string]string{}
+	r, err := gomail.CreateReader(bytes.NewReader(raw))
+	if err != nil {
+		return out
+	}
+	for {
+		p, err := r.NextPart()
+		if err != nil {
+			break
+		}
+		ah, ok := p.Header.(*gomail.AttachmentHeader)
+		if !ok {
+			continue
+		}
+		name, _ := ah.Filename()
+		data, err := io.ReadAll(io.LimitReader(p.Body, 64<<20))
+		if err != nil {
+			continue
+		}
+		out[vntext.NFC(name)] = extractText(name, data)
+	}
+	return out
+}
+
+var xmlTag = regexp.MustCompile(`<[^>]*>`)
+
+func extractText(name string, data []byte) string {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".txt", ".csv", ".html", ".htm", ".xml":
+		return string(data)
+	case ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp":
+		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			return ""
+		}
+		var b strings.Builder
+		for _, f := range zr.File {
+			if f.Name == "word/document.xml" || f.Name == "content.xml" || f.Name == "xl/sharedStrings.xml" ||
+				strings.HasPrefix(f.Name, "word/header") || strings.HasPrefix(f.Name, "ppt/slides/slide") {
+				rc, err := f.Open()
+				if err != nil {
+					continue
+				}
+				x, _ := io.ReadAll(io.LimitReader(rc, 32<<20))
+				rc.Close()
+				// Paragraph ends become line breaks so a marking stands on its own line.
+				x = bytes.ReplaceAll(x, []byte("</w:p>"), []byte("\n"))
+				x = bytes.ReplaceAll(x, []byte("</text:p>"), []byte("\n"))
+				b.WriteString(xmlTag.ReplaceAllString(string(x), ""))
+				b.WriteString("\n")
+			}
+		}
+		return b.String()
+	}
+	return ""
+}
+
+// rawText is the decoded text of the first text part, for the NFC check.
+func rawText(raw []byte) string {
+	r, err := gomail.CreateReader(bytes.NewReader(raw))
+	if err != nil {
+		return ""
+	}
+	for {
+		p, err := r.NextPart()
+		if err != nil {
+			return ""
+		}
+		if _, ok := p.Header.(*gomail.InlineHeader); ok {
+			b, _ := io.ReadAll(io.LimitReader(p.Body, 8<<20))
+			return string(b)
+		}
+	}
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	for i := 1; i < len(keys); i++ {
+		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
+			keys[j], keys[j-1] = keys[j-1], keys[j]
+		}
+	}
+	return keys
+}
