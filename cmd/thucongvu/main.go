@@ -41,6 +41,8 @@ func commands() map[string]command {
 		"discover": {cmdDiscover, "discover EMAIL [--json]"},
 		"demo":     {cmdDemo, "demo [--headless]"},
 		"help":     {nil, "help"},
+
+		"snapshots": {cmdSnapshots, "snapshots DIR"},
 	}
 }
 

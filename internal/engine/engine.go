@@ -8,13 +8,16 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"thucongvu/internal/config"
 	"thucongvu/internal/failure"
 	"thucongvu/internal/imapsync"
+	"thucongvu/internal/mail"
 	"thucongvu/internal/model"
 	"thucongvu/internal/secret"
+	"thucongvu/internal/send"
 	"thucongvu/internal/store"
 )
 
@@ -25,6 +28,10 @@ type Engine struct {
 	Secrets secret.Store
 	// Sync are the connection options every account's sync uses.
 	Sync imapsync.Options
+
+	outboxOnce sync.Once
+	outbox     *send.Outbox
+	outboxErr  error
 }
 
 // Open loads the configuration and store under home.
@@ -37,7 +44,24 @@ func Open(home string, secrets secret.Store) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Engine{Config: cfg, Store: st, Secrets: secrets}, nil
+	e := &Engine{Config: cfg, Store: st, Secrets: secrets}
+	e.Sync.BodyText = searchText
+	return e, nil
+}
+
+// searchText is what the full-text index keeps of a downloaded message:
+// its decoded body and attachment names.
+func searchText(raw []byte) string {
+	m, err := mail.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(m.Text)
+	for _, a := range m.Attachments {
+		b.WriteString(" " + a.Filename)
+	}
+	return b.String()
 }
 
 // Close closes the store.

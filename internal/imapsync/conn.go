@@ -244,22 +244,25 @@ func (c *Conn) guard(ctx context.Context, fn func() error) error {
 }
 
 // TLSConfig trusts the system roots and policy CAs, or exactly the
-// certificate pinned by pinSHA256 (a self-signed server the user trusted
-// explicitly).
+// certificates pinned by pinSHA256 (comma-separated hex SHA-256 of
+// self-signed servers the user trusted explicitly).
 func TLSConfig(host, pinSHA256 string, opts *Options) *tls.Config {
 	cfg := &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
 	if opts != nil && opts.RootCAs != nil {
 		cfg.RootCAs = opts.RootCAs
 	}
 	if pinSHA256 != "" {
-		pin := strings.ToLower(strings.ReplaceAll(pinSHA256, ":", ""))
+		pins := map[string]bool{}
+		for _, p := range strings.Split(pinSHA256, ",") {
+			pins[strings.ToLower(strings.ReplaceAll(strings.TrimSpace(p), ":", ""))] = true
+		}
 		cfg.InsecureSkipVerify = true // replaced by the pin check below
 		cfg.VerifyConnection = func(cs tls.ConnectionState) error {
 			if len(cs.PeerCertificates) == 0 {
 				return errors.New("no certificate")
 			}
-			if got := CertSHA256(cs.PeerCertificates[0]); got != pin {
-				return fmt.Errorf("certificate %s does not match the trusted %s", got, pin)
+			if got := CertSHA256(cs.PeerCertificates[0]); !pins[got] {
+				return fmt.Errorf("certificate %s does not match the trusted %s", got, pinSHA256)
 			}
 			return nil
 		}

@@ -1,0 +1,157 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+
+	"thucongvu/internal/compose"
+	"thucongvu/internal/failure"
+	"thucongvu/internal/imapsync"
+	"thucongvu/internal/model"
+	"thucongvu/internal/profile"
+	"thucongvu/internal/send"
+)
+
+// Profile returns the account's rule profile: the one it names, else the
+// one of its domain.
+func Profile(a model.Account) profile.Profile {
+	if p, ok := profile.ByID(a.Profile); ok {
+		return p
+	}
+	return profile.ForAddress(a.Email)
+}
+
+// Outbox returns the durable outbox.
+func (e *Engine) Outbox() (*send.Outbox, error) {
+	e.outboxOnce.Do(func() { e.outbox, e.outboxErr = send.OpenOutbox(e.Store.DB()) })
+	return e.outbox, e.outboxErr
+}
+
+// Preflight checks a finished message against the account's profile and
+// signature, as it will leave (the client adds the signature itself).
+func (e *Engine) Preflight(a model.Account, raw []byte, lang string) (compose.Report, error) {
+	return compose.Check(compose.Input{Raw: raw, Profile: Profile(a), Signature: a.Signature, SignatureAdded: true, Lang: lang})
+}
+
+// ErrBlockedReport carries the preflight report of a blocked mail.
+type ErrBlockedReport struct{ Report compose.Report }
+
+func (e *ErrBlockedReport) Error() string {
+	for _, f := range e.Report.Findings {
+		if f.Severity == compose.SeverityBlock {
+			return f.Rule + ": " + f.Message
+		}
+	}
+	return "blocked"
+}
+
+func (e *ErrBlockedReport) Unwrap() error { return failure.ErrBlocked }
+
+// Queue builds the draft with the account's signature, runs preflight and,
+// unless a rule blocks it, puts it in the outbox. When Queue returns
+// without error the mail is on disk.
+func (e *Engine) Queue(ctx context.Context, a model.Account, d compose.Draft, lang string) (int64, compose.Report, error) {
+	if d.From.Address == "" {
+		d.From = model.Address{Name: a.Signature.Name, Address: a.Email}
+	}
+	built, err := compose.Build(d, a.Signature, time.Now())
+	if err != nil {
+		return 0, compose.Report{}, err
+	}
+	report, err := e.Preflight(a, built.Raw, lang)
+	if err != nil {
+		return 0, report, err
+	}
+	if report.Blocked {
+		return 0, report, &ErrBlockedReport{report}
+	}
+	ob, err := e.Outbox()
+	if err != nil {
+		return 0, report, err
+	}
+	id, err := ob.Queue(ctx, send.Envelope{Account: a.Name, From: built.From, To: built.Recipients,
+		MessageID: built.MessageID, Subject: d.Subject}, built.Raw)
+	return id, report, err
+}
+
+// Flush delivers the account's due mail and files the Sent copies.
+func (e *Engine) Flush(ctx context.Context, a model.Account) (send.Result, error) {
+	ob, err := e.Outbox()
+	if err != nil {
+		return send.Result{}, err
+	}
+	sync := e.Syncer(a)
+	app := &sentAppender{engine: e, account: a, syncer: sync}
+	defer app.close()
+	return ob.Flush(ctx, send.Sender{
+		Account:    a,
+		Password:   sync.Password,
+		AppendSent: app.append,
+		Opts:       &send.Options{TLS: &e.Sync},
+	})
+}
+
+// sentAppender files Sent copies over one IMAP connection per flush.
+type sentAppender struct {
+	engine  *Engine
+	account model.Account
+	syncer  *imapsync.Syncer
+	mu      sync.Mutex
+	conn    *imapsync.Conn
+	folder  string
+}
+
+func (s *sentAppender) append(ctx context.Context, raw []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.conn == nil {
+		c, err := s.syncer.Connect(ctx, nil)
+		if err != nil {
+			return err
+		}
+		s.conn = c
+		s.folder = s.engine.sentFolder(ctx, s.account, c)
+	}
+	cmd := s.conn.Append(s.folder, int64(len(raw)), &imap.AppendOptions{Flags: []imap.Flag{imap.FlagSeen}, Time: time.Now()})
+	if _, err := cmd.Write(raw); err != nil {
+		return fmt.Errorf("append to %s: %w", s.folder, err)
+	}
+	if err := cmd.Close(); err != nil {
+		return fmt.Errorf("append to %s: %w", s.folder, err)
+	}
+	if _, err := cmd.Wait(); err != nil {
+		return fmt.Errorf("append to %s: %w", s.folder, err)
+	}
+	return nil
+}
+
+func (s *sentAppender) close() {
+	if s.conn != nil {
+		s.conn.Logout().Wait()
+		s.conn.Close()
+	}
+}
+
+// sentFolder is the account's \Sent folder: from the store, else from the
+// server's SPECIAL-USE list, else "Sent".
+func (e *Engine) sentFolder(ctx context.Context, a model.Account, c *imapsync.Conn) string {
+	if folders, err := e.Store.Folders(ctx, a.Name); err == nil {
+		for _, f := range folders {
+			if f.Role == model.RoleSent {
+				return f.Name
+			}
+		}
+	}
+	if list, err := c.List("", "*", &imap.ListOptions{ReturnSpecialUse: c.Has(imap.CapSpecialUse)}).Collect(); err == nil {
+		for _, l := range list {
+			if imapsync.Role(l) == model.RoleSent {
+				return l.Mailbox
+			}
+		}
+	}
+	return "Sent"
+}
