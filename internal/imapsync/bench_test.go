@@ -16,6 +16,8 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 
+	"thucongvu/internal/mail"
+	"thucongvu/internal/model"
 	"thucongvu/internal/store"
 	"thucongvu/internal/testsrv"
 )
@@ -166,15 +168,18 @@ func BenchmarkFullOfflineSync(b *testing.B) {
 	rawFetch(b, d)
 	dir := b.TempDir()
 	conf := filepath.Join(dir, "mbsyncrc")
-	host, port := splitAddr(d.IMAPSAddr)
+	// Both sides over plaintext loopback IMAP: mbsync 1.4 cannot verify a
+	// certificate issued to an IP address, and the comparison stays fair.
+	host, port := splitAddr(d.IMAPAddr)
 	os.WriteFile(filepath.Join(dir, "cert.pem"), d.CertPEM, 0o600)
+	os.MkdirAll(filepath.Join(dir, "mail"), 0o700)
 	os.WriteFile(conf, []byte(fmt.Sprintf(`IMAPAccount bench
 Host %s
 Port %s
 User %s
 Pass "%s"
-SSLType IMAPS
-CertificateFile %s
+SSLType None
+AuthMechs LOGIN
 
 IMAPStore remote
 Account bench
@@ -189,14 +194,14 @@ Near :local:
 Patterns INBOX
 Create Near
 SyncState *
-`, host, port, userHa, passHa, filepath.Join(dir, "cert.pem"), dir, dir)), 0o600)
+`, host, port, userHa, passHa, dir, dir)), 0o600)
 	start := time.Now()
 	out, err := exec.Command("mbsync", "-c", conf, "-a").CombinedOutput()
 	if err != nil {
 		b.Fatalf("mbsync: %v\n%s", err, out)
 	}
 	mbsync := time.Since(start)
-	ours, s := ourSync(b, d, b.TempDir(), true)
+	ours, s := ourSyncPlain(b, d, b.TempDir())
 	if refs, _ := s.Store.MissingBodies(context.Background(), s.Account.Name, 1); len(refs) != 0 {
 		b.Fatal("bodies missing after full sync")
 	}
@@ -205,6 +210,39 @@ SyncState *
 	b.ReportMetric(ours.Seconds()/mbsync.Seconds(), "ratio")
 	fmt.Printf("full offline sync 10000: mbsync %s, ours %s, ratio %.2f (target ≤ 1)\n",
 		mbsync.Round(time.Millisecond), ours.Round(time.Millisecond), ours.Seconds()/mbsync.Seconds())
+}
+
+func ourSyncPlain(b *testing.B, d *testsrv.Dovecot, dir string) (time.Duration, *Syncer) {
+	st, err := store.Open(filepath.Join(dir, "mail.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	a := dovecotAccount(d, false)
+	a.IMAP.Security = model.SecurityNone
+	s := &Syncer{Account: a, Store: st, Opts: &Options{BodyText: benchBodyText}, Password: func() (string, error) { return passHa, nil }}
+	start := time.Now()
+	c, err := s.Connect(context.Background(), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := s.SyncOnce(context.Background(), c); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.SyncBodies(context.Background(), c); err != nil {
+		b.Fatal(err)
+	}
+	return time.Since(start), s
+}
+
+// benchBodyText is what the engine indexes: the decoded body.
+func benchBodyText(raw []byte) string {
+	m, err := mail.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return m.Text
 }
 
 func splitAddr(addr string) (string, string) {
