@@ -34,13 +34,15 @@ type mailWorld struct {
 	p *testsrv.Postfix
 }
 
-func startWorld(t *testing.T) *mailWorld {
+func startWorld(t *testing.T) *mailWorld { return startWorldB(t) }
+
+func startWorldB(t testing.TB) *mailWorld {
 	d := testsrv.StartDovecot(t, testsrv.DovecotOptions{Users: map[string]string{officerA: passA, officerB: passB}})
 	p := testsrv.StartPostfix(t, d)
 	return &mailWorld{d: d, p: p}
 }
 
-func hostPort(t *testing.T, addr string) (string, int) {
+func hostPort(t testing.TB, addr string) (string, int) {
 	h, p, err := net.SplitHostPort(addr)
 	if err != nil {
 		t.Fatal(err)
@@ -49,7 +51,9 @@ func hostPort(t *testing.T, addr string) (string, int) {
 	return h, n
 }
 
-func (w *mailWorld) account(t *testing.T) model.Account {
+func (w *mailWorld) account(t *testing.T) model.Account { return w.accountB(t) }
+
+func (w *mailWorld) accountB(t testing.TB) model.Account {
 	ih, ip := hostPort(t, w.d.IMAPSAddr)
 	sh, sp := hostPort(t, w.p.SubmissionsAddr)
 	return model.Account{
@@ -65,6 +69,12 @@ func (w *mailWorld) account(t *testing.T) model.Account {
 // openEngine opens an engine on home with the account's password in a
 // memory keychain (the keychain itself is tested in package secret).
 func openEngine(t *testing.T, home string, a model.Account, password string) *Engine {
+	return openEngineAt(t, home, a, password)
+}
+
+func openEngineB(b *testing.B, a model.Account) *Engine { return openEngineAt(b, b.TempDir(), a, passA) }
+
+func openEngineAt(t testing.TB, home string, a model.Account, password string) *Engine {
 	sec := secret.NewMemory()
 	e, err := Open(home, sec)
 	if err != nil {

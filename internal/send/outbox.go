@@ -165,13 +165,15 @@ type due struct {
 
 // Flush delivers every due mail of the account: submission for queued
 // ones, the Sent copy for accepted ones. Temporary failures reschedule with
-// backoff; a 5xx marks the mail failed with the server's words.
+// backoff; a 5xx marks the mail failed with the server's words. Sent copies
+// are filed by a second goroutine while the next mail is submitted.
 func (o *Outbox) Flush(ctx context.Context, s Sender) (Result, error) {
 	var res Result
 	rows, err := o.dueRows(ctx, s.Account.Name)
 	if err != nil || len(rows) == 0 {
 		return res, err
 	}
+	filer := o.startFiling(ctx, s)
 	var client *Client
 	defer func() {
 		if client != nil {
@@ -179,71 +181,126 @@ func (o *Outbox) Flush(ctx context.Context, s Sender) (Result, error) {
 		}
 	}()
 	var firstErr error
+	fatal := false
 	for _, r := range rows {
-		if r.state == StateQueued {
-			if client == nil {
-				pw, err := s.Password()
-				if err == nil {
-					client, err = Connect(ctx, s.Account, pw, s.Opts)
-				}
-				if err != nil {
-					// Nothing can go now: every due mail waits for the next attempt.
-					for _, r := range rows {
-						if r.state == StateQueued {
-							o.defer_(ctx, r, err)
-							res.Deferred++
-						}
+		if fatal {
+			break
+		}
+		if r.state == StateAccepted {
+			filer.queue <- r
+			continue
+		}
+		if client == nil {
+			pw, err := s.Password()
+			if err == nil {
+				client, err = Connect(ctx, s.Account, pw, s.Opts)
+			}
+			if err != nil {
+				// Nothing can go now: every due mail waits for the next attempt.
+				for _, q := range rows {
+					if q.state == StateQueued {
+						o.defer_(ctx, q, err)
+						res.Deferred++
 					}
-					return res, err
 				}
-			}
-			err := client.Send(r.from, r.rcpts, r.raw)
-			switch {
-			case err == nil:
-				if _, err := o.db.ExecContext(ctx, `UPDATE outbox SET state = ?, accepted_at = ?, last_error = '' WHERE id = ?`,
-					StateAccepted, o.now().Unix(), r.id); err != nil {
-					return res, fmt.Errorf("record acceptance: %w", err)
-				}
-				res.Sent++
-				if o.AfterAccept != nil {
-					o.AfterAccept(r.id)
-				}
-			case errors.Is(err, ErrRejected):
-				o.db.ExecContext(ctx, `UPDATE outbox SET state = ?, attempts = attempts + 1, last_error = ? WHERE id = ?`,
-					StateFailed, err.Error(), r.id)
-				res.Failed++
-				if firstErr == nil {
-					firstErr = err
-				}
-				continue
-			default:
-				o.defer_(ctx, r, err)
-				res.Deferred++
-				if firstErr == nil {
-					firstErr = err
-				}
-				client.Close()
-				client = nil
+				firstErr, fatal = err, true
 				continue
 			}
 		}
-		if err := o.fileSent(ctx, s, r); err != nil && firstErr == nil {
-			firstErr = err
+		err := client.Send(r.from, r.rcpts, r.raw)
+		switch {
+		case err == nil:
+			if _, err := o.db.ExecContext(ctx, `UPDATE outbox SET state = ?, accepted_at = ?, last_error = '' WHERE id = ?`,
+				StateAccepted, o.now().Unix(), r.id); err != nil {
+				firstErr, fatal = fmt.Errorf("record acceptance: %w", err), true
+				continue
+			}
+			res.Sent++
+			if o.AfterAccept != nil {
+				o.AfterAccept(r.id)
+			}
+			filer.queue <- r
+		case errors.Is(err, ErrRejected):
+			o.db.ExecContext(ctx, `UPDATE outbox SET state = ?, attempts = attempts + 1, last_error = ? WHERE id = ?`,
+				StateFailed, err.Error(), r.id)
+			res.Failed++
+			if firstErr == nil {
+				firstErr = err
+			}
+		default:
+			o.defer_(ctx, r, err)
+			res.Deferred++
+			if firstErr == nil {
+				firstErr = err
+			}
+			client.Close()
+			client = nil
 		}
+	}
+	if err := filer.finish(); err != nil && firstErr == nil {
+		firstErr = err
 	}
 	return res, firstErr
 }
 
-// fileSent puts the Sent copy in place and lets the row leave the outbox.
-func (o *Outbox) fileSent(ctx context.Context, s Sender, r due) error {
-	if !s.Account.ServerSavesSent && s.AppendSent != nil {
-		if err := s.AppendSent(ctx, r.raw); err != nil {
-			o.db.ExecContext(ctx, `UPDATE outbox SET last_error = ? WHERE id = ?`, "copy to Sent: "+err.Error(), r.id)
-			return fmt.Errorf("copy to Sent: %w", err)
+// filing files Sent copies and lets accepted rows leave the outbox, a few
+// at a time in one transaction.
+type filing struct {
+	queue chan due
+	done  chan error
+}
+
+func (o *Outbox) startFiling(ctx context.Context, s Sender) *filing {
+	f := &filing{queue: make(chan due, 256), done: make(chan error, 1)}
+	go func() {
+		var firstErr error
+		var filed []int64
+		leave := func() {
+			if len(filed) > 0 {
+				if err := o.remove(ctx, filed); err != nil && firstErr == nil {
+					firstErr = err
+				}
+				filed = filed[:0]
+			}
+		}
+		for r := range f.queue {
+			if !s.Account.ServerSavesSent && s.AppendSent != nil {
+				if err := s.AppendSent(ctx, r.raw); err != nil {
+					o.db.ExecContext(ctx, `UPDATE outbox SET last_error = ? WHERE id = ?`, "copy to Sent: "+err.Error(), r.id)
+					if firstErr == nil {
+						firstErr = fmt.Errorf("copy to Sent: %w", err)
+					}
+					continue
+				}
+			}
+			if filed = append(filed, r.id); len(filed) >= 16 {
+				leave()
+			}
+		}
+		leave()
+		f.done <- firstErr
+	}()
+	return f
+}
+
+func (f *filing) finish() error {
+	close(f.queue)
+	return <-f.done
+}
+
+// remove lets filed rows leave the outbox in one transaction.
+func (o *Outbox) remove(ctx context.Context, ids []int64) error {
+	tx, err := o.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE id = ?`, id); err != nil {
+			tx.Rollback()
+			return err
 		}
 	}
-	_, err := o.db.ExecContext(ctx, `DELETE FROM outbox WHERE id = ?`, r.id)
-	return err
+	return tx.Commit()
 }
 
 func (o *Outbox) dueRows(ctx context.Context, account string) ([]due, error) {
