@@ -30,19 +30,22 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"version":  {cmdVersion, "version"},
-		"account":  {cmdAccount, "account add|list|remove"},
-		"sync":     {cmdSync, "sync [NAME] [--once] [--bodies] [--json]"},
-		"search":   {cmdSearch, "search QUERY [--account NAME] [--limit N] [--json]"},
-		"parse":    {cmdParse, "parse FILE.eml [--json]"},
-		"profiles": {cmdProfiles, "profiles [--json]"},
-		"calendar": {cmdCalendar, "calendar YEAR [--profile ID] [--json]"},
-		"convert":  {cmdConvert, "convert FILE... [-o DIR] [--grayscale] [--json]"},
-		"discover": {cmdDiscover, "discover EMAIL [--json]"},
-		"demo":     {cmdDemo, "demo [--headless]"},
-		"help":     {nil, "help"},
-
+		"version":   {cmdVersion, "version"},
+		"account":   {cmdAccount, "account add|list|remove"},
+		"sync":      {cmdSync, "sync [NAME] [--once] [--bodies] [--json]"},
+		"search":    {cmdSearch, "search QUERY [--account NAME] [--limit N] [--json]"},
+		"parse":     {cmdParse, "parse FILE.eml [--json]"},
+		"profiles":  {cmdProfiles, "profiles [--json]"},
+		"calendar":  {cmdCalendar, "calendar YEAR [--profile ID] [--json]"},
+		"convert":   {cmdConvert, "convert FILE... [-o DIR] [--grayscale] [--json]"},
+		"discover":  {cmdDiscover, "discover EMAIL [--json]"},
+		"demo":      {cmdDemo, "demo [--headless]"},
 		"snapshots": {cmdSnapshots, "snapshots DIR"},
+		"signature": {cmdSignature, "signature NAME [--set FIELD=VALUE]... [--json]"},
+		"check":     {cmdCheck, "check FILE.eml [--account NAME | --profile ID] [--json]"},
+		"send":      {cmdSend, "send FILE.eml --account NAME [--json]"},
+		"outbox":    {cmdOutbox, "outbox [--flush] [--json]"},
+		"help":      {nil, "help"},
 	}
 }
 

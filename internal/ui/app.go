@@ -1,0 +1,528 @@
+// Package ui owns the Fyne face of Thư Công Vụ: the setup wizard, the main
+// window (accounts and folders, the virtualised message list, the reader),
+// compose with its live preflight, settings, the tray and the shortcuts.
+// It talks to the mail engine only through the Services interface and must
+// not hold mail logic of its own: rules, sync, storage and sending belong to
+// the engine. Every update from another goroutine goes through fyne.Do.
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"thucongvu/internal/failure"
+	"thucongvu/internal/model"
+)
+
+// Page size and cached pages of the message list (see windowModel).
+const (
+	listPageSize = 100
+	listMaxPages = 6
+)
+
+// UI is the running client: one main window over one Services.
+type UI struct {
+	app fyne.App
+	win fyne.Window
+	svc Services
+
+	// main view widgets, kept as fields so tests can drive them
+	folders    *widget.Tree
+	folderData map[string][]model.Folder
+	list       *widget.List
+	model      *windowModel
+	headers    map[SortKey]*widget.Button
+	search     *fwdEntry
+	reader     *readerPane
+	progress   *widget.ProgressBar
+	status     *widget.Label
+
+	account, folder string
+	sortKey         SortKey
+	sortDesc        bool
+	searching       bool
+	selected        int64
+	// pendingOpen is the message the last notification pointed to.
+	pendingOpen int64
+
+	compose   *composeView // the most recent compose window
+	settings  *settingsView
+	setup     *setupWizard
+	trayMenu  *fyne.Menu
+	checking  context.CancelFunc
+	composeWn fyne.Window
+	now       func() time.Time
+	// bg tracks background work (check, send, test, convert) so tests and
+	// shutdown can wait for it.
+	bg sync.WaitGroup
+}
+
+// goBG runs fn in the background, tracked by u.bg; fn reports back through fyne.Do.
+func (u *UI) goBG(fn func()) {
+	u.bg.Add(1)
+	go func() {
+		defer u.bg.Done()
+		fn()
+	}()
+}
+
+// New builds the client in win over svc: language and text size from the
+// settings, the setup wizard when there is no account yet, else the main
+// view; shortcuts, tray and engine events are wired. The caller shows the
+// window and runs the app.
+func New(a fyne.App, win fyne.Window, svc Services) *UI {
+	u := &UI{app: a, win: win, svc: svc, sortDesc: true, headers: map[SortKey]*widget.Button{}, now: time.Now}
+	s := svc.Settings()
+	if err := SetLanguage(s.Language); err != nil {
+		fyne.LogError("set language", err)
+	}
+	a.Settings().SetTheme(newAppTheme(s.TextScale, nil))
+	if accts := svc.Accounts(); len(accts) > 0 {
+		u.account, u.folder = accts[0].Name, "INBOX"
+		u.showMain()
+	} else {
+		u.ShowSetup(false)
+	}
+	u.addShortcuts()
+	u.setupTray()
+	svc.Subscribe(func(e Event) { fyne.Do(func() { u.onEvent(e) }) })
+	return u
+}
+
+// showMain puts the three-pane mail view into the window.
+func (u *UI) showMain() {
+	u.win.SetTitle(u.title())
+	u.win.SetContent(u.buildMain())
+	u.win.SetMainMenu(u.mainMenu())
+}
+
+func (u *UI) title() string {
+	n := u.unreadTotal()
+	if n == 0 {
+		return lang.L("app.title")
+	}
+	return lang.L("app.title_unread", map[string]any{"Count": n})
+}
+
+func (u *UI) buildMain() fyne.CanvasObject {
+	u.progress = widget.NewProgressBar()
+	u.progress.Hide()
+	u.status = widget.NewLabel("")
+	u.status.Truncation = fyne.TextTruncateEllipsis
+
+	u.search = newFwdEntry(u.win)
+	u.search.SetPlaceHolder(lang.L("search.placeholder"))
+	u.search.OnChanged = func(string) { u.runSearch() }
+
+	btn := func(key string, icon fyne.Resource, fn func()) *widget.Button {
+		b := widget.NewButtonWithIcon(lang.L(key), icon, fn)
+		b.Importance = widget.LowImportance
+		return b
+	}
+	tools := container.NewHBox(
+		btn("action.new", theme.MailComposeIcon(), func() { u.NewCompose(Draft{}) }),
+		btn("action.reply", theme.MailReplyIcon(), func() { u.Reply(false) }),
+		btn("action.reply_all", theme.MailReplyAllIcon(), func() { u.Reply(true) }),
+		btn("action.forward", theme.MailForwardIcon(), u.Forward),
+		widget.NewSeparator(),
+		btn("action.check", theme.ViewRefreshIcon(), u.CheckNow),
+		btn("action.settings", theme.SettingsIcon(), u.ShowSettings),
+	)
+	top := container.NewBorder(nil, nil, tools, nil, u.search)
+
+	u.reader = newReaderPane(u)
+	u.buildFolders()
+	listPane := container.NewBorder(u.buildHeader(), nil, nil, nil, u.buildList())
+	right := container.NewVSplit(listPane, u.reader.object())
+	right.Offset = 0.42
+	split := container.NewHSplit(u.folders, right)
+	split.Offset = 0.21
+	bottom := container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(220, u.progress.MinSize().Height), u.progress), u.status)
+	u.updateStatus()
+	return container.NewBorder(top, bottom, nil, nil, split)
+}
+
+// folderID joins account and folder into a tree node ID.
+func folderID(account, folder string) string { return account + "\x00" + folder }
+
+func (u *UI) buildFolders() {
+	u.reloadFolders()
+	u.folders = widget.NewTree(
+		func(id widget.TreeNodeID) []widget.TreeNodeID {
+			if id == "" {
+				var ids []string
+				for _, a := range u.svc.Accounts() {
+					ids = append(ids, a.Name)
+				}
+				return ids
+			}
+			var ids []string
+			for _, f := range u.folderData[id] {
+				ids = append(ids, folderID(id, f.Name))
+			}
+			return ids
+		},
+		func(id widget.TreeNodeID) bool { return !strings.Contains(id, "\x00") },
+		func(branch bool) fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, widget.NewIcon(nil), nil, l)
+		},
+		func(id widget.TreeNodeID, branch bool, o fyne.CanvasObject) {
+			c := o.(*fyne.Container)
+			l, icon := c.Objects[0].(*widget.Label), c.Objects[1].(*widget.Icon)
+			if branch {
+				for _, a := range u.svc.Accounts() {
+					if a.Name == id {
+						l.SetText(accountShort(a))
+						l.TextStyle.Bold = true
+						icon.SetResource(theme.AccountIcon())
+						if a.Shared {
+							icon.SetResource(theme.HomeIcon())
+						}
+					}
+				}
+				l.Refresh()
+				return
+			}
+			acct, name, _ := strings.Cut(id, "\x00")
+			for _, f := range u.folderData[acct] {
+				if f.Name == name {
+					text := folderLabel(f)
+					if f.Unread > 0 {
+						text += fmt.Sprintf(" (%d)", f.Unread)
+					}
+					l.SetText(text)
+					l.TextStyle.Bold = f.Unread > 0
+					l.Refresh()
+					icon.SetResource(folderIcon(f.Role))
+				}
+			}
+		})
+	u.folders.OnSelected = func(id widget.TreeNodeID) {
+		acct, name, ok := strings.Cut(id, "\x00")
+		if !ok {
+			return
+		}
+		u.OpenFolder(acct, name)
+	}
+	for _, a := range u.svc.Accounts() {
+		u.folders.OpenBranch(a.Name)
+	}
+	u.folders.Select(folderID(u.account, u.folder))
+}
+
+func (u *UI) reloadFolders() {
+	u.folderData = map[string][]model.Folder{}
+	for _, a := range u.svc.Accounts() {
+		fs, err := u.svc.Folders(a.Name)
+		if err != nil {
+			u.setStatusErr(err)
+			continue
+		}
+		u.folderData[a.Name] = fs
+	}
+}
+
+func (u *UI) unreadTotal() int {
+	n := 0
+	for _, a := range u.svc.Accounts() {
+		fs, _ := u.svc.Folders(a.Name)
+		for _, f := range fs {
+			if f.Role == model.RoleInbox {
+				n += f.Unread
+			}
+		}
+	}
+	return n
+}
+
+func accountLabel(a model.Account) string {
+	kind := lang.L("account.personal")
+	if a.Shared {
+		kind = lang.L("account.agency")
+	}
+	return kind + " · " + a.Email
+}
+
+// accountShort names an account in the narrow folder tree.
+func accountShort(a model.Account) string {
+	kind := lang.L("account.personal")
+	if a.Shared {
+		kind = lang.L("account.agency")
+	}
+	local, _, _ := strings.Cut(a.Email, "@")
+	return kind + " (" + local + ")"
+}
+
+func folderLabel(f model.Folder) string {
+	switch f.Role {
+	case model.RoleInbox, model.RoleSent, model.RoleDrafts, model.RoleTrash, model.RoleJunk, model.RoleArchive:
+		return lang.L("folder." + f.Role)
+	}
+	return f.Name
+}
+
+func folderIcon(role string) fyne.Resource {
+	switch role {
+	case model.RoleInbox:
+		return theme.DownloadIcon()
+	case model.RoleSent:
+		return theme.MailSendIcon()
+	case model.RoleDrafts:
+		return theme.DocumentCreateIcon()
+	case model.RoleTrash:
+		return theme.DeleteIcon()
+	}
+	return theme.FolderIcon()
+}
+
+// OpenFolder shows a folder in the message list.
+func (u *UI) OpenFolder(account, folder string) {
+	u.account, u.folder = account, folder
+	if u.search != nil && u.search.Text != "" {
+		u.search.SetText("") // leaves search mode through runSearch
+		return
+	}
+	u.searching = false
+	u.reloadList()
+}
+
+func (u *UI) reloadList() {
+	var src pager = folderPager{u.svc, u.account, u.folder, u.sortKey, u.sortDesc}
+	if u.searching {
+		res, err := u.svc.Search(u.search.Text, 500)
+		if err != nil {
+			u.setStatusErr(err)
+		}
+		src = slicePager(res)
+	}
+	u.model = newWindowModel(src, listPageSize, listMaxPages)
+	if u.list != nil {
+		u.list.UnselectAll()
+		u.list.Refresh()
+		u.list.ScrollToTop()
+	}
+	u.updateHeader()
+	u.updateStatus()
+}
+
+func (u *UI) runSearch() {
+	q := strings.TrimSpace(u.search.Text)
+	u.searching = q != ""
+	u.reloadList()
+}
+
+func (u *UI) updateStatus() {
+	if u.status == nil || u.model == nil {
+		return
+	}
+	if u.model.err != nil {
+		u.status.SetText(humanError(u.model.err))
+		return
+	}
+	if u.searching {
+		u.status.SetText(lang.L("status.search", map[string]any{"Count": u.model.Len()}))
+		return
+	}
+	u.status.SetText(lang.L("status.folder", map[string]any{"Count": u.model.Len()}))
+}
+
+func (u *UI) setStatusErr(err error) {
+	if u.status != nil {
+		u.status.SetText(humanError(err))
+	}
+}
+
+// onEvent applies an engine event; it runs on the UI goroutine.
+func (u *UI) onEvent(e Event) {
+	switch e.Kind {
+	case EventProgress:
+		if u.progress != nil {
+			u.progress.Show()
+			if e.Total > 0 {
+				u.progress.SetValue(float64(e.Done) / float64(e.Total))
+			}
+		}
+		return
+	case EventNewMail:
+		if e.Message != nil {
+			u.notify(*e.Message)
+		}
+	case EventReminder:
+		if s := u.svc.Settings(); s.PausedUntil.After(u.now()) {
+			return
+		}
+		u.app.SendNotification(fyne.NewNotification(lang.L("app.title"), lang.L("notify.check_time")))
+	}
+	u.refresh()
+}
+
+// refresh re-reads folders, counts and the list after the engine changed them.
+func (u *UI) refresh() {
+	if u.folders == nil {
+		return
+	}
+	u.reloadFolders()
+	u.folders.Refresh()
+	if u.model != nil && !u.searching {
+		u.model.reload()
+		u.list.Refresh()
+		u.updateStatus()
+	}
+	u.win.SetTitle(u.title())
+	u.updateTray()
+}
+
+// notify announces new mail; opening the app from the tray or the
+// notification shows that message (Fyne notifications carry no action, so
+// the message is remembered until the window is next used).
+func (u *UI) notify(m model.MessageSummary) {
+	u.pendingOpen = m.ID
+	name := m.From.Name
+	if name == "" {
+		name = m.From.Address
+	}
+	u.app.SendNotification(fyne.NewNotification(lang.L("notify.new_mail", map[string]any{"From": name}), m.Subject))
+}
+
+// OpenPending shows the message the last notification announced.
+func (u *UI) OpenPending() {
+	if u.pendingOpen == 0 || u.reader == nil {
+		return
+	}
+	id := u.pendingOpen
+	u.pendingOpen = 0
+	u.openMessage(id)
+}
+
+func (u *UI) openMessage(id int64) {
+	msg, err := u.svc.Open(id)
+	if err != nil {
+		u.ShowError(err)
+		return
+	}
+	u.selected = id
+	u.reader.show(msg)
+	if u.model != nil {
+		u.model.update(msg.Summary)
+		u.list.RefreshItem(-1)
+		u.list.Refresh()
+	}
+}
+
+// CheckNow syncs every account once, showing progress.
+func (u *UI) CheckNow() {
+	if u.checking != nil {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	u.checking = cancel
+	if u.progress != nil {
+		u.progress.SetValue(0)
+		u.progress.Show()
+	}
+	u.status.SetText(lang.L("status.checking"))
+	u.goBG(func() {
+		err := u.svc.CheckNow(ctx, func(done, total int) {
+			fyne.Do(func() {
+				if total > 0 && u.progress != nil {
+					u.progress.SetValue(float64(done) / float64(total))
+				}
+			})
+		})
+		fyne.Do(func() {
+			u.checking = nil
+			cancel()
+			if u.progress != nil {
+				u.progress.Hide()
+			}
+			if err != nil {
+				u.ShowError(err)
+				return
+			}
+			u.refresh()
+			u.status.SetText(lang.L("status.checked"))
+		})
+	})
+}
+
+// ShowError tells the user in plain words what went wrong and what to do next.
+func (u *UI) ShowError(err error) {
+	if err == nil {
+		return
+	}
+	u.showErrorIn(u.win, err)
+}
+
+// showErrorIn is ShowError in another window (compose, settings, setup).
+func (u *UI) showErrorIn(w fyne.Window, err error) {
+	if err != nil {
+		dialog.ShowError(humanErr(err), w)
+	}
+}
+
+// humanError is err in plain words plus what to do next.
+func humanError(err error) string {
+	key := "error.generic"
+	switch {
+	case errors.Is(err, failure.ErrAuth):
+		key = "error.auth"
+	case errors.Is(err, failure.ErrUnreachable):
+		key = "error.unreachable"
+	case errors.Is(err, failure.ErrCertificate):
+		key = "error.certificate"
+	case errors.Is(err, failure.ErrKeychain):
+		key = "error.keychain"
+	case errors.Is(err, failure.ErrBlocked):
+		key = "error.blocked"
+	case errors.Is(err, failure.ErrNotFound):
+		key = "error.notfound"
+	case errors.Is(err, context.Canceled):
+		key = "error.canceled"
+	}
+	return lang.L(key) + "\n(" + err.Error() + ")"
+}
+
+// fwdEntry is an Entry that passes the app's own shortcuts (Ctrl+N, Ctrl+R,
+// Ctrl+Enter, ...) to its window: a focused Fyne Entry otherwise swallows them.
+type fwdEntry struct {
+	widget.Entry
+	win fyne.Window
+}
+
+func newFwdEntry(win fyne.Window) *fwdEntry {
+	e := &fwdEntry{win: win}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+func newFwdMultiLine(win fyne.Window) *fwdEntry {
+	e := newFwdEntry(win)
+	e.MultiLine = true
+	e.Wrapping = fyne.TextWrapWord
+	return e
+}
+
+// TypedShortcut implements fyne.Shortcutable.
+func (e *fwdEntry) TypedShortcut(s fyne.Shortcut) {
+	if _, ok := s.(*desktop.CustomShortcut); ok {
+		if h, ok := e.win.Canvas().(fyne.Shortcutable); ok {
+			h.TypedShortcut(s)
+			return
+		}
+	}
+	e.Entry.TypedShortcut(s)
+}

@@ -1,0 +1,251 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"thucongvu/internal/model"
+)
+
+// readerPane shows one message: header, acknowledgement status, the body
+// as safe rich text, and the attachments.
+type readerPane struct {
+	u           *UI
+	root        *fyne.Container
+	empty       *widget.Label
+	subject     *widget.Label
+	meta        *fyne.Container
+	ack         *widget.Label
+	ackIcon     *widget.Icon
+	images      *widget.Button
+	body        *widget.RichText
+	attachments *fyne.Container
+	content     *fyne.Container
+	msg         *ReaderMessage
+	// allowed holds the messages whose remote images the user allowed.
+	allowed map[int64]bool
+}
+
+func newReaderPane(u *UI) *readerPane {
+	r := &readerPane{u: u, allowed: map[int64]bool{}}
+	r.empty = widget.NewLabel(lang.L("reader.empty"))
+	r.empty.Alignment = fyne.TextAlignCenter
+	r.subject = widget.NewLabel("")
+	r.subject.TextStyle.Bold = true
+	r.subject.SizeName = theme.SizeNameSubHeadingText
+	r.subject.Truncation = fyne.TextTruncateEllipsis
+	r.meta = container.NewVBox()
+	r.ack = widget.NewLabel("")
+	r.ack.Truncation = fyne.TextTruncateEllipsis
+	r.ackIcon = widget.NewIcon(nil)
+	r.images = widget.NewButtonWithIcon(lang.L("reader.show_images"), theme.MediaPhotoIcon(), func() {
+		if r.msg != nil {
+			r.allowed[r.msg.Summary.ID] = true
+			r.show(r.msg)
+		}
+	})
+	r.body = widget.NewRichText()
+	r.body.Wrapping = fyne.TextWrapWord
+	r.attachments = container.NewVBox()
+	head := container.NewVBox(r.subject, r.meta,
+		container.NewBorder(nil, nil, r.ackIcon, r.images, r.ack), r.attachments, widget.NewSeparator())
+	r.content = container.NewBorder(head, nil, nil, nil, container.NewVScroll(r.body))
+	r.content.Hide()
+	r.root = container.NewStack(container.NewCenter(r.empty), r.content)
+	return r
+}
+
+func (r *readerPane) object() fyne.CanvasObject { return r.root }
+
+func names(as []model.Address) string {
+	out := make([]string, len(as))
+	for i, a := range as {
+		out[i] = a.Name
+		if out[i] == "" {
+			out[i] = a.Address
+		} else if a.Address != "" {
+			out[i] += " <" + a.Address + ">"
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// show displays m; remote images stay blocked unless allowed for m.
+func (r *readerPane) show(m *ReaderMessage) {
+	r.msg = m
+	s := m.Summary
+	r.subject.SetText(s.Subject)
+	r.meta.Objects = nil
+	line := func(key, text string) {
+		l := widget.NewLabel(lang.L(key) + " " + text)
+		l.Truncation = fyne.TextTruncateEllipsis
+		r.meta.Add(l)
+	}
+	line("reader.from", names([]model.Address{s.From})+"   ·   "+lang.L("reader.date")+" "+s.Date.Format("15:04, 02/01/2006"))
+	line("reader.to", names(s.To))
+	if len(m.Cc) > 0 {
+		line("reader.cc", names(m.Cc))
+	}
+	r.meta.Refresh()
+	r.setAck(m)
+
+	var rb richBody
+	if m.HTML != "" {
+		rb = htmlToRich(m.HTML, r.allowed[s.ID])
+	} else {
+		rb = textToRich(m.Text)
+	}
+	r.body.Segments = rb.Segments
+	r.body.Refresh()
+	if rb.RemoteImages > 0 {
+		r.images.SetText(lang.L("reader.show_images", map[string]any{"Count": rb.RemoteImages}))
+		r.images.Show()
+	} else {
+		r.images.Hide()
+	}
+	r.attachments.Objects = nil
+	for i, a := range m.Attachments {
+		r.attachments.Add(r.attachmentRow(s.ID, i, a))
+	}
+	r.attachments.Refresh()
+	r.content.Show()
+	r.empty.Hide()
+	r.content.Refresh() // the header's height changed: lay it out again
+}
+
+// setAck shows the acknowledgement status (R2, LA 6.2): for a received
+// document whether "đã nhận được văn bản" went back; for a sent one, who
+// has acknowledged and who has not (so the document can be re-sent).
+func (r *readerPane) setAck(m *ReaderMessage) {
+	switch {
+	case len(m.Receipts) > 0:
+		var missing []string
+		acked := 0
+		for _, rc := range m.Receipts {
+			if rc.Acked {
+				acked++
+			} else {
+				missing = append(missing, names([]model.Address{rc.Recipient}))
+			}
+		}
+		text := lang.L("ack.receipts", map[string]any{"Acked": acked, "Total": len(m.Receipts)})
+		if len(missing) > 0 {
+			text += "\n" + lang.L("ack.missing") + " " + strings.Join(missing, "; ")
+			r.ackIcon.SetResource(theme.WarningIcon())
+		} else {
+			r.ackIcon.SetResource(theme.ConfirmIcon())
+		}
+		r.ack.SetText(text)
+	case m.Ack.Required && m.Ack.Sent:
+		r.ack.SetText(lang.L("ack.sent", map[string]any{"Time": m.Ack.At.Format("15:04, 02/01/2006")}))
+		r.ackIcon.SetResource(theme.ConfirmIcon())
+	case m.Ack.Required:
+		r.ack.SetText(lang.L("ack.pending"))
+		r.ackIcon.SetResource(theme.WarningIcon())
+	default:
+		r.ack.SetText(lang.L("ack.none"))
+		r.ackIcon.SetResource(theme.InfoIcon())
+	}
+}
+
+func (r *readerPane) attachmentRow(id int64, index int, a Attachment) fyne.CanvasObject {
+	label := widget.NewLabel(a.Filename + "  (" + formatSize(a.Size) + ")")
+	label.Truncation = fyne.TextTruncateEllipsis
+	open := widget.NewButtonWithIcon(lang.L("attachment.open"), theme.FileIcon(), func() { r.openAttachment(id, index, a) })
+	save := widget.NewButtonWithIcon(lang.L("attachment.save"), theme.DocumentSaveIcon(), func() { r.saveAttachment(id, index, a) })
+	buttons := container.NewHBox(open, save)
+	if !strings.EqualFold(filepath.Ext(a.Filename), ".pdf") {
+		buttons.Add(widget.NewButtonWithIcon(lang.L("attachment.convert"), theme.DocumentIcon(), func() { r.convertAttachment(id, index, a) }))
+	}
+	return container.NewBorder(nil, nil, widget.NewIcon(theme.MailAttachmentIcon()), buttons, label)
+}
+
+// tempCopy writes an attachment to a private temporary folder.
+func (r *readerPane) tempCopy(id int64, index int, a Attachment) (string, error) {
+	data, err := r.u.svc.Attachment(id, index)
+	if err != nil {
+		return "", err
+	}
+	dir, err := os.MkdirTemp("", "thucongvu-")
+	if err != nil {
+		return "", fmt.Errorf("open attachment: %w", err)
+	}
+	path := filepath.Join(dir, filepath.Base(a.Filename))
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		return "", fmt.Errorf("open attachment: %w", err)
+	}
+	return path, nil
+}
+
+func (r *readerPane) openAttachment(id int64, index int, a Attachment) {
+	path, err := r.tempCopy(id, index, a)
+	if err != nil {
+		r.u.ShowError(err)
+		return
+	}
+	link, err := url.Parse(storage.NewFileURI(path).String())
+	if err == nil {
+		err = r.u.app.OpenURL(link)
+	}
+	if err != nil {
+		r.u.ShowError(err)
+	}
+}
+
+func (r *readerPane) saveAttachment(id int64, index int, a Attachment) {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			if err != nil {
+				r.u.ShowError(err)
+			}
+			return
+		}
+		defer w.Close()
+		data, err := r.u.svc.Attachment(id, index)
+		if err == nil {
+			_, err = w.Write(data)
+		}
+		if err != nil {
+			r.u.ShowError(err)
+		}
+	}, r.u.win)
+	d.SetFileName(a.Filename)
+	d.Show()
+}
+
+// convertAttachment makes a PDF of an attachment, showing progress (R4).
+func (r *readerPane) convertAttachment(id int64, index int, a Attachment) {
+	path, err := r.tempCopy(id, index, a)
+	if err != nil {
+		r.u.ShowError(err)
+		return
+	}
+	bar := widget.NewProgressBar()
+	d := dialog.NewCustomWithoutButtons(lang.L("convert.title"), container.NewVBox(widget.NewLabel(a.Filename), bar), r.u.win)
+	d.Show()
+	r.u.goBG(func() {
+		out, err := r.u.svc.ConvertToPDF(context.Background(), path, func(done, total int) {
+			fyne.Do(func() { bar.SetValue(float64(done) / float64(max(total, 1))) })
+		})
+		fyne.Do(func() {
+			d.Hide()
+			if err != nil {
+				r.u.ShowError(err)
+				return
+			}
+			dialog.ShowInformation(lang.L("convert.title"), lang.L("convert.done", map[string]any{"Path": out}), r.u.win)
+		})
+	})
+}

@@ -1,0 +1,190 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"thucongvu/internal/model"
+)
+
+// Services is everything the screens need from the mail engine. The UI never
+// reaches past it; the engine implements it (MemServices stands in until
+// then and in tests). Methods may be called from the UI goroutine, so they
+// must return quickly except those taking a context.
+type Services interface {
+	// Accounts lists the configured mailboxes, personal and agency (R8).
+	Accounts() []model.Account
+	// Folders lists an account's folders with total and unread counts.
+	Folders(account string) ([]model.Folder, error)
+	// CountMessages is the number of messages in a folder.
+	CountMessages(account, folder string) (int, error)
+	// Messages returns one page of a folder in the given order: rows
+	// [offset, offset+limit). The list asks only for the rows on screen.
+	Messages(account, folder string, sort SortKey, desc bool, offset, limit int) ([]model.MessageSummary, error)
+	// Search finds messages in every account, diacritics and case ignored.
+	Search(query string, limit int) ([]model.MessageSummary, error)
+	// Open returns a message for the reader and marks it seen.
+	Open(id int64) (*ReaderMessage, error)
+	// Attachment returns the bytes of attachment index of message id.
+	Attachment(id int64, index int) ([]byte, error)
+	// CheckNow syncs every account once; progress gets (done, total) steps.
+	CheckNow(ctx context.Context, progress func(done, total int)) error
+	// Recipients completes an address the user has mailed before, by prefix
+	// of name or address, diacritics ignored.
+	Recipients(prefix string, limit int) []model.Address
+	// Preflight checks a draft against its account's rule profile.
+	Preflight(d Draft) []Finding
+	// ConvertToPDF converts an attachment file to PDF and returns the new path (R4).
+	ConvertToPDF(ctx context.Context, path string, progress func(done, total int)) (string, error)
+	// Send signs, queues in the outbox and delivers; it returns once the
+	// server accepted the mail or it is safely queued.
+	Send(ctx context.Context, d Draft) error
+	// Discover suggests servers for an address: a preset of a known
+	// government mail system (R11) or what DNS reveals.
+	Discover(ctx context.Context, email string) (model.Account, error)
+	// TestConnection logs in to IMAP and SMTP with the password.
+	TestConnection(ctx context.Context, a model.Account, password string) error
+	// AddAccount saves an account; the password goes to the OS keychain only (R6).
+	AddAccount(a model.Account, password string) error
+	// Profiles lists the rule profiles (one per regulation, plus generic).
+	Profiles() []Profile
+	// SetSignature stores an account's signature fields (R3).
+	SetSignature(account string, sig model.Signature) error
+	// Settings returns the user's settings; SaveSettings stores them.
+	Settings() Settings
+	SaveSettings(s Settings) error
+	// Subscribe registers fn for engine events (new mail, progress); fn is
+	// called from any goroutine.
+	Subscribe(fn func(Event))
+}
+
+// SortKey is a message-list column to sort on.
+type SortKey int
+
+// Sort keys of the message list.
+const (
+	SortDate SortKey = iota
+	SortSender
+	SortSubject
+	SortSize
+)
+
+// ReaderMessage is one message as the reader shows it.
+type ReaderMessage struct {
+	Summary model.MessageSummary
+	Cc      []model.Address
+	// Text is the plain body; HTML, when present, is preferred and
+	// sanitised by the reader.
+	Text        string
+	HTML        string
+	Attachments []Attachment
+	// Ack is the acknowledgement state of a received document (R2, LA 6.2).
+	Ack AckStatus
+	// Receipts lists, for a sent document, which recipients acknowledged.
+	Receipts []Receipt
+}
+
+// Attachment describes one attachment of a message.
+type Attachment struct {
+	Filename    string
+	ContentType string
+	Size        int64
+}
+
+// AckStatus is whether "đã nhận được văn bản" went back to the sender.
+type AckStatus struct {
+	Required bool // the mail is a document that needs an acknowledgement
+	Sent     bool
+	At       time.Time
+	Reason   string // why none is needed or why it is pending
+}
+
+// Receipt is one recipient's acknowledgement of a sent document.
+type Receipt struct {
+	Recipient model.Address
+	Acked     bool
+	At        time.Time
+}
+
+// Draft is an outgoing mail being composed.
+type Draft struct {
+	Account     string
+	To, Cc, Bcc []string
+	Subject     string
+	Body        string
+	Attachments []string // file paths
+	// ReplyTo is the message being answered or forwarded (0 for a new mail).
+	ReplyTo int64
+}
+
+// Severity of a preflight finding.
+type Severity string
+
+// Severities, as in the `check` command's JSON.
+const (
+	SeverityBlock Severity = "block"
+	SeverityWarn  Severity = "warn"
+)
+
+// FixKind is the one-click fix the compose window offers for a finding.
+type FixKind string
+
+// Fixes the compose window knows how to apply.
+const (
+	FixNone              FixKind = ""
+	FixConvertPDF        FixKind = "convert_pdf"        // Target: attachment path (R4)
+	FixCompleteSignature FixKind = "complete_signature" // opens the signature editor (R3)
+	FixRemoveRecipient   FixKind = "remove_recipient"   // Target: address (R7)
+	FixAddSubject        FixKind = "add_subject"        // focuses the subject (R3)
+)
+
+// Finding is one preflight result.
+type Finding struct {
+	Rule     string   // R-number, e.g. "R7"
+	Source   string   // article, e.g. "LA 7.4"
+	Severity Severity // block or warn
+	// Code names the finding for translation ("finding.<code>"); Message is
+	// the engine's own text, shown when no translation exists.
+	Code    string
+	Message string
+	Fix     FixKind
+	Target  string
+}
+
+// Profile is a rule profile's identity.
+type Profile struct {
+	ID   string
+	Name string
+}
+
+// Settings are the user's preferences the settings screen edits.
+type Settings struct {
+	CheckTimes  []string // "HH:MM" on working days (R1)
+	AutoAck     bool     // send acknowledgements automatically (R2)
+	AckTemplate string
+	// Converter is "auto", "libreoffice" or "msoffice" (R4).
+	Converter string
+	Language  string  // "vi" (default) or "en"
+	TextScale float32 // 1.0 = normal
+	// PausedUntil silences check-time reminders until then.
+	PausedUntil time.Time
+}
+
+// EventKind says what an Event reports.
+type EventKind int
+
+// Engine events the UI listens to.
+const (
+	EventChanged  EventKind = iota // folders or messages changed: refresh
+	EventNewMail                   // Message arrived
+	EventProgress                  // Done of Total sync steps
+	EventReminder                  // a check time has come (R1)
+)
+
+// Event is something the engine tells the UI.
+type Event struct {
+	Kind        EventKind
+	Message     *model.MessageSummary
+	Done, Total int
+	Err         error
+}

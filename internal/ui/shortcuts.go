@@ -1,0 +1,117 @@
+package ui
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+)
+
+// shortcut is one keyboard shortcut of the main window.
+type shortcut struct {
+	key  fyne.KeyName
+	mod  fyne.KeyModifier
+	name string // translation key of the menu item
+	run  func()
+}
+
+// shortcuts: Ctrl+N new, Ctrl+R reply, Ctrl+Shift+R reply all, Ctrl+F
+// search, F5 check now (Ctrl+Enter sends, in the compose window).
+func (u *UI) shortcuts() []shortcut {
+	ctrl := fyne.KeyModifierShortcutDefault
+	return []shortcut{
+		{fyne.KeyN, ctrl, "action.new", func() { u.NewCompose(Draft{}) }},
+		{fyne.KeyR, ctrl, "action.reply", func() { u.Reply(false) }},
+		{fyne.KeyR, ctrl | fyne.KeyModifierShift, "action.reply_all", func() { u.Reply(true) }},
+		{fyne.KeyF, ctrl, "action.search", u.FocusSearch},
+		{fyne.KeyF5, 0, "action.check", u.CheckNow},
+	}
+}
+
+// addShortcuts registers the shortcuts on the window canvas (fwdEntry
+// passes them on from focused fields). F5 has no modifier, so it is a key
+// handler rather than a shortcut.
+func (u *UI) addShortcuts() {
+	c := u.win.Canvas()
+	for _, s := range u.shortcuts() {
+		s := s
+		if s.mod == 0 {
+			continue
+		}
+		c.AddShortcut(&desktop.CustomShortcut{KeyName: s.key, Modifier: s.mod}, func(fyne.Shortcut) { s.run() })
+	}
+	c.SetOnTypedKey(func(e *fyne.KeyEvent) {
+		if e.Name == fyne.KeyF5 {
+			u.CheckNow()
+		}
+	})
+}
+
+// FocusSearch puts the cursor in the search box.
+func (u *UI) FocusSearch() {
+	if u.search != nil {
+		u.win.Canvas().Focus(u.search)
+	}
+}
+
+// mainMenu is the window menu; it shows the shortcuts next to their actions.
+func (u *UI) mainMenu() *fyne.MainMenu {
+	var mail []*fyne.MenuItem
+	for _, s := range u.shortcuts() {
+		s := s
+		it := fyne.NewMenuItem(lang.L(s.name), s.run)
+		if s.mod != 0 {
+			it.Shortcut = &desktop.CustomShortcut{KeyName: s.key, Modifier: s.mod}
+		}
+		mail = append(mail, it)
+	}
+	fwd := fyne.NewMenuItem(lang.L("action.forward"), u.Forward)
+	fwd.Icon = theme.MailForwardIcon()
+	mail = append(mail, fwd, fyne.NewMenuItemSeparator(), fyne.NewMenuItem(lang.L("action.settings"), u.ShowSettings))
+	return fyne.NewMainMenu(fyne.NewMenu(lang.L("menu.mail"), mail...))
+}
+
+// setupTray puts the unread count and the main actions in the system tray.
+func (u *UI) setupTray() {
+	desk, ok := u.app.(desktop.App)
+	if !ok {
+		return
+	}
+	u.trayMenu = fyne.NewMenu(lang.L("app.title"))
+	u.updateTray()
+	desk.SetSystemTrayMenu(u.trayMenu)
+	desk.SetSystemTrayIcon(theme.MailComposeIcon())
+}
+
+// updateTray refreshes the tray menu's unread line and labels.
+func (u *UI) updateTray() {
+	if u.trayMenu == nil {
+		return
+	}
+	unread := fyne.NewMenuItem(lang.L("tray.unread", map[string]any{"Count": u.unreadTotal()}), nil)
+	unread.Disabled = true
+	u.trayMenu.Items = []*fyne.MenuItem{
+		unread,
+		fyne.NewMenuItem(lang.L("tray.open"), func() {
+			u.win.Show()
+			u.win.RequestFocus()
+			u.OpenPending()
+		}),
+		fyne.NewMenuItem(lang.L("action.check"), u.CheckNow),
+		fyne.NewMenuItem(lang.L("tray.pause_today"), u.PauseRemindersToday),
+	}
+	u.trayMenu.Refresh()
+}
+
+// PauseRemindersToday silences check-time reminders until tomorrow (R1
+// reminders stay on for the following working days).
+func (u *UI) PauseRemindersToday() {
+	s := u.svc.Settings()
+	now := u.now()
+	s.PausedUntil = time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, now.Location())
+	if err := u.svc.SaveSettings(s); err != nil {
+		u.ShowError(err)
+	}
+}

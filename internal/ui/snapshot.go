@@ -1,0 +1,135 @@
+package ui
+
+import (
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+)
+
+// SnapshotSize is the window size of the snapshots.
+var SnapshotSize = fyne.NewSize(1280, 800)
+
+// RenderSnapshots renders the main screens — setup, inbox, reader, compose
+// with preflight findings, settings — in Vietnamese and English to PNG files
+// in dir (e.g. inbox-vi.png), with Fyne's software renderer: no display is
+// needed. newServices gives fresh demo data for each language. It returns
+// the files written.
+func RenderSnapshots(dir string, newServices func() Services) ([]string, error) {
+	// The test driver treats the main goroutine as Fyne's own thread.
+	type result struct {
+		files []string
+		err   error
+	}
+	done := make(chan result, 1)
+	go func() {
+		f, err := renderSnapshots(dir, newServices)
+		done <- result{f, err}
+	}()
+	r := <-done
+	return r.files, r.err
+}
+
+func renderSnapshots(dir string, newServices func() Services) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("snapshots: %w", err)
+	}
+	a := test.NewApp()
+	defer a.Quit()
+	light := theme.VariantLight
+	var files []string
+	save := func(name string, w fyne.Window) error {
+		w.Resize(SnapshotSize)
+		img := w.Canvas().Capture()
+		path := filepath.Join(dir, name)
+		if err := writePNG(path, img); err != nil {
+			return fmt.Errorf("snapshot %s: %w", name, err)
+		}
+		files = append(files, path)
+		return nil
+	}
+	for _, code := range []string{"vi", "en"} {
+		svc := newServices()
+		s := svc.Settings()
+		s.Language = code
+		if err := svc.SaveSettings(s); err != nil {
+			return files, fmt.Errorf("snapshots: %w", err)
+		}
+		win := test.NewWindow(nil)
+		win.Resize(SnapshotSize)
+		u := New(a, win, svc)
+		a.Settings().SetTheme(newAppTheme(s.TextScale, &light))
+		u.showMain()
+		win.Resize(SnapshotSize)
+
+		// setup: the servers step after the address was recognised
+		sw := test.NewWindow(nil)
+		wiz := u.newSetupWizard(sw, true)
+		sw.SetContent(wiz.object())
+		wiz.email.SetText("nvan.stttt@longan.gov.vn")
+		wiz.advance()
+		if err := save("setup-"+code+".png", sw); err != nil {
+			return files, err
+		}
+		sw.Close()
+
+		if err := save("inbox-"+code+".png", win); err != nil {
+			return files, err
+		}
+
+		// reader: the weekly schedule (HTML with a table and a blocked remote image)
+		if msgs, err := svc.Search("lịch công tác tuần", 1); err == nil && len(msgs) > 0 {
+			for i := 0; i < u.model.Len(); i++ {
+				if m, ok := u.model.Row(i); ok && m.ID == msgs[0].ID {
+					u.list.Select(i)
+				}
+			}
+		}
+		if err := save("reader-"+code+".png", win); err != nil {
+			return files, err
+		}
+
+		// compose: a reply with findings (secret marking, foreign webmail, .docx)
+		u.NewCompose(Draft{Account: "ca-nhan", To: []string{"ttbngoc.stttt@longan.gov.vn", "canbo.longan@gmail.com"},
+			Subject: "[MẬT] Báo cáo tình hình an ninh mạng quý II/2025",
+			Body:    demoBody(code), Attachments: []string{filepath.Join(os.TempDir(), "BaoCao_ANM_QuyII.docx")}})
+		if err := save("compose-"+code+".png", u.composeWn); err != nil {
+			return files, err
+		}
+		u.composeWn.Close()
+
+		sv := test.NewWindow(nil)
+		v := u.newSettingsView(sv)
+		sv.SetContent(v.object())
+		if err := save("settings-"+code+".png", sv); err != nil {
+			return files, err
+		}
+		sv.Close()
+		win.Close()
+	}
+	return files, nil
+}
+
+func demoBody(code string) string {
+	if code == "en" {
+		return "Dear Ms Ngọc,\n\nPlease find attached the network security report for the second quarter.\n\nBest regards."
+	}
+	return "Kính gửi chị Ngọc,\n\nPhòng CNTT gửi báo cáo tình hình an ninh mạng quý II/2025 (đính kèm).\n\nTrân trọng."
+}
+
+func writePNG(path string, img image.Image) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := png.Encode(f, img); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
