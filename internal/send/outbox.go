@@ -98,6 +98,33 @@ func (o *Outbox) Queue(ctx context.Context, env Envelope, raw []byte) (int64, er
 	return res.LastInsertId()
 }
 
+// QueueWith queues a mail and runs also inside the same transaction, so
+// that a record elsewhere (the acknowledgement ledger) and the queued mail
+// exist together or not at all.
+func (o *Outbox) QueueWith(ctx context.Context, env Envelope, raw []byte, also func(tx *sql.Tx, id int64) error) (int64, error) {
+	if len(env.To) == 0 {
+		return 0, fmt.Errorf("%w: no recipient", failure.ErrUsage)
+	}
+	tx, err := o.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("queue mail: %w", err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `INSERT INTO outbox (account, message_id, subject, mail_from, rcpts, raw, queued_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, env.Account, env.MessageID, env.Subject, env.From, strings.Join(env.To, "\n"), raw, o.now().Unix())
+	if err != nil {
+		return 0, fmt.Errorf("queue mail: %w", err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	if err := also(tx, id); err != nil {
+		return 0, err
+	}
+	return id, tx.Commit()
+}
+
 // List returns every mail still in the outbox.
 func (o *Outbox) List(ctx context.Context) ([]Item, error) {
 	rows, err := o.db.QueryContext(ctx, `SELECT id, account, message_id, subject, mail_from, rcpts, state, attempts,

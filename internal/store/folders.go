@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 
+	"thucongvu/internal/failure"
 	"thucongvu/internal/model"
 )
 
@@ -121,4 +123,23 @@ func (s *Store) Folders(ctx context.Context, account string) ([]model.Folder, er
 		out = append(out, f)
 	}
 	return out, rows.Err()
+}
+
+// FolderID returns the id of an account's folder.
+func (s *Store) FolderID(ctx context.Context, account, name string) (int64, error) {
+	var id int64
+	err := s.db.QueryRowContext(ctx, `SELECT id FROM folders WHERE account = ? AND name = ?`, account, name).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("%w: folder %s of %s", failure.ErrNotFound, name, account)
+	}
+	return id, nil
+}
+
+// MessageFlags returns a message's flags as stored.
+func (s *Store) MessageFlags(ctx context.Context, id int64) ([]string, error) {
+	var flags string
+	if err := s.db.QueryRowContext(ctx, `SELECT flags FROM messages WHERE id = ?`, id).Scan(&flags); err != nil {
+		return nil, fmt.Errorf("%w: message %d", failure.ErrNotFound, id)
+	}
+	return strings.Fields(flags), nil
 }

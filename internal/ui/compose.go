@@ -296,7 +296,7 @@ func (c *composeView) applyFix(f Finding) {
 		c.win.Canvas().Focus(c.subject)
 	case FixCompleteSignature:
 		c.editSignature()
-	case FixConvertPDF:
+	case FixConvertPDF: // the checklist updates when the conversion is done
 		c.progress.Show()
 		c.progress.Start()
 		c.u.goBG(func() {
@@ -317,6 +317,7 @@ func (c *composeView) applyFix(f Finding) {
 				c.check()
 			})
 		})
+		return
 	}
 	c.check()
 }

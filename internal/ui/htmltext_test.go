@@ -74,7 +74,7 @@ func TestHTMLToRich(t *testing.T) {
 				var bold, italic bool
 				for _, s := range segs {
 					if ts, ok := s.(*widget.TextSegment); ok {
-						bold = bold || (ts.Style.TextStyle.Bold && ts.Text == "Điều 1. ")
+						bold = bold || (ts.Style.TextStyle.Bold && strings.TrimSpace(ts.Text) == "Điều 1.")
 						italic = italic || (ts.Style.TextStyle.Italic && ts.Text == "Phê duyệt")
 					}
 				}

@@ -194,6 +194,9 @@ func TestSetLanguage(t *testing.T) {
 			t.Errorf("SetLanguage(%q): L(%q) = %q, want %q", tc.code, tc.key, got, tc.want)
 		}
 	}
+	if err := SetLanguage("vi"); err != nil {
+		t.Fatal(err)
+	}
 	if got := lang.L("status.folder", map[string]any{"Count": 3}); got != "3 thư" {
 		t.Errorf("template: %q", got)
 	}

@@ -248,19 +248,28 @@ func (m *MemServices) Messages(account, folder string, key SortKey, desc bool, o
 	list, ok := m.sorted[ck]
 	if !ok {
 		list = append([]*memMessage(nil), m.msgs[account+"\x00"+folder]...)
-		less := func(a, b *memMessage) int {
+		// fold each text key once, not in every comparison
+		keys := make(map[*memMessage]string, len(list))
+		if key == SortSender || key == SortSubject {
+			for _, mm := range list {
+				if key == SortSender {
+					keys[mm] = vntext.Fold(mm.sum.From.Name + mm.sum.From.Address)
+				} else {
+					keys[mm] = vntext.Fold(mm.sum.Subject)
+				}
+			}
+		}
+		cmp := func(a, b *memMessage) int {
 			switch key {
-			case SortSender:
-				return strings.Compare(vntext.Fold(a.sum.From.Name+a.sum.From.Address), vntext.Fold(b.sum.From.Name+b.sum.From.Address))
-			case SortSubject:
-				return strings.Compare(vntext.Fold(a.sum.Subject), vntext.Fold(b.sum.Subject))
+			case SortSender, SortSubject:
+				return strings.Compare(keys[a], keys[b])
 			case SortSize:
 				return int(a.sum.Size - b.sum.Size)
 			}
 			return a.sum.Date.Compare(b.sum.Date)
 		}
 		sort.SliceStable(list, func(i, j int) bool {
-			c := less(list[i], list[j])
+			c := cmp(list[i], list[j])
 			if c == 0 {
 				c = int(list[i].sum.ID - list[j].sum.ID)
 			}

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"os"
+	"runtime"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -77,6 +79,10 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 func (u *UI) setupTray() {
 	desk, ok := u.app.(desktop.App)
 	if !ok {
+		return
+	}
+	// Without a session bus Fyne's Linux tray fails and then crashes on quit.
+	if runtime.GOOS == "linux" && os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
 		return
 	}
 	u.trayMenu = fyne.NewMenu(lang.L("app.title"))

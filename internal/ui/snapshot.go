@@ -71,7 +71,7 @@ func renderSnapshots(dir string, newServices func() Services) ([]string, error) 
 		sw := test.NewWindow(nil)
 		wiz := u.newSetupWizard(sw, true)
 		sw.SetContent(wiz.object())
-		wiz.email.SetText("nvan.stttt@longan.gov.vn")
+		wiz.email.SetText(demoEmail)
 		wiz.advance()
 		if err := save("setup-"+code+".png", sw); err != nil {
 			return files, err
@@ -114,6 +114,9 @@ func renderSnapshots(dir string, newServices func() Services) ([]string, error) 
 	}
 	return files, nil
 }
+
+// demoEmail is the address typed into the setup snapshot.
+const demoEmail = "nvan.stttt@longan.gov.vn"
 
 func demoBody(code string) string {
 	if code == "en" {

@@ -1,0 +1,210 @@
+// Package ack decides which received mail gets the automatic "đã nhận được
+// văn bản" acknowledgement (R2, LA 6.2), writes it, and keeps the ledger
+// that makes it go exactly once. It follows the RFC 3834 rules that
+// Dovecot's Sieve vacation follows, so it never answers lists, bounces,
+// robots or other auto-replies. It opens no connection: the engine runs
+// the IMAP and SMTP side.
+package ack
+
+import (
+	"bufio"
+	"bytes"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-message/textproto"
+
+	"thucongvu/internal/mail"
+	"thucongvu/internal/model"
+	"thucongvu/internal/profile"
+)
+
+// Actions.
+const (
+	ActionAck  = "ack"
+	ActionSkip = "skip"
+)
+
+// Reasons a decision gives (stable codes, shown translated by the faces).
+const (
+	ReasonDocument      = "document"        // an official document: acknowledge
+	ReasonNotDocument   = "not-document"    // ordinary mail (R9 decides)
+	ReasonNullSender    = "null-sender"     // Return-Path <> (bounces, receipts)
+	ReasonAutoSubmitted = "auto-submitted"  // RFC 3834 Auto-Submitted other than no
+	ReasonList          = "list"            // List-* header or Precedence list/bulk/junk
+	ReasonSuppress      = "suppress"        // X-Auto-Response-Suppress All/OOF/AutoReply
+	ReasonSystemSender  = "system-sender"   // MAILER-DAEMON, postmaster, *-request, no-reply, …
+	ReasonOwnAddress    = "own-address"     // mail from the user's own addresses
+	ReasonNotRecipient  = "not-recipient"   // Bcc to a list, implicit delivery
+	ReasonBeforeAccount = "before-account"  // arrived before the account was added
+	ReasonAcknowledge   = "acknowledgement" // an acknowledgement itself
+	ReasonJunk          = "junk"            // flagged or filed as junk
+	ReasonAlreadyAcked  = "already-acked"   // $TCVAcked: this or another client did it
+	ReasonBounce        = "bounce"          // a delivery report
+	ReasonDisabled      = "disabled"        // the profile or the user turned acks off
+	ReasonRateLimit     = "rate-limit"      // too many acks to this sender lately
+)
+
+// Keyword marks the original on the server once acknowledged (R2), so a
+// second client or delegate of the same mailbox never acknowledges again.
+const Keyword = "$TCVAcked"
+
+// Candidate is one received mail to decide on.
+type Candidate struct {
+	Msg    *mail.Message
+	Header textproto.Header
+	Flags  []string
+	// Arrived is the server's INTERNALDATE.
+	Arrived time.Time
+	Folder  string
+}
+
+// Context is what the decision depends on besides the mail.
+type Context struct {
+	Account model.Account
+	Profile profile.Profile
+	// Own are every address of the user (the account's and aliases).
+	Own []string
+	// AnyRecipient acknowledges mail even when the user is not among the
+	// To/Cc recipients (a profile may want that for agency mailboxes).
+	AnyRecipient bool
+	// Disabled turns automatic acknowledgements off.
+	Disabled bool
+	// RecentToSender counts acknowledgements sent to the sender in the last hour.
+	RecentToSender func(addr string) int
+}
+
+// MaxPerSenderPerHour stops acknowledgement loops with a misbehaving robot.
+const MaxPerSenderPerHour = 5
+
+// Decide says whether c gets an acknowledgement and why.
+func Decide(c Candidate, x Context) (string, string) {
+	h := c.Header
+	m := c.Msg
+	from := strings.ToLower(m.From.Address)
+	switch {
+	case x.Disabled || !x.Profile.AckRequired.Value:
+		return ActionSkip, ReasonDisabled
+	case hasFlag(c.Flags, Keyword):
+		return ActionSkip, ReasonAlreadyAcked
+	case nullSender(h, m):
+		return ActionSkip, ReasonNullSender
+	case mail.AutoSubmitted(h):
+		return ActionSkip, ReasonAutoSubmitted
+	case mail.MailingList(h):
+		return ActionSkip, ReasonList
+	case suppressed(h):
+		return ActionSkip, ReasonSuppress
+	case m.Bounce:
+		return ActionSkip, ReasonBounce
+	case systemSender(from):
+		return ActionSkip, ReasonSystemSender
+	case isOwn(from, x.Own, x.Account.Email):
+		return ActionSkip, ReasonOwnAddress
+	case hasFlag(c.Flags, "$Junk") || hasFlag(c.Flags, "Junk") || strings.EqualFold(c.Folder, "Junk"):
+		return ActionSkip, ReasonJunk
+	case IsAcknowledgement(h, m.Subject):
+		return ActionSkip, ReasonAcknowledge
+	case !x.Account.Added.IsZero() && !c.Arrived.IsZero() && c.Arrived.Before(x.Account.Added):
+		return ActionSkip, ReasonBeforeAccount
+	case !x.AnyRecipient && !addressedTo(m, x.Own, x.Account.Email):
+		return ActionSkip, ReasonNotRecipient
+	case !mail.IsDocument(m, x.Profile.Document.TrustedDomains.Value):
+		return ActionSkip, ReasonNotDocument
+	case x.RecentToSender != nil && x.RecentToSender(from) >= MaxPerSenderPerHour:
+		return ActionSkip, ReasonRateLimit
+	}
+	return ActionAck, ReasonDocument
+}
+
+func hasFlag(flags []string, want string) bool {
+	for _, f := range flags {
+		if strings.EqualFold(f, want) {
+			return true
+		}
+	}
+	return false
+}
+
+// nullSender: a null or <> return path, or none at all with no From.
+func nullSender(h textproto.Header, m *mail.Message) bool {
+	if h.Has("Return-Path") {
+		rp := strings.TrimSpace(h.Get("Return-Path"))
+		return rp == "<>" || rp == "" || !strings.Contains(rp, "@")
+	}
+	return m.From.Address == ""
+}
+
+func suppressed(h textproto.Header) bool {
+	for _, v := range strings.Split(h.Get("X-Auto-Response-Suppress"), ",") {
+		switch strings.ToLower(strings.TrimSpace(v)) {
+		case "all", "oof", "autoreply":
+			return true
+		}
+	}
+	return false
+}
+
+// systemSender: robots and list software (RFC 3834 §2, Sieve vacation).
+func systemSender(addr string) bool {
+	local, _, _ := strings.Cut(addr, "@")
+	switch local {
+	case "mailer-daemon", "postmaster", "listserv", "majordomo", "mailman", "daemon", "root":
+		return true
+	}
+	if strings.HasSuffix(local, "-request") || strings.HasPrefix(local, "owner-") || strings.HasSuffix(local, "-owner") {
+		return true
+	}
+	norm := strings.NewReplacer("-", "", "_", "", ".", "").Replace(local)
+	return strings.HasPrefix(norm, "noreply") || strings.HasPrefix(norm, "donotreply") || strings.HasPrefix(norm, "khongtraloi")
+}
+
+func isOwn(addr string, own []string, account string) bool {
+	if strings.EqualFold(addr, account) {
+		return true
+	}
+	for _, o := range own {
+		if strings.EqualFold(addr, o) {
+			return true
+		}
+	}
+	return false
+}
+
+func addressedTo(m *mail.Message, own []string, account string) bool {
+	for _, list := range [][]mail.Address{m.To, m.Cc} {
+		for _, a := range list {
+			if isOwn(a.Address, own, account) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// AckHeader marks the acknowledgements this client writes.
+const AckHeader = "X-TCV-Acknowledgement"
+
+// IsAcknowledgement reports whether a mail is itself an acknowledgement:
+// ours carry AckHeader; others' are recognised by their subject.
+func IsAcknowledgement(h textproto.Header, subject string) bool {
+	if h.Has(AckHeader) {
+		return true
+	}
+	s := strings.ToLower(subject)
+	for _, p := range []string{"đã nhận được văn bản", "da nhan duoc van ban", "đã nhận văn bản", "acknowledgement of receipt"} {
+		if strings.HasPrefix(strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(s, "re:"), "tl:")), p) {
+			return true
+		}
+	}
+	return false
+}
+
+// Header reads the header block of a raw message.
+func Header(raw []byte) textproto.Header {
+	h, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(raw)))
+	if err != nil {
+		return textproto.Header{}
+	}
+	return h
+}

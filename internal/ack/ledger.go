@@ -1,0 +1,114 @@
+package ack
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Ledger states.
+const (
+	StateClaimed = "claimed" // decided and being marked on the server
+	StateQueued  = "queued"  // in the outbox: it will go
+	StateOther   = "other"   // another client or delegate acknowledged it
+	StateSkipped = "skipped" // decided against, for good
+)
+
+const ledgerSchema = `
+CREATE TABLE IF NOT EXISTS acks (
+	id          INTEGER PRIMARY KEY,
+	account     TEXT NOT NULL,
+	message_key TEXT NOT NULL,
+	message_id  TEXT NOT NULL DEFAULT '',
+	sender      TEXT NOT NULL DEFAULT '',
+	subject     TEXT NOT NULL DEFAULT '',
+	state       TEXT NOT NULL,
+	reason      TEXT NOT NULL DEFAULT '',
+	outbox_id   INTEGER NOT NULL DEFAULT 0,
+	created_at  INTEGER NOT NULL,
+	UNIQUE (account, message_key)
+);
+CREATE INDEX IF NOT EXISTS acks_by_sender ON acks (account, sender, created_at);
+`
+
+// Ledger records every acknowledgement decision before anything is sent.
+type Ledger struct {
+	db  *sql.DB
+	now func() time.Time
+}
+
+// Entry is one ledger row.
+type Entry struct {
+	Account, Key, MessageID, Sender, Subject, State, Reason string
+	OutboxID                                                int64
+	Created                                                 time.Time
+}
+
+// OpenLedger prepares the ledger in db.
+func OpenLedger(db *sql.DB) (*Ledger, error) {
+	if _, err := db.Exec(ledgerSchema); err != nil {
+		return nil, fmt.Errorf("open acknowledgement ledger: %w", err)
+	}
+	return &Ledger{db: db, now: time.Now}, nil
+}
+
+// Get returns the entry for a message, if any.
+func (l *Ledger) Get(ctx context.Context, account, key string) (Entry, bool, error) {
+	e := Entry{Account: account, Key: key}
+	var created int64
+	err := l.db.QueryRowContext(ctx, `SELECT message_id, sender, subject, state, reason, outbox_id, created_at
+		FROM acks WHERE account = ? AND message_key = ?`, account, key).
+		Scan(&e.MessageID, &e.Sender, &e.Subject, &e.State, &e.Reason, &e.OutboxID, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, false, nil
+	}
+	e.Created = time.Unix(created, 0)
+	return e, err == nil, err
+}
+
+// Claim records the decision to acknowledge; false when the message is
+// already in the ledger (decided before, here or in a crashed run).
+func (l *Ledger) Claim(ctx context.Context, e Entry) (bool, error) {
+	res, err := l.db.ExecContext(ctx, `INSERT OR IGNORE INTO acks (account, message_key, message_id, sender, subject, state, reason, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.Account, e.Key, e.MessageID, e.Sender, e.Subject, e.State, e.Reason, l.now().Unix())
+	if err != nil {
+		return false, fmt.Errorf("record acknowledgement: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// SetState moves an entry on.
+func (l *Ledger) SetState(ctx context.Context, account, key, state string) error {
+	_, err := l.db.ExecContext(ctx, `UPDATE acks SET state = ? WHERE account = ? AND message_key = ?`, state, account, key)
+	return err
+}
+
+// MarkQueued records, inside the outbox's transaction, that the
+// acknowledgement is queued: both happen or neither does.
+func MarkQueued(ctx context.Context, tx *sql.Tx, account, key string, outboxID int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE acks SET state = ?, outbox_id = ? WHERE account = ? AND message_key = ?`,
+		StateQueued, outboxID, account, key)
+	return err
+}
+
+// RecentToSender counts acknowledgements queued to addr in the last hour.
+func (l *Ledger) RecentToSender(ctx context.Context, account, addr string) int {
+	var n int
+	l.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM acks WHERE account = ? AND sender = ? AND state = ? AND created_at > ?`,
+		account, addr, StateQueued, l.now().Add(-time.Hour).Unix()).Scan(&n)
+	return n
+}
+
+// QueuedAt returns when the acknowledgement of a message was queued.
+func (l *Ledger) QueuedAt(ctx context.Context, account, messageID string) (time.Time, bool) {
+	var created int64
+	err := l.db.QueryRowContext(ctx, `SELECT created_at FROM acks WHERE account = ? AND message_id = ? AND state = ?`,
+		account, messageID, StateQueued).Scan(&created)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return time.Unix(created, 0), true
+}
