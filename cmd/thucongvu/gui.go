@@ -1,22 +1,46 @@
 package main
 
 import (
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/app"
+	"context"
+	"os/signal"
+	"syscall"
 
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"thucongvu/internal/app"
+	"thucongvu/internal/engine"
+	"thucongvu/internal/secret"
 	"thucongvu/internal/ui"
 )
 
-// cmdGUI opens the main window. It runs on the in-memory demo services
-// until the engine is wired in: replace ui.NewMemServices() with the engine.
+// cmdGUI opens the main window on the user's accounts; with none, the
+// setup wizard opens first.
 func cmdGUI(c *cli, args []string) error {
 	if len(args) > 0 {
 		return usageErr("thucongvu (no arguments)")
 	}
-	a := app.NewWithID("vn.gov.thucongvu")
+	e, err := engine.Open(c.home, secret.NewKeyring())
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	svc := app.New(e, c.home)
+	defer svc.Close()
+	svc.Run(ctx)
+	a := fyneapp.NewWithID("vn.gov.thucongvu")
 	w := a.NewWindow("Thư Công Vụ")
 	w.Resize(fyne.NewSize(1280, 800))
-	ui.New(a, w, ui.NewMemServices())
+	u := ui.New(a, w, svc)
+	if len(e.Config.Accounts) == 0 {
+		u.ShowSetup(false)
+	}
+	go func() {
+		<-ctx.Done()
+		fyne.Do(a.Quit)
+	}()
 	w.ShowAndRun()
 	return nil
 }

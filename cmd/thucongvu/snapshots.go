@@ -1,18 +1,40 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
+	"thucongvu/internal/app"
+	"thucongvu/internal/secret"
 	"thucongvu/internal/ui"
 )
 
 // cmdSnapshots renders the main screens in Vietnamese and English to PNG
-// files in DIR, without a display.
+// files in DIR, without a display, on the real engine synced against the
+// embedded demo server.
 func cmdSnapshots(c *cli, args []string) error {
 	if len(args) != 1 {
 		return usageErr("snapshots DIR")
 	}
-	files, err := ui.RenderSnapshots(args[0], func() ui.Services { return ui.NewMemServices() })
+	var worlds []*demoWorld
+	defer func() {
+		for _, w := range worlds {
+			w.cleanup()
+		}
+	}()
+	var startErr error
+	files, err := ui.RenderSnapshots(args[0], func() ui.Services {
+		w, err := startDemo(context.Background(), secret.NewMemory())
+		if err != nil {
+			startErr = err
+			return ui.NewMemServices()
+		}
+		worlds = append(worlds, w)
+		return app.New(w.engine, w.home)
+	})
+	if startErr != nil {
+		return startErr
+	}
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"thucongvu/internal/ack"
 	"thucongvu/internal/config"
 	"thucongvu/internal/failure"
 	"thucongvu/internal/imapsync"
@@ -32,6 +33,9 @@ type Engine struct {
 	outboxOnce sync.Once
 	outbox     *send.Outbox
 	outboxErr  error
+	ledgerOnce sync.Once
+	ledger     *ack.Ledger
+	ledgerErr  error
 }
 
 // Open loads the configuration and store under home.
@@ -211,3 +215,14 @@ type joinErr struct {
 
 func (j joinErr) Error() string { return j.text }
 func (j joinErr) Unwrap() error { return j.first }
+
+// RecordCheck logs that the user checked the account's mail (R1, R10).
+func (e *Engine) RecordCheck(ctx context.Context, account, how string) error {
+	return e.Store.Checks().RecordCheck(account, time.Now(), how)
+}
+
+// Correspondents completes recipient addresses.
+func (e *Engine) Correspondents(ctx context.Context, prefix string, limit int) []model.Address {
+	out, _ := e.Store.Correspondents(ctx, prefix, limit)
+	return out
+}

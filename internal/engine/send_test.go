@@ -72,7 +72,9 @@ func openEngine(t *testing.T, home string, a model.Account, password string) *En
 	return openEngineAt(t, home, a, password)
 }
 
-func openEngineB(b *testing.B, a model.Account) *Engine { return openEngineAt(b, b.TempDir(), a, passA) }
+func openEngineB(b *testing.B, a model.Account) *Engine {
+	return openEngineAt(b, b.TempDir(), a, passA)
+}
 
 func openEngineAt(t testing.TB, home string, a model.Account, password string) *Engine {
 	sec := secret.NewMemory()

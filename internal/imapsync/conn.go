@@ -25,6 +25,7 @@ import (
 
 	"thucongvu/internal/config"
 	"thucongvu/internal/failure"
+	"thucongvu/internal/mail"
 	"thucongvu/internal/model"
 )
 
@@ -130,7 +131,7 @@ func Dial(ctx context.Context, acct model.Account, password string, opts *Option
 	raw := &watchedConn{Conn: tcp}
 	raw.lastRead.Store(time.Now().UnixNano())
 	tlsConfig := TLSConfig(srv.Host, acct.TrustedCertSHA256, opts)
-	clientOpts := &imapclient.Options{TLSConfig: tlsConfig, UnilateralDataHandler: handler}
+	clientOpts := &imapclient.Options{TLSConfig: tlsConfig, UnilateralDataHandler: handler, WordDecoder: mail.NewWordDecoder()}
 
 	var client *imapclient.Client
 	setup := func() error {

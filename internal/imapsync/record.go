@@ -7,6 +7,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 
+	"thucongvu/internal/mail"
 	"thucongvu/internal/model"
 	"thucongvu/internal/store"
 	"thucongvu/internal/vntext"
@@ -22,7 +23,7 @@ func recordOf(buf *imapclient.FetchMessageBuffer) *store.Record {
 		Flags:        flagStrings(buf.Flags),
 	}
 	if env := buf.Envelope; env != nil {
-		r.Subject = vntext.NFC(env.Subject)
+		r.Subject = mail.HeaderText(env.Subject)
 		r.MessageID = env.MessageID
 		if len(env.InReplyTo) > 0 {
 			r.InReplyTo = env.InReplyTo[0]
@@ -54,7 +55,7 @@ func recordOf(buf *imapclient.FetchMessageBuffer) *store.Record {
 }
 
 func address(a imap.Address) model.Address {
-	return model.Address{Name: vntext.NFC(a.Name), Address: strings.ToLower(a.Addr())}
+	return model.Address{Name: mail.HeaderText(a.Name), Address: strings.ToLower(a.Addr())}
 }
 
 // attachmentNames lists the file names of a structure's attachments.

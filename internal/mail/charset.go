@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"strings"
+	"thucongvu/internal/vntext"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
@@ -143,4 +144,16 @@ func cp1252Bytes() map[rune]byte {
 // hasHighBytes reports whether b has any non-ASCII byte.
 func hasHighBytes(b []byte) bool {
 	return bytes.IndexFunc(b, func(r rune) bool { return r >= 0x80 }) >= 0
+}
+
+// NewWordDecoder returns an RFC 2047 decoder that knows every charset the
+// parser knows (windows-1258, ISO-8859-*, …) and decodes unknown ones
+// best-effort; the IMAP client uses it for envelopes.
+func NewWordDecoder() *mime.WordDecoder { return &mime.WordDecoder{CharsetReader: charsetReader} }
+
+// HeaderText decodes a header value that may hold raw 8-bit bytes or
+// encoded words, to UTF-8 NFC; what cannot be decoded stays as it is.
+func HeaderText(v string) string {
+	s, _ := decodeHeaderText(v)
+	return vntext.NFC(s)
 }

@@ -1,0 +1,462 @@
+// Package app wires the mail engine to the Fyne UI: it implements
+// ui.Services over engine.Engine and runs the background sync. main
+// builds it; neither the engine nor the UI knows the other.
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	gomail "github.com/emersion/go-message/mail"
+
+	"thucongvu/internal/compose"
+	"thucongvu/internal/config"
+	"thucongvu/internal/discover"
+	"thucongvu/internal/engine"
+	"thucongvu/internal/failure"
+	"thucongvu/internal/imapsync"
+	"thucongvu/internal/mail"
+	"thucongvu/internal/model"
+	"thucongvu/internal/pdfconv"
+	"thucongvu/internal/profile"
+	"thucongvu/internal/send"
+	"thucongvu/internal/store"
+	"thucongvu/internal/ui"
+	"thucongvu/internal/vntext"
+)
+
+// Services is the engine as the UI sees it.
+type Services struct {
+	E    *engine.Engine
+	Home string
+	Lang string
+
+	mu        sync.Mutex
+	listeners []func(ui.Event)
+	converter *pdfconv.Converter
+}
+
+var _ ui.Services = (*Services)(nil)
+
+// New returns the UI's services over e, keeping settings under home.
+func New(e *engine.Engine, home string) *Services {
+	return &Services{E: e, Home: home, Lang: "vi"}
+}
+
+func (s *Services) ctx() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), 2*time.Minute)
+}
+
+// Accounts implements ui.Services.
+func (s *Services) Accounts() []model.Account { return s.E.Config.Accounts }
+
+// Folders implements ui.Services.
+func (s *Services) Folders(account string) ([]model.Folder, error) {
+	return s.E.Store.Folders(context.Background(), account)
+}
+
+// CountMessages implements ui.Services.
+func (s *Services) CountMessages(account, folder string) (int, error) {
+	return s.E.Store.CountMessages(context.Background(), account, folder)
+}
+
+var sortKeys = map[ui.SortKey]store.SortKey{ui.SortDate: store.SortDate, ui.SortSender: store.SortFrom,
+	ui.SortSubject: store.SortSubject, ui.SortSize: store.SortSize}
+
+// Messages implements ui.Services.
+func (s *Services) Messages(account, folder string, key ui.SortKey, desc bool, offset, limit int) ([]model.MessageSummary, error) {
+	return s.E.Store.Messages(context.Background(), account, folder, sortKeys[key], desc, offset, limit)
+}
+
+// Search implements ui.Services.
+func (s *Services) Search(query string, limit int) ([]model.MessageSummary, error) {
+	return s.E.Store.Search(context.Background(), query, "", limit)
+}
+
+// Open implements ui.Services: the body (downloaded if needed), decoded,
+// with its acknowledgement state; the message is marked seen.
+func (s *Services) Open(id int64) (*ui.ReaderMessage, error) {
+	ctx, cancel := s.ctx()
+	defer cancel()
+	sum, err := s.E.Store.Message(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := s.E.Body(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	m, err := mail.Parse(raw)
+	if err != nil {
+		return nil, err
+	}
+	r := &ui.ReaderMessage{Summary: sum, Text: m.Text, HTML: m.HTML}
+	for _, c := range m.Cc {
+		r.Cc = append(r.Cc, model.Address{Name: c.Name, Address: c.Address})
+	}
+	for _, a := range m.Attachments {
+		r.Attachments = append(r.Attachments, ui.Attachment{Filename: a.Filename, ContentType: a.ContentType, Size: a.Size})
+	}
+	r.Ack = s.ackStatus(ctx, sum, m)
+	if !sum.Seen {
+		if err := s.E.AddFlags(ctx, id, `\Seen`); err == nil {
+			r.Summary.Seen = true
+			s.emit(ui.Event{Kind: ui.EventChanged})
+		}
+	}
+	return r, nil
+}
+
+// ackStatus says whether a received document was acknowledged (R2, LA 6.2).
+func (s *Services) ackStatus(ctx context.Context, sum model.MessageSummary, m *mail.Message) ui.AckStatus {
+	a, err := s.E.Config.Account(sum.Account)
+	if err != nil {
+		return ui.AckStatus{}
+	}
+	p := engine.Profile(*a)
+	st := ui.AckStatus{Required: p.AckRequired.Value && mail.IsDocument(m, p.Document.TrustedDomains.Value), Sent: sum.Acked}
+	if at, ok := s.E.AckedAt(ctx, sum.Account, sum.MessageID); ok {
+		st.Sent, st.At = true, at
+	}
+	return st
+}
+
+// Attachment implements ui.Services.
+func (s *Services) Attachment(id int64, index int) ([]byte, error) {
+	ctx, cancel := s.ctx()
+	defer cancel()
+	raw, err := s.E.Body(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	r, err := gomail.CreateReader(bytes.NewReader(raw))
+	if err != nil {
+		return nil, fmt.Errorf("read message: %w", err)
+	}
+	i := 0
+	for {
+		p, err := r.NextPart()
+		if err != nil {
+			return nil, fmt.Errorf("%w: attachment %d", failure.ErrNotFound, index)
+		}
+		if _, ok := p.Header.(*gomail.AttachmentHeader); !ok {
+			continue
+		}
+		if i == index {
+			return io.ReadAll(p.Body)
+		}
+		i++
+	}
+}
+
+// CheckNow implements ui.Services: a sync pass of every account, the
+// outbox flushed and acknowledgements sent.
+func (s *Services) CheckNow(ctx context.Context, progress func(done, total int)) error {
+	accounts := s.E.Config.Accounts
+	var first error
+	for i, a := range accounts {
+		if progress != nil {
+			progress(i, len(accounts))
+		}
+		if _, err := s.E.SyncOnce(ctx, []model.Account{a}, false); err != nil && first == nil {
+			first = err
+		}
+		s.E.Flush(ctx, a)
+		s.E.AckPass(ctx, a)
+		s.E.RecordCheck(ctx, a.Name, "check-now")
+	}
+	if progress != nil {
+		progress(len(accounts), len(accounts))
+	}
+	s.emit(ui.Event{Kind: ui.EventChanged})
+	return first
+}
+
+// Recipients implements ui.Services: addresses the user has mailed or
+// heard from, matched by prefix of any word, diacritics ignored.
+func (s *Services) Recipients(prefix string, limit int) []model.Address {
+	return s.E.Correspondents(context.Background(), prefix, limit)
+}
+
+func (s *Services) account(name string) (model.Account, error) {
+	if name == "" && len(s.E.Config.Accounts) > 0 {
+		return s.E.Config.Accounts[0], nil
+	}
+	a, err := s.E.Config.Account(name)
+	if err != nil {
+		return model.Account{}, err
+	}
+	return *a, nil
+}
+
+// draft turns the compose window's draft into the engine's, with the
+// original quoted under a reply.
+func (s *Services) draft(d ui.Draft) (model.Account, compose.Draft, error) {
+	a, err := s.account(d.Account)
+	if err != nil {
+		return a, compose.Draft{}, err
+	}
+	cd := compose.Draft{From: model.Address{Name: a.Signature.Name, Address: a.Email}, Subject: d.Subject, Body: d.Body}
+	for _, l := range []struct {
+		in  []string
+		out *[]model.Address
+	}{{d.To, &cd.To}, {d.Cc, &cd.Cc}, {d.Bcc, &cd.Bcc}} {
+		for _, addr := range l.in {
+			if addr = strings.TrimSpace(addr); addr != "" {
+				*l.out = append(*l.out, parseAddress(addr))
+			}
+		}
+	}
+	for _, path := range d.Attachments {
+		cd.Attachments = append(cd.Attachments, compose.Attachment{Path: path})
+	}
+	if d.ReplyTo != 0 {
+		ctx, cancel := s.ctx()
+		defer cancel()
+		if orig, err := s.E.Store.Message(ctx, d.ReplyTo); err == nil {
+			cd.InReplyTo = orig.MessageID
+			cd.References = []string{orig.MessageID}
+			if raw, err := s.E.Body(ctx, d.ReplyTo); err == nil {
+				if m, err := mail.Parse(raw); err == nil {
+					cd.References = append(m.References, orig.MessageID)
+					cd.Quoted = quote(orig, m.Text)
+				}
+			}
+		}
+	}
+	return a, cd, nil
+}
+
+func parseAddress(s string) model.Address {
+	if a, err := gomail.ParseAddress(s); err == nil {
+		return model.Address{Name: a.Name, Address: strings.ToLower(a.Address)}
+	}
+	return model.Address{Address: strings.ToLower(s)}
+}
+
+func quote(orig model.MessageSummary, text string) string {
+	head := fmt.Sprintf("Vào %s, %s <%s> đã viết:", orig.Date.Format("02/01/2006 15:04"), orig.From.Name, orig.From.Address)
+	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = "> " + l
+	}
+	return head + "\n" + strings.Join(lines, "\n") + "\n"
+}
+
+// uiCodes are the UI's translation keys for the engine's finding codes.
+var uiCodes = map[string]string{"subject.missing": "no_subject", "secret.marked": "secret", "webmail.recipient": "foreign_webmail",
+	"pdf.convert": "not_pdf", "signature.missing": "signature_incomplete", "size.limit": "size"}
+
+var fixes = map[string]ui.FixKind{"convert-pdf": ui.FixConvertPDF, "complete-signature": ui.FixCompleteSignature,
+	"remove-recipient": ui.FixRemoveRecipient}
+
+// Preflight implements ui.Services with the real rules of the account's profile.
+func (s *Services) Preflight(d ui.Draft) []ui.Finding {
+	a, cd, err := s.draft(d)
+	if err != nil {
+		return []ui.Finding{{Rule: "R3", Severity: ui.SeverityBlock, Code: "account", Message: err.Error()}}
+	}
+	built, err := compose.Build(cd, a.Signature, time.Now())
+	if err != nil {
+		return []ui.Finding{{Rule: "R4", Severity: ui.SeverityBlock, Code: "attachment.gone", Message: err.Error()}}
+	}
+	report, err := s.E.Preflight(a, built.Raw, s.Lang)
+	if err != nil {
+		return []ui.Finding{{Rule: "R5", Severity: ui.SeverityBlock, Code: "unreadable", Message: err.Error()}}
+	}
+	byName := map[string]string{}
+	for _, p := range d.Attachments {
+		byName[vntext.NFC(filepath.Base(p))] = p
+	}
+	var out []ui.Finding
+	for _, f := range report.Findings {
+		uf := ui.Finding{Rule: f.Rule, Severity: ui.Severity(f.Severity), Code: f.Code, Message: f.Message, Fix: fixes[f.Fix], Target: f.Target}
+		if c, ok := uiCodes[f.Code]; ok {
+			uf.Code = c
+		}
+		if f.Code == "subject.missing" {
+			uf.Fix = ui.FixAddSubject
+		}
+		if p, ok := byName[f.Target]; ok {
+			uf.Target = p
+		}
+		out = append(out, uf)
+	}
+	return out
+}
+
+// ConvertToPDF implements ui.Services (R4, LA 8.3).
+func (s *Services) ConvertToPDF(ctx context.Context, path string, progress func(done, total int)) (string, error) {
+	s.mu.Lock()
+	if s.converter == nil {
+		s.converter = pdfconv.New(pdfconv.Config{})
+	}
+	c := s.converter
+	s.mu.Unlock()
+	if progress != nil {
+		progress(0, 1)
+	}
+	r := c.ConvertFile(ctx, path, pdfconv.Options{OutDir: filepath.Dir(path), Prefer: pdfconv.Engine(s.Settings().Converter)})
+	if progress != nil {
+		progress(1, 1)
+	}
+	return r.Output, r.Err
+}
+
+// Send implements ui.Services: signed, checked, queued on disk, then
+// delivered; a temporary failure leaves it safely queued.
+func (s *Services) Send(ctx context.Context, d ui.Draft) error {
+	a, cd, err := s.draft(d)
+	if err != nil {
+		return err
+	}
+	if _, _, err := s.E.Queue(ctx, a, cd, s.Lang); err != nil {
+		return err
+	}
+	_, err = s.E.Flush(ctx, a)
+	s.emit(ui.Event{Kind: ui.EventChanged})
+	if errors.Is(err, send.ErrTemporary) {
+		return nil // queued; the outbox retries with backoff
+	}
+	return err
+}
+
+// Discover implements ui.Services.
+func (s *Services) Discover(ctx context.Context, email string) (model.Account, error) {
+	r, err := discover.Discover(ctx, email, nil)
+	if err != nil {
+		return model.Account{}, err
+	}
+	local := email[:strings.Index(email, "@")]
+	return model.Account{
+		Name: strings.ReplaceAll(local, ".", "-"), Email: strings.ToLower(email), Username: r.IMAP.Username,
+		IMAP: r.IMAP.Server, SMTP: r.SMTP.Server, Profile: profile.ForAddress(email).ID,
+	}, nil
+}
+
+// TestConnection implements ui.Services: IMAP and SMTP login.
+func (s *Services) TestConnection(ctx context.Context, a model.Account, password string) error {
+	c, err := imapsync.Dial(ctx, a, password, &s.E.Sync, nil)
+	if err != nil {
+		return err
+	}
+	c.Logout().Wait()
+	c.Close()
+	sc, err := send.Connect(ctx, a, password, &send.Options{TLS: &s.E.Sync})
+	if err != nil {
+		return err
+	}
+	return sc.Close()
+}
+
+// AddAccount implements ui.Services.
+func (s *Services) AddAccount(a model.Account, password string) error {
+	ctx, cancel := s.ctx()
+	defer cancel()
+	if err := s.E.AddAccount(ctx, a, password); err != nil {
+		return err
+	}
+	s.emit(ui.Event{Kind: ui.EventChanged})
+	return nil
+}
+
+// Profiles implements ui.Services.
+func (s *Services) Profiles() []ui.Profile {
+	var out []ui.Profile
+	for _, p := range profile.All() {
+		out = append(out, ui.Profile{ID: p.ID, Name: p.Name})
+	}
+	return out
+}
+
+// SetSignature implements ui.Services.
+func (s *Services) SetSignature(account string, sig model.Signature) error {
+	a, err := s.E.Config.Account(account)
+	if err != nil {
+		return err
+	}
+	for _, f := range compose.SignatureFields {
+		compose.SetField(&a.Signature, f, compose.Field(sig, f))
+	}
+	return s.E.Config.Save()
+}
+
+const settingsFile = "settings.json"
+
+// Settings implements ui.Services.
+func (s *Services) Settings() ui.Settings {
+	st := ui.Settings{AutoAck: true, Converter: "auto", Language: "vi", TextScale: 1,
+		AckTemplate: "Đã nhận được văn bản."}
+	if len(s.E.Config.Accounts) > 0 {
+		p := engine.Profile(s.E.Config.Accounts[0])
+		for _, t := range p.Checks.Times.Value {
+			st.CheckTimes = append(st.CheckTimes, t.String())
+		}
+	}
+	if raw, err := os.ReadFile(filepath.Join(s.Home, settingsFile)); err == nil {
+		json.Unmarshal(raw, &st)
+	}
+	return st
+}
+
+// SaveSettings implements ui.Services.
+func (s *Services) SaveSettings(st ui.Settings) error {
+	sort.Strings(st.CheckTimes)
+	raw, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return err
+	}
+	s.Lang = st.Language
+	return config.WriteFileAtomic(filepath.Join(s.Home, settingsFile), raw, 0o600)
+}
+
+// Subscribe implements ui.Services.
+func (s *Services) Subscribe(fn func(ui.Event)) {
+	s.mu.Lock()
+	s.listeners = append(s.listeners, fn)
+	s.mu.Unlock()
+}
+
+func (s *Services) emit(ev ui.Event) {
+	s.mu.Lock()
+	ls := append([]func(ui.Event){}, s.listeners...)
+	s.mu.Unlock()
+	for _, fn := range ls {
+		fn(ev)
+	}
+}
+
+// Run keeps every account in sync (IDLE, reconnects) until ctx ends and
+// tells the UI when mail changed.
+func (s *Services) Run(ctx context.Context) {
+	for _, a := range s.E.Config.Accounts {
+		go s.E.Syncer(a).Run(ctx, false, func(ev imapsync.Event) {
+			if ev.Err != nil {
+				s.emit(ui.Event{Kind: ui.EventChanged, Err: ev.Err})
+				return
+			}
+			if ev.Summary.New > 0 {
+				s.E.AckPass(ctx, a)
+				s.emit(ui.Event{Kind: ui.EventNewMail})
+			}
+			s.emit(ui.Event{Kind: ui.EventChanged})
+		})
+	}
+}
+
+// Close releases the converter.
+func (s *Services) Close() {
+	if s.converter != nil {
+		s.converter.Close()
+	}
+}
