@@ -266,6 +266,19 @@ func (s *Services) Preflight(d ui.Draft) []ui.Finding {
 	if err != nil {
 		return []ui.Finding{{Rule: "R3", Severity: ui.SeverityBlock, Code: "account", Message: err.Error()}}
 	}
+	// An attachment that can no longer be read is a finding of its own;
+	// every other rule still runs on the rest of the mail.
+	var out []ui.Finding
+	kept := cd.Attachments[:0]
+	for _, at := range cd.Attachments {
+		if _, err := os.Stat(at.Path); err != nil {
+			out = append(out, ui.Finding{Severity: ui.SeverityBlock, Code: "attachment_missing", Target: at.Path,
+				Message: fmt.Sprintf("%v: %s", compose.ErrAttachmentGone, at.Path)})
+			continue
+		}
+		kept = append(kept, at)
+	}
+	cd.Attachments = kept
 	built, err := compose.Build(cd, a.Signature, time.Now())
 	if err != nil {
 		return []ui.Finding{{Rule: "R4", Severity: ui.SeverityBlock, Code: "attachment.gone", Message: err.Error()}}
@@ -278,9 +291,8 @@ func (s *Services) Preflight(d ui.Draft) []ui.Finding {
 	for _, p := range d.Attachments {
 		byName[vntext.NFC(filepath.Base(p))] = p
 	}
-	var out []ui.Finding
 	for _, f := range report.Findings {
-		uf := ui.Finding{Rule: f.Rule, Severity: ui.Severity(f.Severity), Code: f.Code, Message: f.Message, Fix: fixes[f.Fix], Target: f.Target}
+		uf := ui.Finding{Rule: f.Rule, Source: f.Source, Severity: ui.Severity(f.Severity), Code: f.Code, Message: f.Message, Fix: fixes[f.Fix], Target: f.Target}
 		if c, ok := uiCodes[f.Code]; ok {
 			uf.Code = c
 		}

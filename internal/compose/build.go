@@ -30,10 +30,10 @@ type Attachment struct {
 
 // Draft is a mail as the user wrote it.
 type Draft struct {
-	From          model.Address
-	To, Cc, Bcc   []model.Address
-	Subject       string
-	Body          string
+	From        model.Address
+	To, Cc, Bcc []model.Address
+	Subject     string
+	Body        string
 	// Quoted is the original mail under a reply or forward; it is kept
 	// exactly as received (ST 12.4) and the signature goes above it.
 	Quoted      string

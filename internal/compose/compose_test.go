@@ -77,9 +77,9 @@ func TestBuildRoundTrip(t *testing.T) {
 	os.WriteFile(path, []byte("%PDF-1.4\n"), 0o600)
 	decomposed := "Ba\u0301o ca\u0301o" // "Báo cáo" with combining accents
 	built, err := Build(Draft{
-		From: model.Address{Name: "Nguyễn Thị Thanh Hà", Address: "nguyenthithanhha@hanam.gov.vn"},
-		To:   []model.Address{{Name: "Đỗ Văn Đức", Address: "ducdv@longan.gov.vn"}},
-		Bcc:  []model.Address{{Address: "vanthu@hanam.gov.vn"}},
+		From:    model.Address{Name: "Nguyễn Thị Thanh Hà", Address: "nguyenthithanhha@hanam.gov.vn"},
+		To:      []model.Address{{Name: "Đỗ Văn Đức", Address: "ducdv@longan.gov.vn"}},
+		Bcc:     []model.Address{{Address: "vanthu@hanam.gov.vn"}},
 		Subject: decomposed + " quý III", Body: "Kính gửi anh Đức,\nGửi anh báo cáo.",
 		Attachments: []Attachment{{Path: path}},
 	}, fullSig, time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC))

@@ -28,6 +28,7 @@ const (
 // Finding is one thing preflight found, traced to its rule.
 type Finding struct {
 	Rule     string `json:"rule"`     // "R3", "R4", "R5", "R7"
+	Source   string `json:"source"`   // the article, e.g. "LA 7.4"
 	Severity string `json:"severity"` // block | warn
 	Code     string `json:"code"`     // stable identifier, e.g. "secret.marked"
 	Message  string `json:"message"`  // in the user's language, with how to fix it
@@ -74,9 +75,9 @@ func Check(in Input) (Report, error) {
 	// R3, LA 14.7: a subject, short and orderly.
 	subject := strings.TrimSpace(m.Subject)
 	if subject == "" && p.SubjectRequired.Value {
-		add(Finding{Rule: "R3", Severity: SeverityBlock, Code: "subject.missing"})
+		add(Finding{Rule: "R3", Severity: SeverityBlock, Code: "subject.missing", Source: p.SubjectRequired.Source})
 	} else if n := utf8.RuneCountInString(subject); n > MaxSubjectRunes {
-		add(Finding{Rule: "R3", Severity: SeverityWarn, Code: "subject.long", args: []any{n, MaxSubjectRunes}})
+		add(Finding{Rule: "R3", Severity: SeverityWarn, Code: "subject.long", Source: "LA 14.7", args: []any{n, MaxSubjectRunes}})
 	}
 
 	// R3, LA 14.7 and LA 8.4: the signature's mandatory fields.
@@ -85,14 +86,14 @@ func Check(in Input) (Report, error) {
 		if fp.Problem == "invalid" {
 			sev = SeverityWarn
 		}
-		add(Finding{Rule: "R3", Severity: sev, Code: "signature." + fp.Problem, Target: fp.Field, Fix: "complete-signature"})
+		add(Finding{Rule: "R3", Severity: sev, Code: "signature." + fp.Problem, Source: p.SignatureFields.Source, Target: fp.Field, Fix: "complete-signature"})
 	}
 
 	// R4, LA 8.3: issued documents travel as PDF.
 	if p.PDF.Value != profile.Off {
 		for _, a := range m.Attachments {
 			if convertible(a.Filename) {
-				add(Finding{Rule: "R4", Severity: string(levelOr(p.PDF.Value, profile.Warn)), Code: "pdf.convert", Target: a.Filename, Fix: "convert-pdf"})
+				add(Finding{Rule: "R4", Severity: string(levelOr(p.PDF.Value, profile.Warn)), Code: "pdf.convert", Source: p.PDF.Source, Target: a.Filename, Fix: "convert-pdf"})
 			}
 		}
 	}
@@ -104,7 +105,7 @@ func Check(in Input) (Report, error) {
 			encoded += base64Size(a.Size)
 		}
 		if encoded > limit {
-			add(Finding{Rule: "R5", Severity: SeverityBlock, Code: "size.limit", args: []any{mb(encoded), mb(limit)}})
+			add(Finding{Rule: "R5", Severity: SeverityBlock, Code: "size.limit", Source: p.MaxAttachmentBytes.Source, args: []any{mb(encoded), mb(limit)}})
 		}
 	}
 
@@ -112,7 +113,7 @@ func Check(in Input) (Report, error) {
 	for _, a := range append(append([]mail.Address{}, m.To...), m.Cc...) {
 		domain := a.Address[strings.LastIndex(a.Address, "@")+1:]
 		if foreign, lvl := p.IsForeignWebmail(domain); foreign && lvl != profile.Off {
-			add(Finding{Rule: "R7", Severity: string(levelOr(lvl, profile.Warn)), Code: "webmail.recipient", Target: a.Address, Fix: "remove-recipient"})
+			add(Finding{Rule: "R7", Severity: string(levelOr(lvl, profile.Warn)), Code: "webmail.recipient", Source: p.ForeignWebmail.Level.Source, Target: a.Address, Fix: "remove-recipient"})
 		}
 	}
 
@@ -124,7 +125,7 @@ func Check(in Input) (Report, error) {
 		}
 		for _, place := range sortedKeys(where) {
 			if level := where[place]; level != "" {
-				add(Finding{Rule: "R7", Severity: SeverityBlock, Code: "secret.marked", Target: place, args: []any{secretLabel(level)}})
+				add(Finding{Rule: "R7", Severity: SeverityBlock, Code: "secret.marked", Source: p.Secret.Source, Target: place, args: []any{secretLabel(level)}})
 			}
 		}
 	}
@@ -132,16 +133,16 @@ func Check(in Input) (Report, error) {
 	// R7, HN 12.8: no executable content.
 	for _, a := range m.Attachments {
 		if Dangerous(a.Filename) {
-			add(Finding{Rule: "R7", Severity: SeverityBlock, Code: "attachment.dangerous", Target: a.Filename, Fix: "remove-attachment"})
+			add(Finding{Rule: "R7", Severity: SeverityBlock, Code: "attachment.dangerous", Source: "HN 12.8", Target: a.Filename, Fix: "remove-attachment"})
 		}
 	}
 
 	// R5, TCVN 6909:2001: Unicode NFC (normalised on sending).
 	if !norm.NFC.IsNormalString(m.Subject) || !norm.NFC.IsNormalString(rawText(in.Raw)) {
-		add(Finding{Rule: "R5", Severity: SeverityWarn, Code: "text.nfc"})
+		add(Finding{Rule: "R5", Severity: SeverityWarn, Code: "text.nfc", Source: "LA 8.2, HN 3.4"})
 	}
 	if m.LegacyEncoding != "" {
-		add(Finding{Rule: "R5", Severity: SeverityWarn, Code: "text.legacy", args: []any{m.LegacyEncoding}})
+		add(Finding{Rule: "R5", Severity: SeverityWarn, Code: "text.legacy", Source: "LA 8.2, HN 3.4", args: []any{m.LegacyEncoding}})
 	}
 
 	r := Report{Findings: fs}

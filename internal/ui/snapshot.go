@@ -95,9 +95,18 @@ func renderSnapshots(dir string, newServices func() Services) ([]string, error) 
 		}
 
 		// compose: a reply with findings (secret marking, foreign webmail, .docx)
-		u.NewCompose(Draft{Account: "ca-nhan", To: []string{"ttbngoc.stttt@longan.gov.vn", "canbo.longan@gmail.com"},
+		attachment := filepath.Join(dir, ".BaoCao_ANM_QuyII.docx")
+		if err := os.WriteFile(attachment, []byte("PK\x03\x04 báo cáo"), 0o600); err != nil {
+			return files, err
+		}
+		defer os.Remove(attachment)
+		account := "ca-nhan"
+		if accts := u.svc.Accounts(); len(accts) > 0 {
+			account = accts[len(accts)-1].Name
+		}
+		u.NewCompose(Draft{Account: account, To: []string{"ttbngoc.stttt@longan.gov.vn", "canbo.longan@gmail.com"},
 			Subject: "[MẬT] Báo cáo tình hình an ninh mạng quý II/2025",
-			Body:    demoBody(code), Attachments: []string{filepath.Join(os.TempDir(), "BaoCao_ANM_QuyII.docx")}})
+			Body:    demoBody(code), Attachments: []string{attachment}})
 		if err := save("compose-"+code+".png", u.composeWn); err != nil {
 			return files, err
 		}
