@@ -17,6 +17,7 @@ import (
 	"thucongvu/internal/mail"
 	"thucongvu/internal/model"
 	"thucongvu/internal/profile"
+	"thucongvu/internal/vntext"
 )
 
 // Actions.
@@ -41,8 +42,9 @@ const (
 	ReasonJunk          = "junk"            // flagged or filed as junk
 	ReasonAlreadyAcked  = "already-acked"   // $TCVAcked: this or another client did it
 	ReasonBounce        = "bounce"          // a delivery report
-	ReasonDisabled      = "disabled"        // the profile or the user turned acks off
+	ReasonDisabled      = "disabled"        // the user or policy turned acks off
 	ReasonRateLimit     = "rate-limit"      // too many acks to this sender lately
+	ReasonForeign       = "foreign-webmail" // R7 (ST 7.5, BD 11): no official exchange with foreign webmail
 )
 
 // Keyword marks the original on the server once acknowledged (R2), so a
@@ -83,7 +85,10 @@ func Decide(c Candidate, x Context) (string, string) {
 	m := c.Msg
 	from := strings.ToLower(m.From.Address)
 	switch {
-	case x.Disabled || !x.Profile.AckRequired.Value:
+	// Acknowledging is on unless the user or policy turned it off: LA 6.2
+	// requires it (the profile's AckRequired), and it is good practice
+	// under every other regulation, so the default is on for all.
+	case x.Disabled:
 		return ActionSkip, ReasonDisabled
 	case hasFlag(c.Flags, Keyword):
 		return ActionSkip, ReasonAlreadyAcked
@@ -109,12 +114,31 @@ func Decide(c Candidate, x Context) (string, string) {
 		return ActionSkip, ReasonBeforeAccount
 	case !x.AnyRecipient && !addressedTo(m, x.Own, x.Account.Email):
 		return ActionSkip, ReasonNotRecipient
-	case !mail.IsDocument(m, x.Profile.Document.TrustedDomains.Value):
+	case foreignWebmail(from, x.Profile):
+		return ActionSkip, ReasonForeign
+	case !isDocument(m, from, x.Profile):
 		return ActionSkip, ReasonNotDocument
 	case x.RecentToSender != nil && x.RecentToSender(from) >= MaxPerSenderPerHour:
 		return ActionSkip, ReasonRateLimit
 	}
 	return ActionAck, ReasonDocument
+}
+
+// isDocument follows the profile (R9): a mail with a document-type
+// attachment, or one from a trusted domain (*.gov.vn) that names a
+// document type or number.
+func isDocument(m *mail.Message, from string, p profile.Profile) bool {
+	if mail.IsDocument(m, nil) {
+		return true
+	}
+	_, domain, _ := strings.Cut(from, "@")
+	return p.IsTrusted(domain) && (mail.NamesDocument(m.Subject) || mail.NamesDocument(m.Text)) && !m.AutoSubmitted && !m.List && !m.Bounce
+}
+
+func foreignWebmail(from string, p profile.Profile) bool {
+	_, domain, _ := strings.Cut(from, "@")
+	foreign, _ := p.IsForeignWebmail(domain)
+	return foreign
 }
 
 func hasFlag(flags []string, want string) bool {
@@ -191,9 +215,9 @@ func IsAcknowledgement(h textproto.Header, subject string) bool {
 	if h.Has(AckHeader) {
 		return true
 	}
-	s := strings.ToLower(subject)
-	for _, p := range []string{"đã nhận được văn bản", "da nhan duoc van ban", "đã nhận văn bản", "acknowledgement of receipt"} {
-		if strings.HasPrefix(strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(s, "re:"), "tl:")), p) {
+	s := vntext.Fold(subject)
+	for _, p := range []string{"da nhan duoc van ban", "da nhan van ban", "acknowledgement of receipt", "xac nhan da nhan"} {
+		if strings.Contains(s, p) {
 			return true
 		}
 	}

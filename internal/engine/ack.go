@@ -105,7 +105,11 @@ func (e *Engine) AckPass(ctx context.Context, a model.Account, opts ...AckOption
 	if sel.NumMessages == 0 {
 		return []AckResult{}, nil
 	}
-	criteria := &imap.SearchCriteria{NotFlag: []imap.Flag{ack.Keyword}}
+	client := e.ClientID()
+	mine := imap.Flag("$TCVAckBy" + client)
+	// Not yet acknowledged, or claimed by this client in a pass that did
+	// not finish (a crash between claim and queue).
+	criteria := &imap.SearchCriteria{Or: [][2]imap.SearchCriteria{{{NotFlag: []imap.Flag{ack.Keyword}}, {Flag: []imap.Flag{mine}}}}}
 	if !a.Added.IsZero() && !o.DryRun {
 		criteria.Since = a.Added.Add(-24 * time.Hour) // SINCE has day granularity; Decide checks the exact time
 	}
@@ -129,8 +133,6 @@ func (e *Engine) AckPass(ctx context.Context, a model.Account, opts ...AckOption
 		return nil, fmt.Errorf("fetch INBOX: %w", err)
 	}
 	p := Profile(a)
-	client := e.ClientID()
-	mine := imap.Flag("$TCVAckBy" + client)
 	queued := false
 	for _, buf := range msgs {
 		raw := buf.FindBodySection(section)
@@ -139,6 +141,9 @@ func (e *Engine) AckPass(ctx context.Context, a model.Account, opts ...AckOption
 			continue
 		}
 		flags := flagNames(buf.Flags)
+		if hasIMAPFlag(buf.Flags, mine) {
+			flags = withoutFlag(flags, ack.Keyword) // our own unfinished claim: decide afresh
+		}
 		cand := ack.Candidate{Msg: m, Header: ack.Header(raw), Flags: flags, Arrived: buf.InternalDate, Folder: "INBOX"}
 		action, reason := ack.Decide(cand, ack.Context{Account: a, Profile: p,
 			RecentToSender: func(addr string) int { return ledger.RecentToSender(ctx, a.Name, addr) }})
@@ -195,6 +200,8 @@ func (e *Engine) AckPass(ctx context.Context, a model.Account, opts ...AckOption
 		}); err != nil {
 			return results, err
 		}
+		// Queued for good: this client's claim keyword has done its work.
+		c.Store(imap.UIDSetNum(buf.UID), &imap.StoreFlags{Op: imap.StoreFlagsDel, Silent: true, Flags: []imap.Flag{mine}}, nil).Close()
 		queued = true
 		r.State = ack.StateQueued
 		results = append(results, r)
@@ -248,6 +255,16 @@ func hasIMAPFlag(flags []imap.Flag, want imap.Flag) bool {
 		}
 	}
 	return false
+}
+
+func withoutFlag(flags []string, drop string) []string {
+	out := flags[:0]
+	for _, f := range flags {
+		if !strings.EqualFold(f, drop) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 func flagNames(flags []imap.Flag) []string {

@@ -307,3 +307,5 @@ func TestCrashChild(t *testing.T) {
 	e.Flush(context.Background(), a)
 	t.Fatal("flush returned without reaching acceptance")
 }
+
+func secretWith(string) secret.Store { return secret.NewMemory() }
