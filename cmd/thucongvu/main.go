@@ -45,6 +45,8 @@ func commands() map[string]command {
 		"check":     {cmdCheck, "check FILE.eml [--account NAME | --profile ID] [--json]"},
 		"send":      {cmdSend, "send FILE.eml --account NAME [--json]"},
 		"outbox":    {cmdOutbox, "outbox [--flush] [--json]"},
+		"ack":       {cmdAck, "ack [NAME] [--dry-run] [--json]"},
+		"acks":      {cmdAcks, "acks [NAME] [--resend MESSAGE-ID] [--json]"},
 		"help":      {nil, "help"},
 	}
 }

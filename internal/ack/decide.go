@@ -17,7 +17,6 @@ import (
 	"thucongvu/internal/mail"
 	"thucongvu/internal/model"
 	"thucongvu/internal/profile"
-	"thucongvu/internal/vntext"
 )
 
 // Actions.
@@ -215,13 +214,7 @@ func IsAcknowledgement(h textproto.Header, subject string) bool {
 	if h.Has(AckHeader) {
 		return true
 	}
-	s := vntext.Fold(subject)
-	for _, p := range []string{"da nhan duoc van ban", "da nhan van ban", "acknowledgement of receipt", "xac nhan da nhan"} {
-		if strings.Contains(s, p) {
-			return true
-		}
-	}
-	return false
+	return mail.IsAcknowledgementSubject(subject)
 }
 
 // Header reads the header block of a raw message.

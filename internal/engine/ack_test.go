@@ -16,6 +16,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"thucongvu/internal/ack"
+	"thucongvu/internal/compose"
 	"thucongvu/internal/mail"
 	"thucongvu/internal/model"
 	"thucongvu/internal/testsrv"
@@ -331,4 +332,57 @@ func TestAckCrashChild(t *testing.T) {
 	e.Secrets.Set(secretKey(a), os.Getenv("TCV_ACK_PW"))
 	e.AckPass(context.Background(), a, AckOptions{AfterClaim: func(string) { os.Exit(3) }})
 	t.Fatal("the pass never claimed anything")
+}
+
+// The sender's side: who acknowledged a sent document, and a resend to
+// the others alone.
+func TestSenderTrackingAndResend(t *testing.T) {
+	ctx := context.Background()
+	w := startAckWorld(t)
+	sender := w.account(t)
+	se := openEngineAt(t, t.TempDir(), sender, agencyPass)
+	d := compose.Draft{To: []model.Address{{Name: "Sở Tài chính", Address: stc}, {Name: "Đỗ Văn Đức", Address: laSender}},
+		Subject: "Công văn số 301/STTTT-BCVT về báo cáo chuyển đổi số", Body: "Kính gửi các đơn vị.",
+		Attachments: []compose.Attachment{{Name: "cv301.pdf", Data: []byte("%PDF-1.4\n")}}}
+	if _, _, err := se.Queue(ctx, sender, d, "vi"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := se.Flush(ctx, sender); err != nil {
+		t.Fatal(err)
+	}
+	w.d.WaitMessages(t, stc, "INBOX", 1)
+	// Sở Tài chính's own client acknowledges; Long An does not.
+	ih, ip := hostPort(t, w.d.IMAPSAddr)
+	sh, sp := hostPort(t, w.p.SubmissionsAddr)
+	stcAcct := model.Account{Name: "stc", Email: stc, Username: stc, Profile: "hanam", Added: time.Now().Add(-time.Hour),
+		IMAP: model.Server{Host: ih, Port: ip, Security: model.SecurityImplicit}, SMTP: model.Server{Host: sh, Port: sp, Security: model.SecurityImplicit},
+		TrustedCertSHA256: w.d.CertSHA256 + "," + w.p.CertSHA256, Signature: model.Signature{Name: "Lê Văn Tài", Title: "Văn thư", Agency: "Sở Tài chính"}}
+	re := openEngineAt(t, t.TempDir(), stcAcct, stcPass)
+	if res, err := re.AckPass(ctx, stcAcct); err != nil || countState(res, "sent") != 1 {
+		t.Fatalf("recipient ack: %+v %v", res, err)
+	}
+	waitCount(t, w.d, agency, agencyPass, "INBOX", "Đã nhận được văn bản", 1)
+	if _, err := se.SyncOnce(ctx, []model.Account{sender}, false); err != nil {
+		t.Fatal(err)
+	}
+	docs, err := se.Receipts(ctx, sender, time.Now().Add(30*24*time.Hour))
+	if err != nil || len(docs) != 1 {
+		t.Fatalf("receipts: %+v %v", docs, err)
+	}
+	doc := docs[0]
+	if doc.Acked != 1 || doc.Total != 2 || len(doc.Missing) != 1 || doc.Missing[0] != laSender || !doc.Overdue {
+		t.Fatalf("receipts: %+v", doc)
+	}
+	if !doc.Deadline.After(doc.Date) {
+		t.Fatalf("deadline %s not after sending %s", doc.Deadline, doc.Date)
+	}
+	n, err := se.Resend(ctx, sender, doc.MessageID)
+	if err != nil || n != 1 {
+		t.Fatalf("resend: %d %v", n, err)
+	}
+	waitCount(t, w.d, laSender, laPass, "INBOX", "Công văn số 301", 2)
+	waitCount(t, w.d, stc, stcPass, "INBOX", "Công văn số 301", 1)
+	if c := count(t, w.d, agency, agencyPass, "Sent", "Công văn số 301"); c != 1 {
+		t.Fatalf("Sent copies after resend: %d", c)
+	}
 }

@@ -160,3 +160,19 @@ func InDomains(addr string, domains []string) bool {
 	}
 	return false
 }
+
+// ackPhrases open or carry the subject of an acknowledgement of receipt
+// (R2, LA 6.2), diacritics folded.
+var ackPhrases = []string{"da nhan duoc van ban", "da nhan van ban", "acknowledgement of receipt", "xac nhan da nhan"}
+
+// IsAcknowledgementSubject reports whether a subject is that of an
+// acknowledgement of receipt ("Đã nhận được văn bản: …").
+func IsAcknowledgementSubject(subject string) bool {
+	f := vntext.Fold(subject)
+	for _, p := range ackPhrases {
+		if strings.Contains(f, p) {
+			return true
+		}
+	}
+	return false
+}

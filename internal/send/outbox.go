@@ -38,7 +38,8 @@ CREATE TABLE IF NOT EXISTS outbox (
 	next_attempt INTEGER NOT NULL DEFAULT 0,
 	last_error   TEXT NOT NULL DEFAULT '',
 	queued_at    INTEGER NOT NULL,
-	accepted_at  INTEGER NOT NULL DEFAULT 0
+	accepted_at  INTEGER NOT NULL DEFAULT 0,
+	file_sent    INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (account, state, next_attempt);
 `
@@ -66,6 +67,9 @@ type Envelope struct {
 	To        []string
 	MessageID string
 	Subject   string
+	// NoSentCopy: the mail is already in Sent (a document sent again to
+	// the recipients who did not acknowledge it).
+	NoSentCopy bool
 }
 
 // Outbox is the durable queue of outgoing mail.
@@ -90,8 +94,8 @@ func (o *Outbox) Queue(ctx context.Context, env Envelope, raw []byte) (int64, er
 	if len(env.To) == 0 {
 		return 0, fmt.Errorf("%w: no recipient", failure.ErrUsage)
 	}
-	res, err := o.db.ExecContext(ctx, `INSERT INTO outbox (account, message_id, subject, mail_from, rcpts, raw, queued_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, env.Account, env.MessageID, env.Subject, env.From, strings.Join(env.To, "\n"), raw, o.now().Unix())
+	res, err := o.db.ExecContext(ctx, `INSERT INTO outbox (account, message_id, subject, mail_from, rcpts, raw, queued_at, file_sent)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, env.Account, env.MessageID, env.Subject, env.From, strings.Join(env.To, "\n"), raw, o.now().Unix(), !env.NoSentCopy)
 	if err != nil {
 		return 0, fmt.Errorf("queue mail: %w", err)
 	}
@@ -188,6 +192,7 @@ type due struct {
 	state    string
 	attempts int
 	queued   int64
+	fileSent bool
 }
 
 // Flush delivers every due mail of the account: submission for queued
@@ -291,7 +296,7 @@ func (o *Outbox) startFiling(ctx context.Context, s Sender) *filing {
 			}
 		}
 		for r := range f.queue {
-			if !s.Account.ServerSavesSent && s.AppendSent != nil {
+			if r.fileSent && !s.Account.ServerSavesSent && s.AppendSent != nil {
 				if err := s.AppendSent(ctx, r.raw); err != nil {
 					o.db.ExecContext(ctx, `UPDATE outbox SET last_error = ? WHERE id = ?`, "copy to Sent: "+err.Error(), r.id)
 					if firstErr == nil {
@@ -331,7 +336,7 @@ func (o *Outbox) remove(ctx context.Context, ids []int64) error {
 }
 
 func (o *Outbox) dueRows(ctx context.Context, account string) ([]due, error) {
-	rows, err := o.db.QueryContext(ctx, `SELECT id, mail_from, rcpts, raw, state, attempts, queued_at FROM outbox
+	rows, err := o.db.QueryContext(ctx, `SELECT id, mail_from, rcpts, raw, state, attempts, queued_at, file_sent FROM outbox
 		WHERE account = ? AND ((state = ? AND next_attempt <= ?) OR state = ?) ORDER BY id`,
 		account, StateQueued, o.now().Unix(), StateAccepted)
 	if err != nil {
@@ -342,7 +347,7 @@ func (o *Outbox) dueRows(ctx context.Context, account string) ([]due, error) {
 	for rows.Next() {
 		var d due
 		var rcpts string
-		if err := rows.Scan(&d.id, &d.from, &rcpts, &d.raw, &d.state, &d.attempts, &d.queued); err != nil {
+		if err := rows.Scan(&d.id, &d.from, &rcpts, &d.raw, &d.state, &d.attempts, &d.queued, &d.fileSent); err != nil {
 			return nil, err
 		}
 		d.rcpts = strings.Split(rcpts, "\n")

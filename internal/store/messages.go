@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"thucongvu/internal/failure"
+	"thucongvu/internal/mail"
 	"thucongvu/internal/model"
 	"thucongvu/internal/vntext"
 )
@@ -362,4 +363,77 @@ func nonNil(a []model.Address) []model.Address {
 		return []model.Address{}
 	}
 	return a
+}
+
+// SentDocument is a document the user sent, with the acknowledgements
+// that came back for it.
+type SentDocument struct {
+	ID        int64
+	Account   string
+	MessageID string
+	Subject   string
+	Date      time.Time
+	To        []model.Address
+	// Acks maps a recipient address to when its acknowledgement arrived.
+	Acks map[string]time.Time
+}
+
+// SentDocuments lists the documents in the account's Sent folders, newest
+// first, each with the replies that acknowledge it: messages elsewhere
+// whose In-Reply-To names it.
+func (s *Store) SentDocuments(ctx context.Context, account string, limit int) ([]SentDocument, error) {
+	q := `SELECT m.id, f.account, m.message_id, m.subject, m.date, m.to_json, m.cc_json
+		FROM messages m JOIN folders f ON f.id = m.folder_id
+		WHERE f.role = 'sent' AND m.document = 1 AND m.message_id != ''`
+	args := []any{}
+	if account != "" {
+		q += ` AND f.account = ?`
+		args = append(args, account)
+	}
+	q += ` ORDER BY m.date DESC LIMIT ?`
+	args = append(args, limit)
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	var docs []SentDocument
+	for rows.Next() {
+		var d SentDocument
+		var date int64
+		var to, cc string
+		if err := rows.Scan(&d.ID, &d.Account, &d.MessageID, &d.Subject, &date, &to, &cc); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		d.Date = time.Unix(date, 0)
+		var toList, ccList []model.Address
+		json.Unmarshal([]byte(to), &toList)
+		json.Unmarshal([]byte(cc), &ccList)
+		d.To = append(toList, ccList...)
+		d.Acks = map[string]time.Time{}
+		docs = append(docs, d)
+	}
+	rows.Close()
+	for i := range docs {
+		replies, err := s.db.QueryContext(ctx, `SELECT m.from_addr, m.subject, m.date, m.flags FROM messages m JOIN folders f ON f.id = m.folder_id
+			WHERE f.account = ? AND f.role != 'sent' AND m.in_reply_to = ?`, docs[i].Account, docs[i].MessageID)
+		if err != nil {
+			return nil, err
+		}
+		for replies.Next() {
+			var from, subject, flags string
+			var date int64
+			if err := replies.Scan(&from, &subject, &date, &flags); err != nil {
+				replies.Close()
+				return nil, err
+			}
+			if mail.IsAcknowledgementSubject(subject) {
+				if _, seen := docs[i].Acks[from]; !seen {
+					docs[i].Acks[strings.ToLower(from)] = time.Unix(date, 0)
+				}
+			}
+		}
+		replies.Close()
+	}
+	return docs, nil
 }
