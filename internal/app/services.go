@@ -19,6 +19,7 @@ import (
 
 	gomail "github.com/emersion/go-message/mail"
 
+	"thucongvu/internal/ack"
 	"thucongvu/internal/compose"
 	"thucongvu/internal/config"
 	"thucongvu/internal/discover"
@@ -108,6 +109,9 @@ func (s *Services) Open(id int64) (*ui.ReaderMessage, error) {
 		r.Attachments = append(r.Attachments, ui.Attachment{Filename: a.Filename, ContentType: a.ContentType, Size: a.Size})
 	}
 	r.Ack = s.ackStatus(ctx, sum, m)
+	if mode := s.Settings().ReadReceipts; mode == ack.ReceiptAlways {
+		go s.E.ReadReceipt(context.Background(), id, mode, false) // RFC 8098: "displayed"
+	}
 	if !sum.Seen {
 		if err := s.E.AddFlags(ctx, id, `\Seen`); err == nil {
 			r.Summary.Seen = true
@@ -172,7 +176,7 @@ func (s *Services) CheckNow(ctx context.Context, progress func(done, total int))
 			first = err
 		}
 		s.E.Flush(ctx, a)
-		s.E.AckPass(ctx, a)
+		s.E.AckPass(ctx, a, s.ackOptions())
 		s.E.RecordCheck(ctx, a.Name, "check-now")
 	}
 	if progress != nil {
@@ -405,10 +409,13 @@ func (s *Services) SetSignature(account string, sig model.Signature) error {
 
 const settingsFile = "settings.json"
 
+// defaultAckTemplate is the acknowledgement text shown in the settings.
+var defaultAckTemplate = ack.DefaultTemplates["vi"]
+
 // Settings implements ui.Services.
 func (s *Services) Settings() ui.Settings {
-	st := ui.Settings{AutoAck: true, Converter: "auto", Language: "vi", TextScale: 1,
-		AckTemplate: "Đã nhận được văn bản."}
+	st := ui.Settings{AutoAck: true, Converter: "auto", Language: "vi", TextScale: 1, ReadReceipts: ack.ReceiptAsk,
+		AckTemplate: defaultAckTemplate}
 	if len(s.E.Config.Accounts) > 0 {
 		p := engine.Profile(s.E.Config.Accounts[0])
 		for _, t := range p.Checks.Times.Value {
@@ -458,12 +465,22 @@ func (s *Services) Run(ctx context.Context) {
 				return
 			}
 			if ev.Summary.New > 0 {
-				s.E.AckPass(ctx, a)
+				s.E.AckPass(ctx, a, s.ackOptions())
 				s.emit(ui.Event{Kind: ui.EventNewMail})
 			}
 			s.emit(ui.Event{Kind: ui.EventChanged})
 		})
 	}
+}
+
+// ackOptions are the acknowledgement settings the user chose (R2).
+func (s *Services) ackOptions() engine.AckOptions {
+	st := s.Settings()
+	o := engine.AckOptions{Disabled: !st.AutoAck, Lang: st.Language}
+	if st.AckTemplate != "" && st.AckTemplate != defaultAckTemplate {
+		o.Template = st.AckTemplate
+	}
+	return o
 }
 
 // Close releases the converter.

@@ -37,6 +37,8 @@ type AckResult struct {
 // AckOptions tune a pass.
 type AckOptions struct {
 	DryRun bool
+	// Disabled: the user or policy turned automatic acknowledgements off.
+	Disabled bool
 	Lang   string
 	// Template replaces the default acknowledgement text.
 	Template string
@@ -145,7 +147,7 @@ func (e *Engine) AckPass(ctx context.Context, a model.Account, opts ...AckOption
 			flags = withoutFlag(flags, ack.Keyword) // our own unfinished claim: decide afresh
 		}
 		cand := ack.Candidate{Msg: m, Header: ack.Header(raw), Flags: flags, Arrived: buf.InternalDate, Folder: "INBOX"}
-		action, reason := ack.Decide(cand, ack.Context{Account: a, Profile: p,
+		action, reason := ack.Decide(cand, ack.Context{Account: a, Profile: p, Disabled: o.Disabled,
 			RecentToSender: func(addr string) int { return ledger.RecentToSender(ctx, a.Name, addr) }})
 		r := AckResult{MessageID: m.MessageID, From: m.From.Address, Subject: m.Subject, Action: action, Reason: reason}
 		key := m.MessageID
@@ -273,4 +275,47 @@ func flagNames(flags []imap.Flag) []string {
 		out[i] = string(f)
 	}
 	return out
+}
+
+// ReadReceipt handles a read-receipt request when message id is displayed
+// (RFC 8098), as the user chose (mode: always, ask, never): it returns the
+// decision, and with "send" (or confirmed true after asking) sends the
+// "displayed" receipt and sets $MDNSent.
+func (e *Engine) ReadReceipt(ctx context.Context, id int64, mode string, confirmed bool) (string, error) {
+	sum, err := e.Store.Message(ctx, id)
+	if err != nil {
+		return ack.ReceiptNone, err
+	}
+	a, err := e.Config.Account(sum.Account)
+	if err != nil {
+		return ack.ReceiptNone, err
+	}
+	raw, err := e.Body(ctx, id)
+	if err != nil {
+		return ack.ReceiptNone, err
+	}
+	flags, _ := e.Store.MessageFlags(ctx, id)
+	h := ack.Header(raw)
+	decision, _ := ack.ReceiptDecision(h, flags, nil, a.Email, mode)
+	if decision == ack.ReceiptNone || (decision == ack.ReceiptAskUser && !confirmed) {
+		return decision, nil
+	}
+	to, mdn, err := ack.ComposeReceipt(*a, h, sum.Subject, sum.MessageID, decision == ack.ReceiptSend && !confirmed, time.Now())
+	if err != nil {
+		return decision, err
+	}
+	ob, err := e.Outbox()
+	if err != nil {
+		return decision, err
+	}
+	if _, err := ob.Queue(ctx, send.Envelope{Account: a.Name, From: a.Email, To: []string{to}, Subject: "MDN " + sum.Subject, NoSentCopy: true}, mdn); err != nil {
+		return decision, err
+	}
+	if err := e.AddFlags(ctx, id, ack.KeywordMDNSent); err != nil {
+		return decision, err
+	}
+	if _, err := e.Flush(ctx, *a); err != nil {
+		return decision, fmt.Errorf("receipt queued, delivery will be retried: %w", err)
+	}
+	return ack.ReceiptSend, nil
 }

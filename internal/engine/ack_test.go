@@ -386,3 +386,36 @@ func TestSenderTrackingAndResend(t *testing.T) {
 		t.Fatalf("Sent copies after resend: %d", c)
 	}
 }
+
+// A read receipt goes once, when the message is displayed and the user
+// chose "always"; "never" sends none.
+func TestReadReceipt(t *testing.T) {
+	ctx := context.Background()
+	w := startAckWorld(t)
+	a := w.account(t)
+	w.submit(t, stc, stcPass, []string{agency}, msg(stc, agency, "Báo cáo có yêu cầu xác nhận đã đọc",
+		"Disposition-Notification-To: "+stc+"\r\n", withAttachment("bc.pdf", "application/pdf")))
+	w.d.WaitMessages(t, agency, "INBOX", 1)
+	e := openEngineAt(t, t.TempDir(), a, agencyPass)
+	if _, err := e.SyncOnce(ctx, []model.Account{a}, false); err != nil {
+		t.Fatal(err)
+	}
+	list, _ := e.Store.Search(ctx, "xac nhan da doc", "", 5)
+	if len(list) != 1 {
+		t.Fatalf("message not synced: %+v", list)
+	}
+	if d, err := e.ReadReceipt(ctx, list[0].ID, ack.ReceiptNever, false); err != nil || d != ack.ReceiptNone {
+		t.Fatalf("never: %s %v", d, err)
+	}
+	if d, err := e.ReadReceipt(ctx, list[0].ID, ack.ReceiptAlways, false); err != nil || d != ack.ReceiptSend {
+		t.Fatalf("always: %s %v", d, err)
+	}
+	if d, _ := e.ReadReceipt(ctx, list[0].ID, ack.ReceiptAlways, false); d != ack.ReceiptNone {
+		t.Fatalf("second display sent again: %s", d)
+	}
+	waitCount(t, w.d, stc, stcPass, "INBOX", "Đã đọc", 1)
+	raw := fetchFirst(t, w.d, stc, stcPass, "Đã đọc")
+	if !strings.Contains(raw, "report-type=disposition-notification") || !strings.Contains(raw, "automatic-action/MDN-sent-automatically; displayed") {
+		t.Fatalf("receipt:\n%s", raw)
+	}
+}

@@ -159,9 +159,12 @@ type Profile struct {
 
 // Settings are the user's preferences the settings screen edits.
 type Settings struct {
-	CheckTimes  []string // "HH:MM" on working days (R1)
-	AutoAck     bool     // send acknowledgements automatically (R2)
-	AckTemplate string
+	CheckTimes []string // "HH:MM" on working days (R1)
+	AutoAck    bool     // send acknowledgements automatically (R2)
+	// ReadReceipts answers read-receipt requests (RFC 8098): "always",
+	// "ask" (default) or "never".
+	ReadReceipts string
+	AckTemplate  string
 	// Converter is "auto", "libreoffice" or "msoffice" (R4).
 	Converter string
 	Language  string  // "vi" (default) or "en"

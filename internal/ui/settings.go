@@ -28,6 +28,7 @@ type settingsView struct {
 	converter   *widget.RadioGroup
 	autoAck     *widget.Check
 	ackTemplate *widget.Entry
+	receipts    *widget.RadioGroup
 	tabs        *container.AppTabs
 }
 
@@ -81,6 +82,18 @@ func (u *UI) newSettingsView(w fyne.Window) *settingsView {
 	v.ackTemplate.Wrapping = fyne.TextWrapWord
 	v.ackTemplate.SetText(s.AckTemplate)
 	v.ackTemplate.SetMinRowsVisible(6)
+	// RFC 8098: read receipts only with the user's consent.
+	receiptModes := []string{lang.L("settings.receipts_always"), lang.L("settings.receipts_ask"), lang.L("settings.receipts_never")}
+	v.receipts = widget.NewRadioGroup(receiptModes, nil)
+	v.receipts.Horizontal = true
+	v.receipts.Required = true
+	v.receipts.Selected = receiptModes[1]
+	switch s.ReadReceipts {
+	case "always":
+		v.receipts.Selected = receiptModes[0]
+	case "never":
+		v.receipts.Selected = receiptModes[2]
+	}
 	return v
 }
 
@@ -112,6 +125,7 @@ func (v *settingsView) object() fyne.CanvasObject {
 	)
 	general.Items[2].HintText = lang.L("settings.check_times_hint")
 	ack := container.NewBorder(container.NewVBox(v.autoAck, hint("settings.ack_hint"),
+		widget.NewLabelWithStyle(lang.L("settings.receipts"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), v.receipts,
 		widget.NewLabelWithStyle(lang.L("settings.ack_template"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})), nil, nil, nil, v.ackTemplate)
 	v.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(lang.L("settings.general"), theme.SettingsIcon(), container.NewPadded(general)),
@@ -164,6 +178,7 @@ func (v *settingsView) save() {
 		s.CheckTimes = append(s.CheckTimes, strings.TrimSpace(t))
 	}
 	s.AutoAck = v.autoAck.Checked
+	s.ReadReceipts = []string{"always", "ask", "never"}[indexOf(v.receipts.Options, v.receipts.Selected, 1)]
 	s.AckTemplate = v.ackTemplate.Text
 	s.Converter = map[string]string{"LibreOffice": "libreoffice", "Microsoft Office": "msoffice"}[v.converter.Selected]
 	if s.Converter == "" {
@@ -232,4 +247,13 @@ func (u *UI) editSignature(parent fyne.Window, a model.Account, done func(model.
 	}, parent)
 	d.Resize(fyne.NewSize(620, 520))
 	d.Show()
+}
+
+func indexOf(list []string, v string, def int) int {
+	for i, x := range list {
+		if x == v {
+			return i
+		}
+	}
+	return def
 }
