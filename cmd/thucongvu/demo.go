@@ -100,6 +100,9 @@ func splitHostPort(addr string) (string, int) {
 }
 
 func cmdDemo(c *cli, args []string) error {
+	if err := checkOpenGL(); err != nil {
+		return err
+	}
 	fs := newFlags("demo")
 	headless := fs.Bool("headless", false, "print the synced inbox instead of opening the window")
 	if _, err := parseFlags(fs, args); err != nil {

@@ -17,6 +17,9 @@ import (
 // cmdGUI opens the main window on the user's accounts; with none, the
 // setup wizard opens first.
 func cmdGUI(c *cli, args []string) error {
+	if err := checkOpenGL(); err != nil {
+		return err
+	}
 	if len(args) > 0 {
 		return usageErr("thucongvu (no arguments)")
 	}

@@ -75,8 +75,10 @@ type Context struct {
 	RecentToSender func(addr string) int
 }
 
-// MaxPerSenderPerHour stops acknowledgement loops with a misbehaving robot.
-const MaxPerSenderPerHour = 5
+// MaxPerSenderPerHour stops acknowledgement loops with a misbehaving robot
+// that slips past the RFC 3834 rules; a busy provincial office can send
+// an agency a few dozen documents an hour, so the bound sits above that.
+const MaxPerSenderPerHour = 30
 
 // Decide says whether c gets an acknowledgement and why.
 func Decide(c Candidate, x Context) (string, string) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +13,9 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"thucongvu/internal/compose"
+	"thucongvu/internal/imapsync"
 	"thucongvu/internal/model"
+	"thucongvu/internal/testsrv"
 )
 
 // BenchmarkSend: a 1 MB mail from send to the server's acceptance, and 200
@@ -83,4 +86,63 @@ func BenchmarkSend(b *testing.B) {
 	b.ReportMetric(ours.Seconds()/raw.Seconds(), "ratio")
 	fmt.Printf("send 200 queued: raw go-smtp %s, outbox with Sent copies %s, ratio %.2f (target ≤ 1.5)\n",
 		raw.Round(time.Millisecond), ours.Round(time.Millisecond), ours.Seconds()/raw.Seconds())
+}
+
+// BenchmarkAckLatency: with IDLE, from delivery into INBOX to the
+// acknowledgement's acceptance by the SMTP server (target: median < 5 s
+// over 20 documents).
+func BenchmarkAckLatency(b *testing.B) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	d := testsrv.StartDovecot(b, testsrv.DovecotOptions{Users: map[string]string{agency: agencyPass, stc: stcPass}})
+	p := testsrv.StartPostfix(b, d)
+	w := &ackWorld{d: d, p: p}
+	ih, ip := hostPort(b, d.IMAPSAddr)
+	sh, sp := hostPort(b, p.SubmissionsAddr)
+	a := model.Account{Name: "vanthu", Email: agency, Username: agency, Profile: "hanam", Added: time.Now().Add(-time.Hour),
+		IMAP: model.Server{Host: ih, Port: ip, Security: model.SecurityImplicit}, SMTP: model.Server{Host: sh, Port: sp, Security: model.SecurityImplicit},
+		TrustedCertSHA256: d.CertSHA256 + "," + p.CertSHA256, Signature: model.Signature{Name: "Trần Thị Mai", Agency: "Sở TTTT"}}
+	e := openEngineAt(b, b.TempDir(), a, agencyPass)
+	ob, _ := e.Outbox()
+	accepted := make(chan time.Time, 64)
+	ob.AfterAccept = func(int64) { accepted <- time.Now() }
+	go e.Syncer(a).Run(ctx, false, func(ev imapsync.Event) {
+		if ev.Err == nil && ev.Summary.New > 0 {
+			e.AckPass(ctx, a)
+		}
+	})
+	time.Sleep(300 * time.Millisecond) // the first pass and IDLE
+	var lat []time.Duration
+	for i := 0; i < 20; i++ {
+		start := time.Now()
+		raw := msg(stc, agency, fmt.Sprintf("Công văn số %d/STC về dự toán", i), "", withAttachment("cv.pdf", "application/pdf"))
+		if err := d.DeliverEnvelope(stc, []string{agency}, []byte(raw)); err != nil {
+			b.Fatal(err)
+		}
+		select {
+		case at := <-accepted:
+			lat = append(lat, at.Sub(start))
+		case <-time.After(30 * time.Second):
+			b.Fatalf("document %d not acknowledged within 30 s", i)
+		}
+	}
+	_ = w
+	med := median(lat)
+	b.ReportMetric(float64(med.Milliseconds()), "median-ms")
+	fmt.Printf("acknowledgement latency over IDLE: median %s, max %s over %d documents (target median < 5 s)\n",
+		med.Round(time.Millisecond), maxDur(lat).Round(time.Millisecond), len(lat))
+}
+
+func median(d []time.Duration) time.Duration {
+	s := append([]time.Duration(nil), d...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return s[len(s)/2]
+}
+
+func maxDur(d []time.Duration) time.Duration {
+	m := d[0]
+	for _, x := range d {
+		m = max(m, x)
+	}
+	return m
 }

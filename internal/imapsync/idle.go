@@ -100,11 +100,22 @@ func (s *Syncer) session(ctx context.Context, withBodies bool, events func(Event
 // NOOP every IdleRefresh to prove the connection is alive (a server may end
 // IDLE silently, or the network may drop without a word).
 func (s *Syncer) waitForChange(ctx context.Context, c *Conn, changed chan struct{}) error {
+	var sel *imap.SelectData
 	if err := c.guard(ctx, func() error {
-		_, err := c.Select("INBOX", &imap.SelectOptions{ReadOnly: true}).Wait()
+		var err error
+		sel, err = c.Select("INBOX", &imap.SelectOptions{ReadOnly: true}).Wait()
 		return err
 	}); err != nil {
 		return fmt.Errorf("select INBOX: %w", err)
+	}
+	// Mail that arrived between the last pass and this SELECT comes in the
+	// SELECT answer, not as an IDLE notice: look before idling.
+	if states, err := s.Store.FolderStates(ctx, s.Account.Name); err == nil {
+		for _, f := range states {
+			if f.Role == "inbox" && f.UIDNext != uint32(sel.UIDNext) {
+				return nil
+			}
+		}
 	}
 	refresh := time.NewTimer(s.Opts.idleRefresh())
 	defer refresh.Stop()

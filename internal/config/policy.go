@@ -1,0 +1,406 @@
+package config
+
+// Machine policy: the settings agency IT sets for every user of a computer,
+// through Group Policy (Windows registry, HKLM\SOFTWARE\Policies\ThuCongVu,
+// from the ADMX templates or the MSI's silent preset) or a JSON file
+// (/etc/thucongvu/policy.json elsewhere). Policy wins over the user's
+// settings, and the UI shows the fields it sets as locked.
+//
+// PolicyKeys is the one table of keys: the ADMX and ADML templates and the
+// MSI's public properties (packaging/windows) are kept in step with it by
+// packaging/packaging_test.go.
+
+import (
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"thucongvu/internal/model"
+	"thucongvu/internal/vntext"
+)
+
+// PolicyEnv overrides where LoadPolicy reads the JSON policy file (Linux and
+// other non-Windows systems); the tests use it.
+const PolicyEnv = "THUCONGVU_POLICY"
+
+// PolicyRegistryKey is the policy key under HKEY_LOCAL_MACHINE on Windows.
+const PolicyRegistryKey = `SOFTWARE\Policies\ThuCongVu`
+
+// PolicyKind is how a policy value is written and checked.
+type PolicyKind int
+
+const (
+	PolicyString   PolicyKind = iota // one line of text (REG_SZ)
+	PolicyText                       // several lines (REG_MULTI_SZ or REG_SZ)
+	PolicyPort                       // 1–65535 (REG_DWORD or digits)
+	PolicyBool                       // 0 or 1 (REG_DWORD or "0"/"1"/"true"/"false")
+	PolicySecurity                   // implicit or starttls
+	PolicyTimes                      // "HH:MM,HH:MM,…"
+	PolicyChoice                     // one of PolicyKey.Choices
+	PolicyPEM                        // PEM text, or the path of a PEM file
+)
+
+// PolicyKey is one machine-policy value and the setting it locks.
+type PolicyKey struct {
+	// Name is the registry value name and the JSON key. The MSI public
+	// property is MSIProperty() (the name in capitals).
+	Name string
+	// Settings are the settings this key sets and locks (account fields
+	// such as "imap.host", or client-wide ones such as "ack.template").
+	Settings []string
+	Kind     PolicyKind
+	// Choices are the accepted values of a PolicyChoice key.
+	Choices []string
+	field   func(*Policy) any
+}
+
+// MSIProperty is the MSI public property that presets the key at a silent
+// install (msiexec /i thucongvu.msi IMAPHOST=…).
+func (k PolicyKey) MSIProperty() string { return strings.ToUpper(k.Name) }
+
+// Settings names used in PolicyKey.Settings and (*Policy).Locked.
+const (
+	SettingDomain            = "domain"
+	SettingIMAPHost          = "imap.host"
+	SettingIMAPPort          = "imap.port"
+	SettingIMAPSecurity      = "imap.security"
+	SettingSMTPHost          = "smtp.host"
+	SettingSMTPPort          = "smtp.port"
+	SettingSMTPSecurity      = "smtp.security"
+	SettingProfile           = "profile"
+	SettingCheckTimes        = "check_times"
+	SettingAckTemplate       = "ack.template"
+	SettingAckTemplateLocked = "ack.template_locked"
+	SettingAutoAck           = "ack.auto"
+	SettingConverter         = "converter"
+	SettingTrustedCA         = "trusted_ca"
+	SettingSigAgency         = "signature.agency"
+	SettingSigAddress        = "signature.address"
+	SettingSigPhone          = "signature.phone"
+	SettingSigFax            = "signature.fax"
+	SettingSigWebsite        = "signature.website"
+)
+
+// PolicyKeys is the one table of machine-policy keys.
+var PolicyKeys = []PolicyKey{
+	{Name: "Domain", Settings: []string{SettingDomain}, Kind: PolicyString,
+		field: func(p *Policy) any { return &p.Domain }},
+	{Name: "IMAPHost", Settings: []string{SettingIMAPHost}, Kind: PolicyString,
+		field: func(p *Policy) any { return &p.IMAP.Host }},
+	{Name: "IMAPPort", Settings: []string{SettingIMAPPort}, Kind: PolicyPort,
+		field: func(p *Policy) any { return &p.IMAP.Port }},
+	{Name: "SMTPHost", Settings: []string{SettingSMTPHost}, Kind: PolicyString,
+		field: func(p *Policy) any { return &p.SMTP.Host }},
+	{Name: "SMTPPort", Settings: []string{SettingSMTPPort}, Kind: PolicyPort,
+		field: func(p *Policy) any { return &p.SMTP.Port }},
+	// TLS sets both servers; IMAPTLS and SMTPTLS override it for one
+	// (the usual pair is IMAPS 993 with submission 587 STARTTLS).
+	{Name: "TLS", Settings: []string{SettingIMAPSecurity, SettingSMTPSecurity}, Kind: PolicySecurity,
+		field: func(p *Policy) any { return &p.TLS }},
+	{Name: "IMAPTLS", Settings: []string{SettingIMAPSecurity}, Kind: PolicySecurity,
+		field: func(p *Policy) any { return &p.IMAP.Security }},
+	{Name: "SMTPTLS", Settings: []string{SettingSMTPSecurity}, Kind: PolicySecurity,
+		field: func(p *Policy) any { return &p.SMTP.Security }},
+	{Name: "Profile", Settings: []string{SettingProfile}, Kind: PolicyString,
+		field: func(p *Policy) any { return &p.Profile }},
+	// R1: the agency's own check times, e.g. "07:30,13:30".
+	{Name: "CheckTimes", Settings: []string{SettingCheckTimes}, Kind: PolicyTimes,
+		field: func(p *Policy) any { return &p.CheckTimes }},
+	// R2, LA 6.2: the acknowledgement text, and whether users may change it.
+	{Name: "AckTemplate", Settings: []string{SettingAckTemplate}, Kind: PolicyText,
+		field: func(p *Policy) any { return &p.AckTemplate }},
+	{Name: "AckTemplateLocked", Settings: []string{SettingAckTemplateLocked}, Kind: PolicyBool,
+		field: func(p *Policy) any { return &p.AckTemplateLocked }},
+	{Name: "AutoAckDisabled", Settings: []string{SettingAutoAck}, Kind: PolicyBool,
+		field: func(p *Policy) any { return &p.AutoAckDisabled }},
+	// R4, LA 8.3: which office converter makes the PDFs ("" = automatic).
+	{Name: "Converter", Settings: []string{SettingConverter}, Kind: PolicyChoice,
+		Choices: []string{"auto", "libreoffice", "msoffice"},
+		field:   func(p *Policy) any { return &p.Converter }},
+	{Name: "TrustedCACert", Settings: []string{SettingTrustedCA}, Kind: PolicyPEM,
+		field: func(p *Policy) any { return &p.TrustedCACert }},
+	// R3, LA 14.7 / LA 8.4: the agency's part of the mandatory signature.
+	{Name: "AgencyName", Settings: []string{SettingSigAgency}, Kind: PolicyString,
+		field: func(p *Policy) any { return &p.Signature.Agency }},
+	{Name: "AgencyAddress", Settings: []string{SettingSigAddress}, Kind: PolicyString,
+		field: func(p *Policy) any { return &p.Signature.Address }},
+	{Name: "AgencyPhone", Settings: []string{SettingSigPhone}, Kind: PolicyString,
+		field: func(p *Policy) any { return &p.Signature.Phone }},
+	{Name: "AgencyFax", Settings: []string{SettingSigFax}, Kind: PolicyString,
+		field: func(p *Policy) any { return &p.Signature.Fax }},
+	{Name: "AgencyWebsite", Settings: []string{SettingSigWebsite}, Kind: PolicyString,
+		field: func(p *Policy) any { return &p.Signature.Website }},
+}
+
+// Policy is the machine policy in force. The zero value (no policy) locks
+// nothing.
+type Policy struct {
+	// Source says where the policy was read ("" when there is none).
+	Source string
+	// Domain is the agency's mail domain: server settings apply only to
+	// accounts at this domain (all accounts when empty), and the setup
+	// wizard proposes it.
+	Domain string
+	// IMAP and SMTP hold the preset servers; zero fields are not set.
+	IMAP, SMTP model.Server
+	// TLS is the security of both servers unless IMAP/SMTP.Security is set.
+	TLS               model.Security
+	Profile           string
+	CheckTimes        []string // "HH:MM", ascending
+	AckTemplate       string
+	AckTemplateLocked bool
+	AutoAckDisabled   bool
+	Converter         string // "auto", "libreoffice", "msoffice"
+	// TrustedCACert is PEM text; a path given in the policy is read at load.
+	TrustedCACert string
+	// Signature holds the agency fields: Agency, Address, Phone, Fax, Website.
+	Signature model.Signature
+	// Problems lists values that were present but invalid, and unknown
+	// keys; such values are ignored (for `doctor` and the log).
+	Problems []string
+
+	set map[string]bool // key names present and valid
+}
+
+// Has reports whether the policy sets the key named name.
+func (p *Policy) Has(name string) bool { return p != nil && p.set[name] }
+
+// Locked reports whether the policy sets (and so locks) setting.
+// The acknowledgement template is locked only with AckTemplateLocked.
+func (p *Policy) Locked(setting string) bool {
+	if p == nil {
+		return false
+	}
+	if setting == SettingAckTemplate {
+		return p.Has("AckTemplate") && p.AckTemplateLocked
+	}
+	for _, k := range PolicyKeys {
+		if !p.set[k.Name] {
+			continue
+		}
+		for _, s := range k.Settings {
+			if s == setting {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Apply writes the policy's server, profile and signature values into a and
+// returns the settings it locked there, sorted. Server values apply only when
+// a's address is at the policy's Domain (or no Domain is set), so a second,
+// private account is left alone; the signature fields always apply.
+func (p *Policy) Apply(a *model.Account) []string {
+	if p == nil || a == nil {
+		return nil
+	}
+	var locked []string
+	lock := func(setting string) { locked = append(locked, setting) }
+	if p.AppliesTo(a.Email) {
+		for _, s := range []struct {
+			dst        *model.Server
+			src        model.Server
+			host, port string
+			sec        string
+		}{
+			{&a.IMAP, p.IMAP, SettingIMAPHost, SettingIMAPPort, SettingIMAPSecurity},
+			{&a.SMTP, p.SMTP, SettingSMTPHost, SettingSMTPPort, SettingSMTPSecurity},
+		} {
+			if s.src.Host != "" {
+				s.dst.Host = s.src.Host
+				lock(s.host)
+			}
+			if s.src.Port != 0 {
+				s.dst.Port = s.src.Port
+				lock(s.port)
+			}
+			if sec := firstSecurity(s.src.Security, p.TLS); sec != "" {
+				s.dst.Security = sec
+				lock(s.sec)
+			}
+		}
+		if p.Profile != "" {
+			a.Profile = p.Profile
+			lock(SettingProfile)
+		}
+	}
+	for _, f := range []struct {
+		dst     *string
+		src     string
+		setting string
+	}{
+		{&a.Signature.Agency, p.Signature.Agency, SettingSigAgency},
+		{&a.Signature.Address, p.Signature.Address, SettingSigAddress},
+		{&a.Signature.Phone, p.Signature.Phone, SettingSigPhone},
+		{&a.Signature.Fax, p.Signature.Fax, SettingSigFax},
+		{&a.Signature.Website, p.Signature.Website, SettingSigWebsite},
+	} {
+		if f.src != "" {
+			*f.dst = f.src
+			lock(f.setting)
+		}
+	}
+	sort.Strings(locked)
+	return locked
+}
+
+// AppliesTo reports whether the server settings of the policy apply to the
+// account with this e-mail address.
+func (p *Policy) AppliesTo(email string) bool {
+	if p == nil {
+		return false
+	}
+	if p.Domain == "" {
+		return true
+	}
+	at := strings.LastIndexByte(email, '@')
+	return at >= 0 && strings.EqualFold(email[at+1:], p.Domain)
+}
+
+func firstSecurity(s ...model.Security) model.Security {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+var timeRE = regexp.MustCompile(`^([01]?[0-9]|2[0-3]):[0-5][0-9]$`)
+
+// policyFromValues builds a policy from raw values by key name (matched
+// without regard to case, as the registry does). Invalid values and unknown
+// keys go to Problems and are ignored.
+func policyFromValues(source string, values map[string]string) *Policy {
+	p := &Policy{Source: source, set: map[string]bool{}}
+	byName := map[string]PolicyKey{}
+	for _, k := range PolicyKeys {
+		byName[strings.ToLower(k.Name)] = k
+	}
+	names := make([]string, 0, len(values))
+	for n := range values {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		k, ok := byName[strings.ToLower(n)]
+		if !ok {
+			p.Problems = append(p.Problems, fmt.Sprintf("unknown policy key %q", n))
+			continue
+		}
+		raw := vntext.NFC(strings.TrimSpace(values[n]))
+		if raw == "" {
+			continue // an empty value means "not set", as an unset MSI property
+		}
+		if err := k.decode(p, raw); err != nil {
+			p.Problems = append(p.Problems, fmt.Sprintf("policy %s: %v", k.Name, err))
+			continue
+		}
+		p.set[k.Name] = true
+	}
+	return p
+}
+
+func (k PolicyKey) decode(p *Policy, raw string) error {
+	dst := k.field(p)
+	switch k.Kind {
+	case PolicyString:
+		if strings.ContainsAny(raw, "\r\n") {
+			return fmt.Errorf("must be one line")
+		}
+		*dst.(*string) = raw
+	case PolicyText:
+		*dst.(*string) = strings.ReplaceAll(raw, "\r\n", "\n")
+	case PolicyPort:
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("port %q is not 1–65535", raw)
+		}
+		*dst.(*int) = n
+	case PolicyBool:
+		switch strings.ToLower(raw) {
+		case "1", "true", "yes":
+			*dst.(*bool) = true
+		case "0", "false", "no":
+			*dst.(*bool) = false
+		default:
+			return fmt.Errorf("%q is not 0 or 1", raw)
+		}
+	case PolicySecurity:
+		// Policy never turns TLS off: plaintext is for loopback tests only.
+		switch s := model.Security(strings.ToLower(raw)); s {
+		case model.SecurityImplicit, model.SecuritySTARTTLS:
+			*dst.(*model.Security) = s
+		default:
+			return fmt.Errorf("%q is not implicit or starttls", raw)
+		}
+	case PolicyTimes:
+		var times []string
+		for _, t := range strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' }) {
+			if !timeRE.MatchString(t) {
+				return fmt.Errorf("%q is not HH:MM", t)
+			}
+			if len(t) == 4 {
+				t = "0" + t
+			}
+			times = append(times, t)
+		}
+		sort.Strings(times)
+		*dst.(*[]string) = times
+	case PolicyChoice:
+		v := strings.ToLower(raw)
+		for _, c := range k.Choices {
+			if v == c {
+				*dst.(*string) = v
+				return nil
+			}
+		}
+		return fmt.Errorf("%q is not one of %s", raw, strings.Join(k.Choices, ", "))
+	case PolicyPEM:
+		text := raw
+		if !strings.Contains(raw, "-----BEGIN ") {
+			b, err := os.ReadFile(raw)
+			if err != nil {
+				return fmt.Errorf("read the certificate: %w", err)
+			}
+			text = string(b)
+		}
+		if err := checkPEM([]byte(text)); err != nil {
+			return err
+		}
+		*dst.(*string) = text
+	default:
+		return fmt.Errorf("unknown kind %d", k.Kind)
+	}
+	return nil
+}
+
+// checkPEM accepts PEM text holding at least one certificate, all of which parse.
+func checkPEM(b []byte) error {
+	n := 0
+	for {
+		var blk *pem.Block
+		blk, b = pem.Decode(b)
+		if blk == nil {
+			break
+		}
+		if blk.Type != "CERTIFICATE" {
+			continue
+		}
+		if _, err := x509.ParseCertificate(blk.Bytes); err != nil {
+			return fmt.Errorf("certificate %d: %w", n+1, err)
+		}
+		n++
+	}
+	if n == 0 {
+		return errors.New("no PEM certificate")
+	}
+	return nil
+}
