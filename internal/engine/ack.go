@@ -39,7 +39,7 @@ type AckOptions struct {
 	DryRun bool
 	// Disabled: the user or policy turned automatic acknowledgements off.
 	Disabled bool
-	Lang   string
+	Lang     string
 	// Template replaces the default acknowledgement text.
 	Template string
 	// AfterClaim, if set, runs once the claim is on the server and before
