@@ -126,7 +126,8 @@ func cmdDemo(c *cli, args []string) error {
 	a := fyneapp.NewWithID("vn.gov.thucongvu")
 	win := a.NewWindow("Thư Công Vụ — demo")
 	win.Resize(fyne.NewSize(1280, 800))
-	ui.New(a, win, svc)
+	u := ui.New(a, win, svc)
+	startReminders(ctx, u, svc)
 	go func() {
 		<-ctx.Done()
 		fyne.Do(a.Quit)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"os/signal"
 	"syscall"
 
@@ -10,6 +11,7 @@ import (
 
 	"thucongvu/internal/app"
 	"thucongvu/internal/engine"
+	"thucongvu/internal/remind"
 	"thucongvu/internal/secret"
 	"thucongvu/internal/ui"
 )
@@ -40,10 +42,24 @@ func cmdGUI(c *cli, args []string) error {
 	if len(e.Config.Accounts) == 0 {
 		u.ShowSetup(false)
 	}
+	startReminders(ctx, u, svc)
+	if exe, err := os.Executable(); err == nil {
+		app.EnsureAutostart(exe)
+	}
 	go func() {
 		<-ctx.Done()
 		fyne.Do(a.Quit)
 	}()
 	w.ShowAndRun()
 	return nil
+}
+
+// startReminders shows notifications through the OS notifier (beeep: a
+// WinRT toast on Windows, D-Bus on Linux) and runs the check-time
+// reminders (R1).
+func startReminders(ctx context.Context, u *ui.UI, svc *app.Services) {
+	notifier := remind.NewBeeep("Thư Công Vụ", "")
+	u.SetNotifier(notifier.Notify)
+	r := &app.Reminders{S: svc, Clock: remind.SystemClock{}, Notifier: notifier}
+	go r.Run(ctx)
 }

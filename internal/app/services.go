@@ -45,6 +45,7 @@ type Services struct {
 	mu        sync.Mutex
 	listeners []func(ui.Event)
 	converter *pdfconv.Converter
+	opened    map[string]time.Time
 }
 
 var _ ui.Services = (*Services)(nil)
@@ -74,8 +75,12 @@ func (s *Services) CountMessages(account, folder string) (int, error) {
 var sortKeys = map[ui.SortKey]store.SortKey{ui.SortDate: store.SortDate, ui.SortSender: store.SortFrom,
 	ui.SortSubject: store.SortSubject, ui.SortSize: store.SortSize}
 
-// Messages implements ui.Services.
+// Messages implements ui.Services. Showing the top of INBOX is opening
+// the mailbox: a check under R1.
 func (s *Services) Messages(account, folder string, key ui.SortKey, desc bool, offset, limit int) ([]model.MessageSummary, error) {
+	if folder == "INBOX" && offset == 0 {
+		s.RecordOpen(account, "open")
+	}
 	return s.E.Store.Messages(context.Background(), account, folder, sortKeys[key], desc, offset, limit)
 }
 

@@ -319,13 +319,14 @@ func (k PolicyKey) decode(p *Policy, raw string) error {
 	case PolicyText:
 		*dst.(*string) = strings.ReplaceAll(raw, "\r\n", "\n")
 	case PolicyPort:
-		n, err := strconv.Atoi(raw)
+		// "#993" is how an MSI carries a DWORD it read back (RegLocator raw).
+		n, err := strconv.Atoi(strings.TrimPrefix(raw, "#"))
 		if err != nil || n < 1 || n > 65535 {
 			return fmt.Errorf("port %q is not 1–65535", raw)
 		}
 		*dst.(*int) = n
 	case PolicyBool:
-		switch strings.ToLower(raw) {
+		switch strings.ToLower(strings.TrimPrefix(raw, "#")) {
 		case "1", "true", "yes":
 			*dst.(*bool) = true
 		case "0", "false", "no":

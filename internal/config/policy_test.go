@@ -91,7 +91,7 @@ func TestLoadPolicyValues(t *testing.T) {
 			json: `{"domain":"hanam.gov.vn","IMAPHost":"mail.hanam.gov.vn","IMAPPort":993,
 				"SMTPHost":"mail.hanam.gov.vn","SMTPPort":"587","TLS":"implicit","SMTPTLS":"STARTTLS",
 				"Profile":"hanam","CheckTimes":["13:30","7:30"],"AutoAckDisabled":true,
-				"AckTemplateLocked":1,"AckTemplate":["Đã nhận được văn bản.","Trân trọng."],
+				"AckTemplateLocked":"#1","AckTemplate":["Đã nhận được văn bản.","Trân trọng."],
 				"Converter":"LibreOffice"}`,
 			check: func(t *testing.T, p *Policy) {
 				want := model.Server{Host: "mail.hanam.gov.vn", Port: 993}

@@ -289,6 +289,9 @@ type RunOptions struct {
 	Poll time.Duration
 	// OnError receives notifier failures, which are not fatal (log them).
 	OnError func(error)
+	// Describe writes a reminder's title and body (with what waits in the
+	// mailbox); nil uses Reminder.Text.
+	Describe func(Reminder) (title, body string)
 }
 
 // Run fires due reminders through the notifier until ctx ends.
@@ -305,6 +308,9 @@ func (s *Scheduler) Run(ctx context.Context, o RunOptions) error {
 		now := s.clock.Now()
 		for _, r := range s.Due(now) {
 			title, body := r.Text()
+			if o.Describe != nil {
+				title, body = o.Describe(r)
+			}
 			if err := o.Notifier.Notify(title, body); err != nil && o.OnError != nil {
 				o.OnError(fmt.Errorf("notify %s: %w", r.Account, err))
 			}

@@ -37,6 +37,8 @@ type UI struct {
 	app fyne.App
 	win fyne.Window
 	svc Services
+	// notifier shows desktop notifications; nil uses Fyne's.
+	notifier func(title, body string) error
 
 	// main view widgets, kept as fields so tests can drive them
 	folders    *widget.Tree
@@ -362,10 +364,7 @@ func (u *UI) onEvent(e Event) {
 			u.notify(*e.Message)
 		}
 	case EventReminder:
-		if s := u.svc.Settings(); s.PausedUntil.After(u.now()) {
-			return
-		}
-		u.app.SendNotification(fyne.NewNotification(lang.L("app.title"), lang.L("notify.check_time")))
+		// The engine showed the reminder through the OS notifier (R1).
 	}
 	u.refresh()
 }
@@ -395,8 +394,19 @@ func (u *UI) notify(m model.MessageSummary) {
 	if name == "" {
 		name = m.From.Address
 	}
-	u.app.SendNotification(fyne.NewNotification(lang.L("notify.new_mail", map[string]any{"From": name}), m.Subject))
+	title := lang.L("notify.new_mail", map[string]any{"From": name})
+	if u.notifier != nil {
+		if err := u.notifier(title, m.Subject); err == nil {
+			return
+		}
+	}
+	u.app.SendNotification(fyne.NewNotification(title, m.Subject))
 }
+
+// SetNotifier routes notifications through fn (the OS notifier: a WinRT
+// toast on Windows rather than Fyne's PowerShell script, which agency
+// AppLocker rules block); Fyne's own notification is the fallback.
+func (u *UI) SetNotifier(fn func(title, body string) error) { u.notifier = fn }
 
 // OpenPending shows the message the last notification announced.
 func (u *UI) OpenPending() {

@@ -1,0 +1,113 @@
+package app
+
+import (
+	"testing"
+	"time"
+
+	"thucongvu/internal/engine"
+	"thucongvu/internal/model"
+	"thucongvu/internal/remind"
+	"thucongvu/internal/secret"
+	"thucongvu/internal/store"
+	"thucongvu/internal/ui"
+)
+
+type fakeClock struct{ t time.Time }
+
+func (c *fakeClock) Now() time.Time { return c.t }
+
+type captured struct{ titles, bodies []string }
+
+func (c *captured) Notify(title, body string) error {
+	c.titles = append(c.titles, title)
+	c.bodies = append(c.bodies, body)
+	return nil
+}
+
+func newServices(t *testing.T) *Services {
+	home := t.TempDir()
+	e, err := engine.Open(home, secret.NewMemory())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	// A configured account without a server: these tests stay offline.
+	e.Config.Accounts = []model.Account{{Name: "vanthu", Email: "vanthu@hanam.gov.vn", Profile: "hanam"}}
+	f, _ := e.Store.EnsureFolder(t.Context(), "vanthu", "INBOX", model.RoleInbox)
+	b, _ := e.Store.BeginBatch(t.Context())
+	b.Put(f.ID, &store.Record{UID: 1, Subject: "Công văn số 1", Document: true, Date: time.Now()})
+	b.Put(f.ID, &store.Record{UID: 2, Subject: "Thư thường", Flags: []string{`\Seen`}, Date: time.Now()})
+	b.Commit()
+	return New(e, home)
+}
+
+// R1: at a check time of a working day a reminder says what waits; once
+// the mailbox is opened, that period asks nothing more; a paused day is silent.
+func TestRemindersFollowChecks(t *testing.T) {
+	s := newServices(t)
+	// Monday 23/11/2026, 07:45 in Vietnam: the morning check (07:30) is due.
+	clock := &fakeClock{time.Date(2026, 11, 23, 7, 45, 0, 0, remind.Vietnam)}
+	out := &captured{}
+	r := &Reminders{S: s, Clock: clock, Notifier: out}
+	sched, err := r.scheduler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	due := sched.Due(clock.Now())
+	if len(due) != 1 || due[0].Account != "vanthu" {
+		t.Fatalf("due at 07:45: %+v", due)
+	}
+	title, body := r.describe(due[0])
+	if title == "" || body != "Hộp thư vanthu: 1 thư chưa đọc, 1 văn bản chưa báo đã nhận. ("+due[0].Source+")" {
+		t.Fatalf("reminder text: %q / %q", title, body)
+	}
+	s.E.Store.Checks().RecordCheck("vanthu", clock.Now(), "open")
+	if again := sched.Due(clock.Now().Add(10 * time.Minute)); len(again) != 0 {
+		t.Fatalf("reminded after the mailbox was opened: %+v", again)
+	}
+	st := s.Settings()
+	st.PausedUntil = clock.Now().Add(24 * time.Hour)
+	if err := s.SaveSettings(st); err != nil {
+		t.Fatal(err)
+	}
+	if err := (pausable{r}).Notify("x", "y"); err != nil || len(out.titles) != 0 {
+		t.Fatalf("paused reminders still shown: %v", out.titles)
+	}
+	// Saturday: nothing is due.
+	if sat := sched.Due(time.Date(2026, 11, 28, 7, 45, 0, 0, remind.Vietnam)); len(sat) != 0 {
+		t.Fatalf("reminder on a Saturday: %+v", sat)
+	}
+}
+
+func TestOpeningInboxIsACheck(t *testing.T) {
+	s := newServices(t)
+	if !s.E.Store.Checks().LastCheck("vanthu").IsZero() {
+		t.Fatal("check log not empty")
+	}
+	if _, err := s.Messages("vanthu", "INBOX", ui.SortDate, true, 0, 50); err != nil {
+		t.Fatal(err)
+	}
+	if s.E.Store.Checks().LastCheck("vanthu").IsZero() {
+		t.Fatal("opening INBOX was not logged as a check")
+	}
+}
+
+func TestPreflightMapsFindingsForTheUI(t *testing.T) {
+	s := newServices(t)
+	s.E.Config.Accounts[0].Signature = model.Signature{Name: "Trần Thị Mai", Title: "Văn thư", Agency: "Sở TTTT"}
+	got := s.Preflight(ui.Draft{Account: "vanthu", To: []string{"ai@gmail.com"}, Subject: "[MẬT] Kế hoạch", Body: "x",
+		Attachments: []string{"/khong/con/tep.docx"}})
+	codes := map[string]ui.Finding{}
+	for _, f := range got {
+		codes[f.Code] = f
+	}
+	if f := codes["secret"]; f.Rule != "R7" || f.Severity != ui.SeverityBlock || f.Source == "" {
+		t.Errorf("secret finding: %+v", f)
+	}
+	if f := codes["foreign_webmail"]; f.Fix != ui.FixRemoveRecipient || f.Target != "ai@gmail.com" {
+		t.Errorf("webmail finding: %+v", f)
+	}
+	if f := codes["attachment_missing"]; f.Severity != ui.SeverityBlock || f.Target != "/khong/con/tep.docx" {
+		t.Errorf("missing attachment: %+v", f)
+	}
+}

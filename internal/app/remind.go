@@ -1,0 +1,146 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"thucongvu/internal/engine"
+	"thucongvu/internal/profile"
+	"thucongvu/internal/remind"
+	"thucongvu/internal/store"
+	"thucongvu/internal/ui"
+)
+
+// Reminders runs the check-time scheduler (R1: LA 6.1, HN 9.2, ST 13.2)
+// over the check log in the store, and shows each reminder through the OS
+// notifier with what waits in the mailbox.
+type Reminders struct {
+	S        *Services
+	Clock    remind.Clock
+	Notifier remind.Notifier
+	// After is time.After unless a test injects a clock.
+	After func(time.Duration) <-chan time.Time
+
+	mu        sync.Mutex
+	lastCheck map[string]time.Time
+}
+
+// scheduler builds the scheduler for the accounts' profile and the
+// user's check times.
+func (r *Reminders) scheduler() (*remind.Scheduler, error) {
+	e := r.S.E
+	if len(e.Config.Accounts) == 0 {
+		return nil, fmt.Errorf("no account")
+	}
+	cal, err := remind.NewCalendar(nil)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, a := range e.Config.Accounts {
+		names = append(names, a.Name)
+	}
+	var user []profile.TimeOfDay
+	for _, t := range r.S.Settings().CheckTimes {
+		if v, err := profile.ParseTimeOfDay(t); err == nil {
+			user = append(user, v)
+		}
+	}
+	return remind.NewScheduler(remind.SchedulerOptions{Calendar: cal, Profile: engine.Profile(e.Config.Accounts[0]),
+		Clock: r.Clock, Log: e.Store.Checks(), Accounts: names, UserTimes: user})
+}
+
+// Run fires reminders until ctx ends; paused days (tray "pause today")
+// stay silent.
+func (r *Reminders) Run(ctx context.Context) error {
+	s, err := r.scheduler()
+	if err != nil {
+		return err
+	}
+	return s.Run(ctx, remind.RunOptions{
+		Notifier: pausable{r},
+		After:    r.After,
+		OnError:  func(err error) { r.S.emit(ui.Event{Kind: ui.EventChanged, Err: err}) },
+		Describe: r.describe,
+	})
+}
+
+// describe says which check it is and how many new mails and
+// unacknowledged documents wait (R1, R2).
+func (r *Reminders) describe(rem remind.Reminder) (string, string) {
+	ctx := context.Background()
+	unread, docs := 0, 0
+	list, _ := r.S.E.Store.Messages(ctx, rem.Account, "INBOX", store.SortDate, true, 0, 500)
+	for _, m := range list {
+		if !m.Seen {
+			unread++
+		}
+		if m.Document && !m.Acked {
+			docs++
+		}
+	}
+	session := "sáng"
+	if rem.Session == profile.Afternoon {
+		session = "chiều"
+	}
+	title := fmt.Sprintf("Đến giờ kiểm tra thư buổi %s (%s)", session, rem.Due.In(remind.Vietnam).Format("15:04"))
+	body := fmt.Sprintf("Hộp thư %s: %d thư chưa đọc, %d văn bản chưa báo đã nhận. (%s)", rem.Account, unread, docs, rem.Source)
+	r.S.emit(ui.Event{Kind: ui.EventReminder})
+	return title, body
+}
+
+// pausable drops reminders while the user paused them for today.
+type pausable struct{ r *Reminders }
+
+func (p pausable) Notify(title, body string) error {
+	if p.r.S.Settings().PausedUntil.After(p.r.Clock.Now()) {
+		return nil
+	}
+	return p.r.Notifier.Notify(title, body)
+}
+
+// RecordOpen logs that the user opened the account's mailbox, at most
+// once a minute: a check under R1, which stops that period's reminder.
+func (s *Services) RecordOpen(account, how string) {
+	s.mu.Lock()
+	if s.opened == nil {
+		s.opened = map[string]time.Time{}
+	}
+	last := s.opened[account]
+	now := time.Now()
+	if now.Sub(last) < time.Minute {
+		s.mu.Unlock()
+		return
+	}
+	s.opened[account] = now
+	s.mu.Unlock()
+	s.E.Store.Checks().RecordCheck(account, now, how)
+}
+
+// EnsureAutostart starts the client with the desktop session on Linux
+// (XDG autostart) so reminders survive a reboot (R1). On Windows the MSI
+// registers the autostart for all users.
+func EnsureAutostart(exe string) error {
+	if runtime.GOOS != "linux" {
+		return nil
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(dir, "autostart", "thucongvu.desktop")
+	if _, err := os.Stat(path); err == nil {
+		return nil // the user's own choice (even Hidden=true) stands
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	desktop := "[Desktop Entry]\nType=Application\nName=Thư Công Vụ\nComment=Nhắc giờ kiểm tra thư công vụ\n" +
+		"Exec=\"" + exe + "\"\nIcon=thucongvu\nX-GNOME-Autostart-enabled=true\nNoDisplay=false\n"
+	return os.WriteFile(path, []byte(desktop), 0o644)
+}
