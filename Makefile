@@ -47,3 +47,60 @@ snapshots: build
 
 clean:
 	rm -rf bin snapshots
+
+# --- Packages (issue 8): Windows executable and MSI, Linux tarball. See "For agency IT" in README.md.
+# Debian packages: the mingw-w64 C compiler and windres (cgo for GLFW), wixl/msibuild/msiinfo, osslsigncode.
+PACKAGING_PKGS := gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 wixl msitools osslsigncode
+DEPS_PKGS      += $(PACKAGING_PKGS)
+
+WIN_DIR     := bin/windows
+WIN_EXE     := $(WIN_DIR)/thucongvu.exe
+WIN_MSI     := $(WIN_DIR)/thucongvu.msi
+WIN_SYSO    := cmd/thucongvu/zz_rsrc_windows_amd64.syso
+WIN_ENV     := CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc
+# Version n.n.n and build number from FyneApp.toml (version resource, MSI ProductVersion).
+APP_VERSION := $(shell sed -n 's/^ *Version *= *"\([0-9.]*\)".*/\1/p' FyneApp.toml)
+APP_BUILD   := $(shell sed -n 's/^ *Build *= *\([0-9]*\).*/\1/p' FyneApp.toml)
+# Optional: an agency's isp/DOMAIN.xml and Mesa's opengl32.dll to carry in the MSI.
+ISP_FILE    ?=
+MESA_DLL    ?=
+# Optional Authenticode signing with osslsigncode: SIGN_CERT (PEM/DER certificate chain or .p12 with
+# SIGN_KEY empty), SIGN_KEY (private key), SIGN_PASS (key password), SIGN_TIMESTAMP (RFC 3161 URL).
+SIGN_CERT      ?=
+SIGN_KEY       ?=
+SIGN_PASS      ?=
+SIGN_TIMESTAMP ?=
+sign = if [ -n "$(SIGN_CERT)" ]; then \
+	osslsigncode sign $(if $(SIGN_KEY),-certs "$(SIGN_CERT)" -key "$(SIGN_KEY)",-pkcs12 "$(SIGN_CERT)") \
+		$(if $(SIGN_PASS),-pass "$(SIGN_PASS)") $(if $(SIGN_TIMESTAMP),-ts "$(SIGN_TIMESTAMP)") \
+		-n "Thu Cong Vu" -h sha256 -in "$(1)" -out "$(1).signed" && mv "$(1).signed" "$(1)" || exit 1; \
+	osslsigncode verify -in "$(1)" >/dev/null 2>&1 || echo "note: $(1) is signed; its chain is not trusted on this machine"; \
+	else echo "$(1): not signed (SIGN_CERT not set)"; fi
+
+.PHONY: windows msi linux-dist package-check
+
+## windows: the windows/amd64 GUI executable with icon, manifest and version resource
+windows: deps
+	@mkdir -p $(WIN_DIR)
+	@v="$(APP_VERSION)"; set -- $$(echo $$v | tr . ' '); \
+	sed -e "s#@ICON@#$(CURDIR)/assets/icon.ico#" -e "s#@MANIFEST@#$(CURDIR)/packaging/windows/thucongvu.exe.manifest#" \
+	    -e "s/@V1@/$$1/g" -e "s/@V2@/$$2/g" -e "s/@V3@/$$3/g" -e "s/@V4@/$(APP_BUILD)/g" \
+	    -e "s/@VERSION@/$$v/g" -e "s/@GITVERSION@/$(VERSION)/g" packaging/windows/thucongvu.rc > $(WIN_DIR)/thucongvu.rc
+	x86_64-w64-mingw32-windres -O coff -i $(WIN_DIR)/thucongvu.rc -o $(WIN_SYSO)
+	$(WIN_ENV) $(GO) build -ldflags "-H windowsgui -s -w $(LDFLAGS)" -o $(WIN_EXE) ./cmd/thucongvu; \
+	status=$$?; rm -f $(WIN_SYSO); exit $$status
+	@$(call sign,$(WIN_EXE))
+
+## msi: the per-machine MSI (wixl); ISP_FILE=path/DOMAIN.xml and MESA_DLL=path/opengl32.dll are optional
+msi: windows
+	$(GO) run ./packaging/buildmsi -exe $(WIN_EXE) -icon assets/icon.ico -version $(APP_VERSION) \
+		-isp "$(ISP_FILE)" -mesa "$(MESA_DLL)" -o $(WIN_MSI)
+	@$(call sign,$(WIN_MSI))
+
+## linux-dist: bin/thucongvu-VERSION-linux-amd64.tar.gz (binary, .desktop file, icon)
+linux-dist: build
+	sh packaging/linux/dist.sh $(BIN) $(APP_VERSION) bin
+
+## package-check: builds the real exe and MSI, then runs the packaging checks on them
+package-check: msi linux-dist
+	PACKAGE_CHECK=1 $(GO) test -count=1 -v -run . ./packaging/

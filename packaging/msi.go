@@ -133,7 +133,7 @@ func BuildMSI(ctx context.Context, o MSIOptions) error {
 	if err := run(ctx, stage, o.Log, tool(o.Wixl, "wixl"), args...); err != nil {
 		return fmt.Errorf("build msi: wixl: %w", err)
 	}
-	queries, err := plan.queries(ctx, tmpOut)
+	queries, err := plan.queries(ctx, tmpOut, stage)
 	if err != nil {
 		return fmt.Errorf("build msi: %w", err)
 	}
@@ -269,8 +269,26 @@ func planFixups(src []byte) (*fixups, error) {
 	return f, nil
 }
 
-func (f *fixups) queries(ctx context.Context, msi string) ([]string, error) {
+func (f *fixups) queries(ctx context.Context, msi, stage string) ([]string, error) {
 	var q []string
+	// wixl leaves File.Version empty; WiX fills it from the version
+	// resource, and Windows Installer's file rules use it.
+	files, err := ExportTable(ctx, msi, "File")
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range files {
+		name := r["FileName"]
+		if i := strings.IndexByte(name, '|'); i >= 0 {
+			name = name[i+1:]
+		}
+		if ext := strings.ToLower(filepath.Ext(name)); ext != ".exe" && ext != ".dll" {
+			continue
+		}
+		if info, err := ReadPE(filepath.Join(stage, name)); err == nil && info.FileVersion != "" {
+			q = append(q, fmt.Sprintf("UPDATE `File` SET `Version` = '%s' WHERE `File` = '%s'", info.FileVersion, r["File"]))
+		}
+	}
 	ids := make([]string, 0, len(f.conditions))
 	for id := range f.conditions {
 		ids = append(ids, id)

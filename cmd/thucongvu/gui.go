@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 
 	"fyne.io/fyne/v2"
@@ -58,7 +59,11 @@ func cmdGUI(c *cli, args []string) error {
 // WinRT toast on Windows, D-Bus on Linux) and runs the check-time
 // reminders (R1).
 func startReminders(ctx context.Context, u *ui.UI, svc *app.Services) {
-	notifier := remind.NewBeeep("Thư Công Vụ", "")
+	appName := "Thư Công Vụ"
+	if runtime.GOOS == "windows" {
+		appName = "vn.gov.thucongvu" // the AppUserModelID of the MSI's Start-menu shortcut
+	}
+	notifier := remind.NewBeeep(appName, "")
 	u.SetNotifier(notifier.Notify)
 	r := &app.Reminders{S: svc, Clock: remind.SystemClock{}, Notifier: notifier}
 	go r.Run(ctx)
