@@ -1,6 +1,9 @@
 package app
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -109,5 +112,49 @@ func TestPreflightMapsFindingsForTheUI(t *testing.T) {
 	}
 	if f := codes["attachment_missing"]; f.Severity != ui.SeverityBlock || f.Target != "/khong/con/tep.docx" {
 		t.Errorf("missing attachment: %+v", f)
+	}
+}
+
+// Machine policy set by agency IT wins over the user, and the settings
+// say what it locked.
+func TestMachinePolicyWins(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "policy.json")
+	os.WriteFile(path, []byte(`{"Domain": "hanam.gov.vn", "IMAPHost": "mail.hanam.gov.vn", "IMAPPort": 993, "SMTPHost": "mail.hanam.gov.vn",
+		"SMTPPort": 465, "TLS": "implicit", "CheckTimes": "07:45,13:45", "AutoAckDisabled": 1,
+		"AgencyName": "Sở Thông tin và Truyền thông tỉnh Hà Nam", "AgencyPhone": "0226.3852.701"}`), 0o644)
+	t.Setenv("THUCONGVU_POLICY", path)
+	s := newServices(t)
+	// newServices set the account after Open; apply as Open would.
+	s.E.Config.Accounts = []model.Account{{Name: "vanthu", Email: "vanthu@hanam.gov.vn", Profile: "hanam",
+		IMAP: model.Server{Host: "imap.typo.vn", Port: 143, Security: model.SecuritySTARTTLS}}}
+	if err := s.E.Config.Save(); err != nil {
+		t.Fatal(err)
+	}
+	e2, err := engine.Open(s.Home, secret.NewMemory())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e2.Close()
+	s2 := New(e2, s.Home)
+	a := e2.Config.Accounts[0]
+	if a.IMAP.Host != "mail.hanam.gov.vn" || a.IMAP.Port != 993 || a.IMAP.Security != model.SecurityImplicit {
+		t.Fatalf("policy servers not applied: %+v", a.IMAP)
+	}
+	st := s2.Settings()
+	if strings.Join(st.CheckTimes, ",") != "07:45,13:45" || st.AutoAck || !st.IsLocked("check_times") || !st.IsLocked("ack.auto") {
+		t.Fatalf("settings under policy: %+v", st)
+	}
+	st.CheckTimes, st.AutoAck = []string{"09:00"}, true
+	s2.SaveSettings(st)
+	if got := s2.Settings(); strings.Join(got.CheckTimes, ",") != "07:45,13:45" || got.AutoAck {
+		t.Fatalf("user overrode policy: %+v", got)
+	}
+	s2.SetSignature("vanthu", model.Signature{Name: "Trần Thị Mai", Agency: "Cơ quan khác", Phone: "0912 345 678"})
+	sig := e2.Config.Accounts[0].Signature
+	if sig.Name != "Trần Thị Mai" || sig.Agency != "Sở Thông tin và Truyền thông tỉnh Hà Nam" || sig.Phone != "0226.3852.701" {
+		t.Fatalf("locked signature fields changed: %+v", sig)
+	}
+	if !st.IsLocked("signature.agency") {
+		t.Fatalf("agency field not shown locked: %v", st.Locked)
 	}
 }

@@ -352,8 +352,18 @@ func (s *Services) Send(ctx context.Context, d ui.Draft) error {
 	return err
 }
 
-// Discover implements ui.Services.
+// Discover implements ui.Services: the servers agency IT set by machine
+// policy come first, then discovery.
 func (s *Services) Discover(ctx context.Context, email string) (model.Account, error) {
+	if p := s.E.Policy; p != nil && p.Has("IMAPHost") && p.AppliesTo(email) {
+		a := model.Account{Email: strings.ToLower(email), Username: strings.ToLower(email)}
+		a.Name = strings.ReplaceAll(strings.Split(a.Email, "@")[0], ".", "-")
+		p.Apply(&a)
+		if a.Profile == "" {
+			a.Profile = profile.ForAddress(email).ID
+		}
+		return a, nil
+	}
 	r, err := discover.Discover(ctx, email, nil)
 	if err != nil {
 		return model.Account{}, err
@@ -407,6 +417,9 @@ func (s *Services) SetSignature(account string, sig model.Signature) error {
 		return err
 	}
 	for _, f := range compose.SignatureFields {
+		if s.E.Locked(account, "signature."+f) {
+			continue // the agency's fields come from machine policy
+		}
 		compose.SetField(&a.Signature, f, compose.Field(sig, f))
 	}
 	return s.E.Config.Save()
@@ -430,11 +443,49 @@ func (s *Services) Settings() ui.Settings {
 	if raw, err := os.ReadFile(filepath.Join(s.Home, settingsFile)); err == nil {
 		json.Unmarshal(raw, &st)
 	}
+	return s.withPolicy(st)
+}
+
+// withPolicy lets machine policy win over the user's settings and names
+// what it locked.
+func (s *Services) withPolicy(st ui.Settings) ui.Settings {
+	p := s.E.Policy
+	st.Locked = nil
+	if p == nil {
+		return st
+	}
+	if p.Has("CheckTimes") {
+		st.CheckTimes = append([]string(nil), p.CheckTimes...)
+		st.Locked = append(st.Locked, config.SettingCheckTimes)
+	}
+	if p.Has("AckTemplate") && (p.AckTemplateLocked || st.AckTemplate == "" || st.AckTemplate == defaultAckTemplate) {
+		st.AckTemplate = p.AckTemplate
+	}
+	if p.AckTemplateLocked {
+		st.Locked = append(st.Locked, config.SettingAckTemplate)
+	}
+	if p.AutoAckDisabled {
+		st.AutoAck = false
+		st.Locked = append(st.Locked, config.SettingAutoAck)
+	}
+	if p.Has("Converter") {
+		st.Converter = p.Converter
+		st.Locked = append(st.Locked, config.SettingConverter)
+	}
+	for _, a := range s.E.Config.Accounts {
+		for _, f := range []string{config.SettingSigAgency, config.SettingSigAddress, config.SettingSigPhone, config.SettingSigFax, config.SettingSigWebsite} {
+			if s.E.Locked(a.Name, f) {
+				st.Locked = append(st.Locked, f)
+			}
+		}
+	}
 	return st
 }
 
-// SaveSettings implements ui.Services.
+// SaveSettings implements ui.Services; what policy locks stays as policy says.
 func (s *Services) SaveSettings(st ui.Settings) error {
+	st = s.withPolicy(st)
+	st.Locked = nil
 	sort.Strings(st.CheckTimes)
 	raw, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {

@@ -5,6 +5,7 @@ package engine
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"strings"
@@ -30,6 +31,10 @@ type Engine struct {
 	// Sync are the connection options every account's sync uses.
 	Sync imapsync.Options
 
+	// Policy is the machine policy set by agency IT; it wins over the user.
+	Policy *config.Policy
+	locked map[string][]string
+
 	outboxOnce sync.Once
 	outbox     *send.Outbox
 	outboxErr  error
@@ -48,9 +53,36 @@ func Open(home string, secrets secret.Store) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{Config: cfg, Store: st, Secrets: secrets}
+	pol, err := config.LoadPolicy()
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("machine policy: %w", err)
+	}
+	e := &Engine{Config: cfg, Store: st, Secrets: secrets, Policy: pol, locked: map[string][]string{}}
 	e.Sync.BodyText = searchText
+	for i := range cfg.Accounts {
+		e.locked[cfg.Accounts[i].Name] = pol.Apply(&cfg.Accounts[i])
+	}
+	if pol != nil && pol.TrustedCACert != "" {
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		pool.AppendCertsFromPEM([]byte(pol.TrustedCACert))
+		e.Sync.RootCAs = pool
+	}
 	return e, nil
+}
+
+// Locked reports whether machine policy fixes a setting of an account
+// (config.Setting* names); the faces show such fields locked.
+func (e *Engine) Locked(account, setting string) bool {
+	for _, s := range e.locked[account] {
+		if s == setting {
+			return true
+		}
+	}
+	return false
 }
 
 // searchText is what the full-text index keeps of a downloaded message:
@@ -85,6 +117,7 @@ func secretKey(a model.Account) string {
 // the keychain and the account in the configuration. Nothing is saved
 // when the login fails.
 func (e *Engine) AddAccount(ctx context.Context, a model.Account, password string) error {
+	locked := e.Policy.Apply(&a) // policy wins over what was typed
 	if err := config.Validate(a); err != nil {
 		return err
 	}
@@ -109,6 +142,7 @@ func (e *Engine) AddAccount(ctx context.Context, a model.Account, password strin
 	if err := e.Config.AddAccount(a); err != nil {
 		return err
 	}
+	e.locked[a.Name] = locked
 	return e.Config.Save()
 }
 

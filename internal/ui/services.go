@@ -171,6 +171,20 @@ type Settings struct {
 	TextScale float32 // 1.0 = normal
 	// PausedUntil silences check-time reminders until then.
 	PausedUntil time.Time
+	// Locked names the settings agency IT fixed by machine policy
+	// ("check_times", "ack.template", "ack.auto", "converter",
+	// "signature.agency", …); the screens show them read-only.
+	Locked []string
+}
+
+// IsLocked reports whether machine policy fixes a setting.
+func (s Settings) IsLocked(setting string) bool {
+	for _, l := range s.Locked {
+		if l == setting {
+			return true
+		}
+	}
+	return false
 }
 
 // EventKind says what an Event reports.

@@ -82,6 +82,13 @@ func (u *UI) newSettingsView(w fyne.Window) *settingsView {
 	v.ackTemplate.Wrapping = fyne.TextWrapWord
 	v.ackTemplate.SetText(s.AckTemplate)
 	v.ackTemplate.SetMinRowsVisible(6)
+	// Machine policy set by agency IT wins and shows read-only.
+	for setting, w := range map[string]fyne.Disableable{"check_times": v.checkTimes, "converter": v.converter,
+		"ack.auto": v.autoAck, "ack.template": v.ackTemplate} {
+		if s.IsLocked(setting) {
+			w.Disable()
+		}
+	}
 	// RFC 8098: read receipts only with the user's consent.
 	receiptModes := []string{lang.L("settings.receipts_always"), lang.L("settings.receipts_ask"), lang.L("settings.receipts_never")}
 	v.receipts = widget.NewRadioGroup(receiptModes, nil)
@@ -227,10 +234,16 @@ func (u *UI) editSignature(parent fyne.Window, a model.Account, done func(model.
 	}
 	var items []*widget.FormItem
 	entries := make([]*widget.Entry, len(fields))
+	locked := u.svc.Settings()
 	for i, f := range fields {
 		entries[i] = widget.NewEntry()
 		entries[i].SetText(*f.val)
-		items = append(items, widget.NewFormItem(lang.L(f.key), entries[i]))
+		item := widget.NewFormItem(lang.L(f.key), entries[i])
+		if locked.IsLocked("signature." + strings.TrimPrefix(f.key, "sig.")) {
+			entries[i].Disable() // set by agency IT (machine policy)
+			item.HintText = lang.L("settings.locked")
+		}
+		items = append(items, item)
 	}
 	d := dialog.NewForm(lang.L("sig.title_dialog"), lang.L("settings.save"), lang.L("Cancel"), items, func(ok bool) {
 		if !ok {
