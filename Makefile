@@ -12,7 +12,7 @@ LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.buildDate
 BUILD_PKGS := gcc pkg-config libgl1-mesa-dev libxcursor-dev libxrandr-dev libxinerama-dev \
               libxi-dev libxxf86vm-dev libx11-dev libxkbcommon-dev
 TEST_PKGS  := dovecot-imapd dovecot-lmtpd postfix gnome-keyring dbus libsecret-tools \
-              poppler-utils xvfb dunst x11-utils isync fonts-dejavu-core \
+              poppler-utils xvfb libgl1-mesa-dri dunst x11-utils isync fonts-dejavu-core \
               libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui
 DEPS_PKGS  := $(BUILD_PKGS) $(TEST_PKGS)
 
