@@ -127,4 +127,3 @@ func TestSilentIdleReconnects(t *testing.T) {
 		}
 	}
 }
-
