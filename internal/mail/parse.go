@@ -381,7 +381,10 @@ func (w *walker) finish(h textproto.Header) {
 	m.Text = strings.TrimRight(strings.Join(w.plains, "\n\n"), "\r\n ")
 	m.HTML = strings.Join(w.htmls, "\n")
 	if m.Text == "" && m.HTML != "" {
-		m.Text = htmlToText(m.HTML)
+		// The text of an HTML-only mail serves search and the rule checks,
+		// which read the head of a body (maxSecretScan): a newsletter of
+		// many megabytes is not rendered as text whole.
+		m.Text = htmlToText(head(m.HTML, maxSecretScan))
 	}
 	m.Text = vntext.NFC(strings.ReplaceAll(m.Text, "\r\n", "\n"))
 	m.LegacyEncoding = w.legacy

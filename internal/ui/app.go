@@ -418,6 +418,9 @@ func (u *UI) OpenPending() {
 	u.openMessage(id)
 }
 
+// ShowMessage shows message id in the reader (a notification's "open").
+func (u *UI) ShowMessage(id int64) { u.openMessage(id) }
+
 func (u *UI) openMessage(id int64) {
 	msg, err := u.svc.Open(id)
 	if err != nil {

@@ -340,6 +340,10 @@ func textOf(n *html.Node) string {
 	return b.String()
 }
 
+// maxTableRows bounds a table in the reader: each cell is a text object
+// to lay out and paint; the whole table opens in the browser.
+const maxTableRows = 60
+
 // table collects the rows of a table into a tableSegment.
 func (c *htmlConv) table(n *html.Node) {
 	c.endBlock()
@@ -360,7 +364,10 @@ func (c *htmlConv) table(n *html.Node) {
 						header = header && cell.DataAtom == atom.Th
 					}
 				}
-				if len(row) > 0 {
+				if len(row) > 0 && len(t.Rows) == maxTableRows {
+					t.Rows = append(t.Rows, []string{"…"}) // the rest: "open in browser"
+				}
+				if len(row) > 0 && len(t.Rows) < maxTableRows {
 					t.Rows = append(t.Rows, row)
 					if header && len(t.Rows) == 1 {
 						t.Header = true

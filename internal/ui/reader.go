@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"html"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -30,6 +31,7 @@ type readerPane struct {
 	ack         *widget.Label
 	ackIcon     *widget.Icon
 	images      *widget.Button
+	browser     *widget.Button
 	body        *widget.RichText
 	attachments *fyne.Container
 	content     *fyne.Container
@@ -56,11 +58,16 @@ func newReaderPane(u *UI) *readerPane {
 			r.show(r.msg)
 		}
 	})
+	r.browser = widget.NewButtonWithIcon(lang.L("reader.open_browser"), theme.ComputerIcon(), func() {
+		if r.msg != nil {
+			r.openInBrowser(r.msg)
+		}
+	})
 	r.body = widget.NewRichText()
 	r.body.Wrapping = fyne.TextWrapWord
 	r.attachments = container.NewVBox()
 	head := container.NewVBox(r.subject, r.meta,
-		container.NewBorder(nil, nil, r.ackIcon, r.images, r.ack), r.attachments, widget.NewSeparator())
+		container.NewBorder(nil, nil, r.ackIcon, container.NewHBox(r.images, r.browser), r.ack), r.attachments, widget.NewSeparator())
 	r.content = container.NewBorder(head, nil, nil, nil, container.NewVScroll(r.body))
 	r.content.Hide()
 	r.root = container.NewStack(container.NewCenter(r.empty), r.content)
@@ -103,9 +110,20 @@ func (r *readerPane) show(m *ReaderMessage) {
 
 	var rb richBody
 	if m.HTML != "" {
-		rb = htmlToRich(m.HTML, r.allowed[s.ID])
+		src, cut := truncateHTML(m.HTML, maxRenderedHTML)
+		rb = htmlToRich(src, r.allowed[s.ID])
+		if cut {
+			rb.Segments = append(rb.Segments, &widget.TextSegment{Text: lang.L("reader.truncated"),
+				Style: widget.RichTextStyle{TextStyle: fyne.TextStyle{Italic: true}, ColorName: theme.ColorNamePlaceHolder}})
+		}
+		r.browser.Show()
 	} else {
-		rb = textToRich(m.Text)
+		text := m.Text
+		if len(text) > maxRenderedText {
+			text = strings.ToValidUTF8(text[:maxRenderedText], "") + "\n…"
+		}
+		rb = textToRich(text)
+		r.browser.Hide()
 	}
 	r.body.Segments = rb.Segments
 	r.body.Refresh()
@@ -248,4 +266,53 @@ func (r *readerPane) convertAttachment(id int64, index int, a Attachment) {
 			dialog.ShowInformation(lang.L("convert.title"), lang.L("convert.done", map[string]any{"Path": out}), r.u.win)
 		})
 	})
+}
+
+// A reader shows the head of a very long mail: rich text of many
+// megabytes takes seconds to lay out and paint. The whole mail opens in
+// the browser.
+const (
+	maxRenderedHTML = 24 << 10
+	maxRenderedText = 512 << 10
+)
+
+// truncateHTML cuts src before the tag that crosses max bytes.
+func truncateHTML(src string, max int) (string, bool) {
+	if len(src) <= max {
+		return src, false
+	}
+	cut := strings.LastIndex(src[:max], "<")
+	if cut <= 0 {
+		cut = max
+	}
+	return src[:cut], true
+}
+
+// openInBrowser shows the whole HTML mail in the system browser, with a
+// content policy that blocks remote images, scripts and forms unless the
+// user allowed this message's images.
+func (r *readerPane) openInBrowser(m *ReaderMessage) {
+	policy := "default-src 'none'; style-src 'unsafe-inline'; img-src data: cid:"
+	if r.allowed[m.Summary.ID] {
+		policy = "default-src 'none'; style-src 'unsafe-inline'; img-src data: cid: https: http:"
+	}
+	page := `<!DOCTYPE html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="` +
+		policy + `"><title>` + html.EscapeString(m.Summary.Subject) + `</title></head><body>` + m.HTML + `</body></html>`
+	f, err := os.CreateTemp("", "thucongvu-*.html")
+	if err != nil {
+		r.u.ShowError(err)
+		return
+	}
+	defer f.Close()
+	if _, err := f.WriteString(page); err != nil {
+		r.u.ShowError(err)
+		return
+	}
+	u, err := url.Parse("file://" + filepath.ToSlash(f.Name()))
+	if err == nil {
+		err = r.u.app.OpenURL(u)
+	}
+	if err != nil {
+		r.u.ShowError(err)
+	}
 }
