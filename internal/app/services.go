@@ -114,8 +114,16 @@ func (s *Services) Open(id int64) (*ui.ReaderMessage, error) {
 		r.Attachments = append(r.Attachments, ui.Attachment{Filename: a.Filename, ContentType: a.ContentType, Size: a.Size})
 	}
 	r.Ack = s.ackStatus(ctx, sum, m)
-	if mode := s.Settings().ReadReceipts; mode == ack.ReceiptAlways {
-		go s.E.ReadReceipt(context.Background(), id, mode, false) // RFC 8098: "displayed"
+	r.Receipts = s.receipts(ctx, sum)
+	// RFC 8098: a receipt goes only as the user chose; "ask" shows a button.
+	flags, _ := s.E.Store.MessageFlags(ctx, id)
+	a, _ := s.account(sum.Account)
+	mode := s.Settings().ReadReceipts
+	switch d, _ := ack.ReceiptDecision(ack.Header(raw), flags, nil, a.Email, mode); d {
+	case ack.ReceiptSend:
+		go s.E.ReadReceipt(context.Background(), id, mode, false)
+	case ack.ReceiptAskUser:
+		r.ReceiptRequested = true
 	}
 	if !sum.Seen {
 		if err := s.E.AddFlags(ctx, id, `\Seen`); err == nil {
@@ -124,6 +132,76 @@ func (s *Services) Open(id int64) (*ui.ReaderMessage, error) {
 		}
 	}
 	return r, nil
+}
+
+// receipts lists who acknowledged a sent document (R2, the sender's side).
+func (s *Services) receipts(ctx context.Context, sum model.MessageSummary) []ui.Receipt {
+	if !sum.Document || !s.inSent(ctx, sum) {
+		return nil
+	}
+	a, err := s.account(sum.Account)
+	if err != nil {
+		return nil
+	}
+	docs, err := s.E.Receipts(ctx, a, time.Now())
+	if err != nil {
+		return nil
+	}
+	for _, d := range docs {
+		if d.MessageID != sum.MessageID {
+			continue
+		}
+		var out []ui.Receipt
+		for _, r := range d.Recipients {
+			rc := ui.Receipt{Recipient: model.Address{Name: r.Name, Address: r.Address}, Acked: r.Acked}
+			if r.At != nil {
+				rc.At = *r.At
+			}
+			out = append(out, rc)
+		}
+		return out
+	}
+	return nil
+}
+
+func (s *Services) inSent(ctx context.Context, sum model.MessageSummary) bool {
+	folders, _ := s.E.Store.Folders(ctx, sum.Account)
+	for _, f := range folders {
+		if f.Name == sum.Folder {
+			return f.Role == model.RoleSent
+		}
+	}
+	return false
+}
+
+// SendReadReceipt implements ui.Services: the user confirmed the receipt.
+func (s *Services) SendReadReceipt(id int64) error {
+	ctx, cancel := s.ctx()
+	defer cancel()
+	_, err := s.E.ReadReceipt(ctx, id, ack.ReceiptAsk, true)
+	if errors.Is(err, send.ErrTemporary) {
+		return nil // queued; the outbox retries
+	}
+	return err
+}
+
+// Resend implements ui.Services (R2: re-send to those who did not acknowledge).
+func (s *Services) Resend(id int64) (int, error) {
+	ctx, cancel := s.ctx()
+	defer cancel()
+	sum, err := s.E.Store.Message(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	a, err := s.account(sum.Account)
+	if err != nil {
+		return 0, err
+	}
+	n, err := s.E.Resend(ctx, a, sum.MessageID)
+	if errors.Is(err, send.ErrTemporary) {
+		return n, nil
+	}
+	return n, err
 }
 
 // ackStatus says whether a received document was acknowledged (R2, LA 6.2).

@@ -30,6 +30,8 @@ type MemServices struct {
 	listeners []func(Event)
 	// Sent records every draft Send accepted, for tests.
 	Sent []Draft
+	// ReceiptsSent records the read receipts the user confirmed.
+	ReceiptsSent []int64
 }
 
 type memMessage struct {
@@ -603,4 +605,28 @@ func (m *MemServices) Deliver(account string, from model.Address, subject, text 
 		fn(Event{Kind: EventNewMail, Message: &sum})
 	}
 	return sum
+}
+
+// SendReadReceipt implements Services: the stand-in records the receipt.
+func (m *MemServices) SendReadReceipt(id int64) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.ReceiptsSent = append(m.ReceiptsSent, id)
+	return nil
+}
+
+// Resend implements Services: the stand-in counts the recipients who have
+// not acknowledged.
+func (m *MemServices) Resend(id int64) (int, error) {
+	msg, err := m.Open(id)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, r := range msg.Receipts {
+		if !r.Acked {
+			n++
+		}
+	}
+	return n, nil
 }

@@ -32,6 +32,8 @@ type readerPane struct {
 	ackIcon     *widget.Icon
 	images      *widget.Button
 	browser     *widget.Button
+	receipt     *widget.Button
+	resend      *widget.Button
 	body        *widget.RichText
 	attachments *fyne.Container
 	content     *fyne.Container
@@ -63,11 +65,35 @@ func newReaderPane(u *UI) *readerPane {
 			r.openInBrowser(r.msg)
 		}
 	})
+	r.receipt = widget.NewButtonWithIcon(lang.L("reader.send_receipt"), theme.MailSendIcon(), func() {
+		if r.msg == nil {
+			return
+		}
+		if err := r.u.svc.SendReadReceipt(r.msg.Summary.ID); err != nil {
+			r.u.ShowError(err)
+			return
+		}
+		r.msg.ReceiptRequested = false
+		r.receipt.Hide()
+	})
+	r.receipt.Hide()
+	r.resend = widget.NewButtonWithIcon(lang.L("reader.resend"), theme.MailForwardIcon(), func() {
+		if r.msg == nil {
+			return
+		}
+		n, err := r.u.svc.Resend(r.msg.Summary.ID)
+		if err != nil {
+			r.u.ShowError(err)
+			return
+		}
+		dialog.ShowInformation(lang.L("reader.resend"), lang.L("reader.resent", map[string]any{"Count": n}), r.u.win)
+	})
+	r.resend.Hide()
 	r.body = widget.NewRichText()
 	r.body.Wrapping = fyne.TextWrapWord
 	r.attachments = container.NewVBox()
 	head := container.NewVBox(r.subject, r.meta,
-		container.NewBorder(nil, nil, r.ackIcon, container.NewHBox(r.images, r.browser), r.ack), r.attachments, widget.NewSeparator())
+		container.NewBorder(nil, nil, r.ackIcon, container.NewHBox(r.receipt, r.resend, r.images, r.browser), r.ack), r.attachments, widget.NewSeparator())
 	r.content = container.NewBorder(head, nil, nil, nil, container.NewVScroll(r.body))
 	r.content.Hide()
 	r.root = container.NewStack(container.NewCenter(r.empty), r.content)
@@ -147,6 +173,14 @@ func (r *readerPane) show(m *ReaderMessage) {
 // document whether "đã nhận được văn bản" went back; for a sent one, who
 // has acknowledged and who has not (so the document can be re-sent).
 func (r *readerPane) setAck(m *ReaderMessage) {
+	if m.ReceiptRequested {
+		r.receipt.Show()
+	} else {
+		r.receipt.Hide()
+	}
+	if len(m.Receipts) == 0 {
+		r.resend.Hide()
+	}
 	switch {
 	case len(m.Receipts) > 0:
 		var missing []string
@@ -159,7 +193,9 @@ func (r *readerPane) setAck(m *ReaderMessage) {
 			}
 		}
 		text := lang.L("ack.receipts", map[string]any{"Acked": acked, "Total": len(m.Receipts)})
+		r.resend.Hide()
 		if len(missing) > 0 {
+			r.resend.Show()
 			text += "\n" + lang.L("ack.missing") + " " + strings.Join(missing, "; ")
 			r.ackIcon.SetResource(theme.WarningIcon())
 		} else {
@@ -167,6 +203,7 @@ func (r *readerPane) setAck(m *ReaderMessage) {
 		}
 		r.ack.SetText(text)
 	case m.Ack.Required && m.Ack.Sent:
+		r.resend.Hide()
 		r.ack.SetText(lang.L("ack.sent", map[string]any{"Time": m.Ack.At.Format("15:04, 02/01/2006")}))
 		r.ackIcon.SetResource(theme.ConfirmIcon())
 	case m.Ack.Required:

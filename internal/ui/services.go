@@ -56,6 +56,12 @@ type Services interface {
 	// Subscribe registers fn for engine events (new mail, progress); fn is
 	// called from any goroutine.
 	Subscribe(fn func(Event))
+	// SendReadReceipt answers a read-receipt request the user confirmed
+	// (RFC 8098, "displayed").
+	SendReadReceipt(id int64) error
+	// Resend sends a sent document again to the recipients who have not
+	// acknowledged it, alone (R2); it returns how many.
+	Resend(id int64) (int, error)
 }
 
 // SortKey is a message-list column to sort on.
@@ -82,6 +88,9 @@ type ReaderMessage struct {
 	Ack AckStatus
 	// Receipts lists, for a sent document, which recipients acknowledged.
 	Receipts []Receipt
+	// ReceiptRequested: the sender asked for a read receipt and the user
+	// is to be asked (RFC 8098).
+	ReceiptRequested bool
 }
 
 // Attachment describes one attachment of a message.
