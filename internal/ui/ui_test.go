@@ -436,3 +436,35 @@ func hasImage(segs []widget.RichTextSegment) bool {
 	}
 	return false
 }
+
+// A sent document shows who acknowledged it, and offers to re-send to the
+// others (R2); a received mail offers no re-send.
+func TestReaderResendToUnacknowledged(t *testing.T) {
+	svc := NewMemServices()
+	u, _ := newTestUI(t, svc)
+	u.list.Select(rowIndex(t, u, "Lịch công tác tuần"))
+	if u.reader.resend.Visible() {
+		t.Fatal("re-send offered for a received mail")
+	}
+	var sentAcct string
+	for _, a := range svc.Accounts() {
+		fs, _ := svc.Folders(a.Name)
+		for _, f := range fs {
+			if f.Name == "Đã gửi" && f.Total > 0 {
+				sentAcct = a.Name
+			}
+		}
+	}
+	u.OpenFolder(sentAcct, "Đã gửi")
+	u.list.Select(0)
+	if u.reader.msg == nil || len(u.reader.msg.Receipts) == 0 {
+		t.Fatal("no receipts for a sent document")
+	}
+	if !u.reader.resend.Visible() || !strings.Contains(u.reader.ack.Text, "/") {
+		t.Fatalf("sent document: resend visible %v, status %q", u.reader.resend.Visible(), u.reader.ack.Text)
+	}
+	n, err := svc.Resend(u.reader.msg.Summary.ID)
+	if err != nil || n != len(u.reader.msg.Receipts)-2 {
+		t.Fatalf("resend: %d %v", n, err)
+	}
+}
