@@ -33,6 +33,20 @@ func (c *cli) openEngine() (*engine.Engine, error) {
 	return engine.Open(c.home, secret.NewKeyring())
 }
 
+// engineAccounts opens the engine and the named accounts (all when none).
+func (c *cli) engineAccounts(names []string) (*engine.Engine, []model.Account, error) {
+	e, err := c.openEngine()
+	if err != nil {
+		return nil, nil, err
+	}
+	accounts, err := e.Accounts(names...)
+	if err != nil {
+		e.Close()
+		return nil, nil, err
+	}
+	return e, accounts, nil
+}
+
 func accountAdd(c *cli, args []string) error {
 	fs := newFlags("account add")
 	email := fs.String("email", "", "e-mail address")

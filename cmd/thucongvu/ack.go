@@ -17,15 +17,11 @@ func cmdAck(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	e, err := c.openEngine()
+	e, accounts, err := c.engineAccounts(names)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	accounts, err := e.Accounts(names...)
-	if err != nil {
-		return err
-	}
 	ctx := context.Background()
 	all := []engine.AckResult{}
 	var first error
@@ -60,15 +56,11 @@ func cmdAcks(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	e, err := c.openEngine()
+	e, accounts, err := c.engineAccounts(names)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	accounts, err := e.Accounts(names...)
-	if err != nil {
-		return err
-	}
 	ctx := context.Background()
 	if *resend != "" {
 		if len(accounts) != 1 {

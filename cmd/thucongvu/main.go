@@ -4,7 +4,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -103,22 +102,9 @@ func (c *cli) report(err error) int {
 	if err == nil {
 		return 0
 	}
-	key := "err.generic"
-	switch {
-	case errors.Is(err, failure.ErrUsage):
-		key = "err.usage"
-	case errors.Is(err, failure.ErrAuth):
-		key = "err.auth"
-	case errors.Is(err, failure.ErrCertificate):
-		key = "err.certificate"
-	case errors.Is(err, failure.ErrUnreachable):
-		key = "err.unreachable"
-	case errors.Is(err, failure.ErrKeychain):
-		key = "err.keychain"
-	case errors.Is(err, failure.ErrBlocked):
-		key = "err.blocked"
-	case errors.Is(err, failure.ErrNotFound):
-		key = "err.notfound"
+	key := "err." + failure.Class(err)
+	if key == "err.canceled" {
+		key = "err.generic"
 	}
 	line := strings.ReplaceAll(c.msg.T(key, err.Error()), "\n", " ")
 	fmt.Fprintln(c.stderr, "thucongvu: "+line)

@@ -19,15 +19,11 @@ func cmdSync(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	e, err := c.openEngine()
+	e, accounts, err := c.engineAccounts(names)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	accounts, err := e.Accounts(names...)
-	if err != nil {
-		return err
-	}
 	if len(accounts) == 0 {
 		return usageErr("no account: add one with `thucongvu account add`")
 	}

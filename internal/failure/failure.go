@@ -3,7 +3,10 @@
 // contract. Engine packages wrap these with %w; they never print or exit.
 package failure
 
-import "errors"
+import (
+	"context"
+	"errors"
+)
 
 var (
 	// ErrUsage: the command was called with wrong words (exit 2).
@@ -38,4 +41,29 @@ func ExitCode(err error) int {
 	default:
 		return 1
 	}
+}
+
+// Class names the class of err for the faces' messages: "usage", "auth",
+// "certificate", "unreachable", "keychain", "blocked", "notfound",
+// "canceled" or "generic".
+func Class(err error) string {
+	switch {
+	case errors.Is(err, ErrUsage):
+		return "usage"
+	case errors.Is(err, ErrAuth):
+		return "auth"
+	case errors.Is(err, ErrCertificate):
+		return "certificate"
+	case errors.Is(err, ErrUnreachable):
+		return "unreachable"
+	case errors.Is(err, ErrKeychain):
+		return "keychain"
+	case errors.Is(err, ErrBlocked):
+		return "blocked"
+	case errors.Is(err, ErrNotFound):
+		return "notfound"
+	case errors.Is(err, context.Canceled):
+		return "canceled"
+	}
+	return "generic"
 }

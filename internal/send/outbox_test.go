@@ -156,4 +156,3 @@ func TestClassify(t *testing.T) {
 		t.Fatalf("EOF: %v", err)
 	}
 }
-

@@ -8,7 +8,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -489,22 +488,9 @@ func (u *UI) showErrorIn(w fyne.Window, err error) {
 
 // humanError is err in plain words plus what to do next.
 func humanError(err error) string {
-	key := "error.generic"
-	switch {
-	case errors.Is(err, failure.ErrAuth):
-		key = "error.auth"
-	case errors.Is(err, failure.ErrUnreachable):
-		key = "error.unreachable"
-	case errors.Is(err, failure.ErrCertificate):
-		key = "error.certificate"
-	case errors.Is(err, failure.ErrKeychain):
-		key = "error.keychain"
-	case errors.Is(err, failure.ErrBlocked):
-		key = "error.blocked"
-	case errors.Is(err, failure.ErrNotFound):
-		key = "error.notfound"
-	case errors.Is(err, context.Canceled):
-		key = "error.canceled"
+	key := "error." + failure.Class(err)
+	if key == "error.usage" {
+		key = "error.generic"
 	}
 	return lang.L(key) + "\n(" + err.Error() + ")"
 }
