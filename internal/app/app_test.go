@@ -158,3 +158,30 @@ func TestMachinePolicyWins(t *testing.T) {
 		t.Fatalf("agency field not shown locked: %v", st.Locked)
 	}
 }
+
+// R1: a check time outside working hours is refused; the profile's
+// minimum per session stays.
+func TestCheckTimesFollowTheProfile(t *testing.T) {
+	s := newServices(t)
+	st := s.Settings()
+	st.CheckTimes = []string{"06:00"}
+	if err := s.SaveSettings(st); err == nil {
+		t.Fatal("a check time before working hours was accepted")
+	}
+	st.CheckTimes = []string{"08:15"}
+	if err := s.SaveSettings(st); err != nil {
+		t.Fatal(err)
+	}
+	r := &Reminders{S: s, Clock: &fakeClock{time.Date(2026, 11, 23, 14, 0, 0, 0, remind.Vietnam)}, Notifier: &captured{}}
+	sched, err := r.scheduler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var times []string
+	for _, tm := range sched.Times() {
+		times = append(times, tm.String())
+	}
+	if strings.Join(times, ",") != "08:15,13:30" {
+		t.Fatalf("resolved check times %v: the moved morning check and the profile's afternoon one", times)
+	}
+}

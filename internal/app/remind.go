@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"thucongvu/internal/engine"
+	"thucongvu/internal/failure"
 	"thucongvu/internal/profile"
 	"thucongvu/internal/remind"
 	"thucongvu/internal/store"
@@ -51,7 +52,11 @@ func (r *Reminders) scheduler() (*remind.Scheduler, error) {
 			user = append(user, v)
 		}
 	}
-	return remind.NewScheduler(remind.SchedulerOptions{Calendar: cal, Profile: engine.Profile(e.Config.Accounts[0]),
+	p := engine.Profile(e.Config.Accounts[0])
+	if _, err := remind.ResolveTimes(p, user); err != nil {
+		user = nil // times the rules refuse never silence reminders: the profile's apply
+	}
+	return remind.NewScheduler(remind.SchedulerOptions{Calendar: cal, Profile: p,
 		Clock: r.Clock, Log: e.Store.Checks(), Accounts: names, UserTimes: user})
 }
 
@@ -143,4 +148,21 @@ func EnsureAutostart(exe string) error {
 	desktop := "[Desktop Entry]\nType=Application\nName=Thư Công Vụ\nComment=Nhắc giờ kiểm tra thư công vụ\n" +
 		"Exec=\"" + exe + "\"\nIcon=thucongvu\nX-GNOME-Autostart-enabled=true\nNoDisplay=false\n"
 	return os.WriteFile(path, []byte(desktop), 0o644)
+}
+
+// checkTimes validates the user's check times against the profile (R1):
+// within working hours; the profile's minimum per session is kept.
+func checkTimes(p profile.Profile, times []string) error {
+	var user []profile.TimeOfDay
+	for _, t := range times {
+		v, err := profile.ParseTimeOfDay(t)
+		if err != nil {
+			return fmt.Errorf("%w: %v", failure.ErrUsage, err)
+		}
+		user = append(user, v)
+	}
+	if _, err := remind.ResolveTimes(p, user); err != nil {
+		return fmt.Errorf("%w: %v", failure.ErrUsage, err)
+	}
+	return nil
 }

@@ -564,6 +564,11 @@ func (s *Services) withPolicy(st ui.Settings) ui.Settings {
 func (s *Services) SaveSettings(st ui.Settings) error {
 	st = s.withPolicy(st)
 	st.Locked = nil
+	if len(s.E.Config.Accounts) > 0 {
+		if err := checkTimes(engine.Profile(s.E.Config.Accounts[0]), st.CheckTimes); err != nil {
+			return err
+		}
+	}
 	sort.Strings(st.CheckTimes)
 	raw, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
