@@ -117,7 +117,7 @@ func Decide(c Candidate, x Context) (string, string) {
 		return ActionSkip, ReasonNotRecipient
 	case foreignWebmail(from, x.Profile):
 		return ActionSkip, ReasonForeign
-	case !isDocument(m, from, x.Profile):
+	case !IsDocument(m, x.Profile):
 		return ActionSkip, ReasonNotDocument
 	case x.RecentToSender != nil && x.RecentToSender(from) >= MaxPerSenderPerHour:
 		return ActionSkip, ReasonRateLimit
@@ -125,14 +125,14 @@ func Decide(c Candidate, x Context) (string, string) {
 	return ActionAck, ReasonDocument
 }
 
-// isDocument follows the profile (R9): a mail with a document-type
+// IsDocument follows the profile (R9): a mail with a document-type
 // attachment, or one from a trusted domain (*.gov.vn) that names a
-// document type or number.
-func isDocument(m *mail.Message, from string, p profile.Profile) bool {
+// document type or number ("Lịch công tác tuần", "Số: 12/UBND").
+func IsDocument(m *mail.Message, p profile.Profile) bool {
 	if mail.IsDocument(m, nil) {
 		return true
 	}
-	_, domain, _ := strings.Cut(from, "@")
+	_, domain, _ := strings.Cut(strings.ToLower(m.From.Address), "@")
 	return p.IsTrusted(domain) && (mail.NamesDocument(m.Subject) || mail.NamesDocument(m.Text)) && !m.AutoSubmitted && !m.List && !m.Bounce
 }
 

@@ -211,7 +211,7 @@ func (s *Services) ackStatus(ctx context.Context, sum model.MessageSummary, m *m
 		return ui.AckStatus{}
 	}
 	p := engine.Profile(*a)
-	st := ui.AckStatus{Required: p.AckRequired.Value && mail.IsDocument(m, p.Document.TrustedDomains.Value), Sent: sum.Acked}
+	st := ui.AckStatus{Required: ack.IsDocument(m, p), Sent: sum.Acked}
 	if at, ok := s.E.AckedAt(ctx, sum.Account, sum.MessageID); ok {
 		st.Sent, st.At = true, at
 	}

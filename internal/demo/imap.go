@@ -3,6 +3,7 @@ package demo
 import (
 	"bytes"
 	"fmt"
+	_ "github.com/emersion/go-message/charset" // the server decodes legacy charsets in ENVELOPE, as Dovecot does
 	"slices"
 	"sort"
 	"strings"

@@ -1,7 +1,6 @@
 package imapsync
 
 import (
-	"path"
 	"strings"
 
 	"github.com/emersion/go-imap/v2"
@@ -46,7 +45,7 @@ func recordOf(buf *imapclient.FetchMessageBuffer) *store.Record {
 		r.Attachments = attachmentNames(buf.BodyStructure)
 		r.HasAttachments = len(r.Attachments) > 0
 		for _, name := range r.Attachments {
-			if IsDocumentFile(name) {
+			if mail.IsDocumentFile(name, "") {
 				r.Document = true
 			}
 		}
@@ -77,17 +76,4 @@ func attachmentNames(bs imap.BodyStructure) []string {
 		return true
 	})
 	return names
-}
-
-// documentExtensions are the file types official documents travel in
-// (R4, LA 8.3: PDF; R9, LA 7.1: invitations, drafts, reports in office formats).
-var documentExtensions = map[string]bool{
-	".pdf": true, ".doc": true, ".docx": true, ".odt": true, ".rtf": true,
-	".xls": true, ".xlsx": true, ".ods": true, ".ppt": true, ".pptx": true, ".odp": true,
-	".zip": true, ".rar": true, ".7z": true,
-}
-
-// IsDocumentFile reports whether a file name is of a document type.
-func IsDocumentFile(name string) bool {
-	return documentExtensions[strings.ToLower(path.Ext(name))]
 }
