@@ -42,9 +42,16 @@ type AckOptions struct {
 	Lang     string
 	// Template replaces the default acknowledgement text.
 	Template string
-	// AfterClaim, if set, runs once the claim is on the server and before
-	// the acknowledgement is queued (crash tests stop the process here).
-	AfterClaim func(key string)
+	// Step, if set, hears each step of an acknowledgement as it is done:
+	// "recorded" (in the ledger), "marked" (claimed on the server),
+	// "queued" (in the outbox). Crash tests stop the process there.
+	Step func(step string)
+}
+
+func (o AckOptions) step(name string) {
+	if o.Step != nil {
+		o.Step(name)
+	}
 }
 
 // Ledger returns the acknowledgement ledger.
@@ -170,6 +177,7 @@ func (e *Engine) AckPass(ctx context.Context, a model.Account, opts ...AckOption
 				Sender: strings.ToLower(m.From.Address), Subject: m.Subject, State: ack.StateClaimed, Reason: reason}); err != nil {
 				return results, err
 			}
+			o.step("recorded")
 		}
 		won, err := claimOnServer(c, buf, mine)
 		if err != nil {
@@ -181,9 +189,7 @@ func (e *Engine) AckPass(ctx context.Context, a model.Account, opts ...AckOption
 			results = append(results, r)
 			continue
 		}
-		if o.AfterClaim != nil {
-			o.AfterClaim(key)
-		}
+		o.step("marked")
 		d, err := ack.Compose(a, m, o.Lang, o.Template)
 		if err != nil {
 			return results, err
@@ -202,6 +208,7 @@ func (e *Engine) AckPass(ctx context.Context, a model.Account, opts ...AckOption
 		}); err != nil {
 			return results, err
 		}
+		o.step("queued")
 		// Queued for good: this client's claim keyword has done its work.
 		c.Store(imap.UIDSetNum(buf.UID), &imap.StoreFlags{Op: imap.StoreFlagsDel, Silent: true, Flags: []imap.Flag{mine}}, nil).Close()
 		queued = true

@@ -290,39 +290,46 @@ func TestAckTwoClientsRace(t *testing.T) {
 	waitCount(t, w.d, stc, stcPass, "INBOX", "Đã nhận được văn bản", 6)
 }
 
-// The process dies after the claim is on the server, before the
-// acknowledgement is queued: the next pass sends it, once.
-func TestAckCrashAfterClaim(t *testing.T) {
-	ctx := context.Background()
-	w := startAckWorld(t)
-	a := w.account(t)
-	w.submit(t, stc, stcPass, []string{agency}, msg(stc, agency, "Kế hoạch số 9/KH-STC", "", withAttachment("kh.pdf", "application/pdf")))
-	w.d.WaitMessages(t, agency, "INBOX", 1)
-	home := t.TempDir()
-	e := openEngineAt(t, home, a, agencyPass)
-	e.Close()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestAckCrashChild$")
-	cmd.Env = append(os.Environ(), "TCV_ACK_HOME="+home, "TCV_ACK_PW="+agencyPass)
-	out, err := cmd.CombinedOutput()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 3 {
-		t.Fatalf("child did not die after the claim: %v\n%s", err, out)
+// The process dies at each step of an acknowledgement — recorded in the
+// ledger, marked on the server, queued, accepted by the server: the next
+// pass (or the outbox) sends it, and only once.
+func TestAckCrashAtEveryStep(t *testing.T) {
+	for _, step := range []string{"recorded", "marked", "queued", "accepted"} {
+		t.Run(step, func(t *testing.T) {
+			ctx := context.Background()
+			w := startAckWorld(t)
+			a := w.account(t)
+			w.submit(t, stc, stcPass, []string{agency}, msg(stc, agency, "Kế hoạch số 9/KH-STC", "", withAttachment("kh.pdf", "application/pdf")))
+			w.d.WaitMessages(t, agency, "INBOX", 1)
+			home := t.TempDir()
+			e := openEngineAt(t, home, a, agencyPass)
+			e.Close()
+			cmd := exec.Command(os.Args[0], "-test.run=^TestAckCrashChild$")
+			cmd.Env = append(os.Environ(), "TCV_ACK_HOME="+home, "TCV_ACK_PW="+agencyPass, "TCV_ACK_STEP="+step)
+			out, err := cmd.CombinedOutput()
+			if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 3 {
+				t.Fatalf("child did not die at %s: %v\n%s", step, err, out)
+			}
+			e2 := openEngineAt(t, home, a, agencyPass)
+			if _, err := e2.AckPass(ctx, a); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e2.Flush(ctx, a); err != nil {
+				t.Fatal(err)
+			}
+			if res, _ := e2.AckPass(ctx, a); countState(res, "sent") != 0 {
+				t.Fatalf("sent again: %+v", res)
+			}
+			waitCount(t, w.d, stc, stcPass, "INBOX", "Đã nhận được văn bản", 1)
+		})
 	}
-	e2 := openEngineAt(t, home, a, agencyPass)
-	res, err := e2.AckPass(ctx, a)
-	if err != nil || countState(res, "sent") != 1 {
-		t.Fatalf("after crash: %+v %v", res, err)
-	}
-	if res, _ := e2.AckPass(ctx, a); countState(res, "sent") != 0 {
-		t.Fatalf("sent again: %+v", res)
-	}
-	waitCount(t, w.d, stc, stcPass, "INBOX", "Đã nhận được văn bản", 1)
 }
 
-// TestAckCrashChild is the process that dies in TestAckCrashAfterClaim.
+// TestAckCrashChild is the process that dies in TestAckCrashAtEveryStep.
 func TestAckCrashChild(t *testing.T) {
 	home := os.Getenv("TCV_ACK_HOME")
 	if home == "" {
-		t.Skip("child process of TestAckCrashAfterClaim")
+		t.Skip("child process of TestAckCrashAtEveryStep")
 	}
 	e, err := Open(home, secretWith(os.Getenv("TCV_ACK_PW")))
 	if err != nil {
@@ -330,8 +337,17 @@ func TestAckCrashChild(t *testing.T) {
 	}
 	a := e.Config.Accounts[0]
 	e.Secrets.Set(secretKey(a), os.Getenv("TCV_ACK_PW"))
-	e.AckPass(context.Background(), a, AckOptions{AfterClaim: func(string) { os.Exit(3) }})
-	t.Fatal("the pass never claimed anything")
+	step := os.Getenv("TCV_ACK_STEP")
+	if step == "accepted" {
+		ob, _ := e.Outbox()
+		ob.AfterAccept = func(int64) { os.Exit(3) }
+	}
+	e.AckPass(context.Background(), a, AckOptions{Step: func(s string) {
+		if s == step {
+			os.Exit(3)
+		}
+	}})
+	t.Fatal("the pass never reached " + step)
 }
 
 // The sender's side: who acknowledged a sent document, and a resend to
