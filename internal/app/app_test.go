@@ -185,3 +185,25 @@ func TestCheckTimesFollowTheProfile(t *testing.T) {
 		t.Fatalf("resolved check times %v: the moved morning check and the profile's afternoon one", times)
 	}
 }
+
+// Snoozing brings an unanswered reminder back after the snooze.
+func TestSnooze(t *testing.T) {
+	s := newServices(t)
+	clock := &fakeClock{time.Date(2026, 11, 23, 7, 45, 0, 0, remind.Vietnam)}
+	r := &Reminders{S: s, Clock: clock, Notifier: &captured{}}
+	sched, err := r.scheduler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.sched, s.reminders = sched, r
+	if len(sched.Due(clock.Now())) != 1 {
+		t.Fatal("no reminder at 07:45")
+	}
+	s.Snooze(15 * time.Minute)
+	if due := sched.Due(clock.Now().Add(5 * time.Minute)); len(due) != 0 {
+		t.Fatalf("reminded during the snooze: %+v", due)
+	}
+	if due := sched.Due(clock.Now().Add(16 * time.Minute)); len(due) != 1 {
+		t.Fatalf("no reminder after the snooze: %+v", due)
+	}
+}

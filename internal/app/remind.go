@@ -27,8 +27,8 @@ type Reminders struct {
 	// After is time.After unless a test injects a clock.
 	After func(time.Duration) <-chan time.Time
 
-	mu        sync.Mutex
-	lastCheck map[string]time.Time
+	mu    sync.Mutex
+	sched *remind.Scheduler
 }
 
 // scheduler builds the scheduler for the accounts' profile and the
@@ -67,6 +67,12 @@ func (r *Reminders) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	r.mu.Lock()
+	r.sched = s
+	r.mu.Unlock()
+	r.S.mu.Lock()
+	r.S.reminders = r
+	r.S.mu.Unlock()
 	return s.Run(ctx, remind.RunOptions{
 		Notifier: pausable{r},
 		After:    r.After,
@@ -95,6 +101,20 @@ func (r *Reminders) describe(rem remind.Reminder) (string, string) {
 	}
 	title := fmt.Sprintf("Đến giờ kiểm tra thư buổi %s (%s)", session, rem.Due.In(remind.Vietnam).Format("15:04"))
 	body := fmt.Sprintf("Hộp thư %s: %d thư chưa đọc, %d văn bản chưa báo đã nhận. (%s)", rem.Account, unread, docs, rem.Source)
+	// R2, the sender's side: documents whose acknowledgement is overdue.
+	if a, err := r.S.E.Config.Account(rem.Account); err == nil {
+		if sent, err := r.S.E.Receipts(ctx, *a, r.Clock.Now()); err == nil {
+			overdue := 0
+			for _, d := range sent {
+				if d.Overdue {
+					overdue++
+				}
+			}
+			if overdue > 0 {
+				body += fmt.Sprintf(" %d văn bản đã gửi còn nơi chưa báo nhận quá hạn.", overdue)
+			}
+		}
+	}
 	r.S.emit(ui.Event{Kind: ui.EventReminder})
 	return title, body
 }
@@ -165,4 +185,19 @@ func checkTimes(p profile.Profile, times []string) error {
 		return fmt.Errorf("%w: %v", failure.ErrUsage, err)
 	}
 	return nil
+}
+
+// Snooze implements ui.Services: the reminder comes back after d.
+func (s *Services) Snooze(d time.Duration) {
+	s.mu.Lock()
+	r := s.reminders
+	s.mu.Unlock()
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.sched != nil {
+		r.sched.Snooze(r.Clock.Now().Add(d))
+	}
 }

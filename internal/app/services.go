@@ -46,6 +46,7 @@ type Services struct {
 	listeners []func(ui.Event)
 	converter *pdfconv.Converter
 	opened    map[string]time.Time
+	reminders *Reminders
 }
 
 var _ ui.Services = (*Services)(nil)

@@ -32,6 +32,8 @@ type MemServices struct {
 	Sent []Draft
 	// ReceiptsSent records the read receipts the user confirmed.
 	ReceiptsSent []int64
+	// Snoozed is the last snooze asked for.
+	Snoozed time.Duration
 }
 
 type memMessage struct {
@@ -629,4 +631,11 @@ func (m *MemServices) Resend(id int64) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// Snooze implements Services: the stand-in records it.
+func (m *MemServices) Snooze(d time.Duration) {
+	m.mu.Lock()
+	m.Snoozed = d
+	m.mu.Unlock()
 }

@@ -56,6 +56,8 @@ type Services interface {
 	// Subscribe registers fn for engine events (new mail, progress); fn is
 	// called from any goroutine.
 	Subscribe(fn func(Event))
+	// Snooze brings the check-time reminder back after d (R1).
+	Snooze(d time.Duration)
 	// SendReadReceipt answers a read-receipt request the user confirmed
 	// (RFC 8098, "displayed").
 	SendReadReceipt(id int64) error

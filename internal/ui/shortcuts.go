@@ -106,6 +106,7 @@ func (u *UI) updateTray() {
 			u.OpenPending()
 		}),
 		fyne.NewMenuItem(lang.L("action.check"), u.CheckNow),
+		fyne.NewMenuItem(lang.L("tray.snooze"), func() { u.svc.Snooze(15 * time.Minute) }),
 		fyne.NewMenuItem(lang.L("tray.pause_today"), u.PauseRemindersToday),
 	}
 	u.trayMenu.Refresh()
