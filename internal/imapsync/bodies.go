@@ -3,6 +3,8 @@ package imapsync
 import (
 	"context"
 	"fmt"
+	"sync"
+	"time"
 
 	"github.com/emersion/go-imap/v2"
 
@@ -17,44 +19,71 @@ const (
 )
 
 // SyncBodies downloads every body not yet stored (INBOX first, newest
-// first) and indexes its text. It returns how many bodies it stored.
+// first) and indexes its text. Decoding and storing run beside the
+// download, so the network and the two cores stay busy. It returns how
+// many bodies it stored.
 func (s *Syncer) SyncBodies(ctx context.Context, c *Conn) (int, error) {
-	stored := 0
+	w := s.startWriter(ctx)
+	_, err := s.fetchAllBodies(ctx, c, w)
+	stored, werr := w.finish()
+	if err == nil {
+		err = werr
+	}
+	return stored, err
+}
+
+func (s *Syncer) fetchAllBodies(ctx context.Context, c *Conn, w *bodyWriter) (int, error) {
+	fetched := 0
+	seen := map[int64]bool{}
 	for {
 		refs, err := s.Store.MissingBodies(ctx, s.Account.Name, 2000)
 		if err != nil {
-			return stored, err
+			return fetched, err
 		}
-		if len(refs) == 0 {
-			return stored, nil
+		var todo []store.BodyRef
+		for _, r := range refs {
+			if !seen[r.ID] { // queued to the writer, perhaps not stored yet
+				todo = append(todo, r)
+			}
+		}
+		if len(todo) == 0 {
+			if !w.idle() {
+				w.wait() // let the writer catch up, then look again
+				continue
+			}
+			return fetched, nil
 		}
 		progressed := false
-		for len(refs) > 0 {
-			folder := refs[0].Folder
+		for len(todo) > 0 {
+			folder := todo[0].Folder
 			var group []store.BodyRef
 			var size int64
-			for len(refs) > 0 && refs[0].Folder == folder && len(group) < bodyBatch && (size < bodyBatchBytes || len(group) == 0) {
-				group = append(group, refs[0])
-				size += refs[0].Size
-				refs = refs[1:]
+			for len(todo) > 0 && todo[0].Folder == folder && len(group) < bodyBatch && (size < bodyBatchBytes || len(group) == 0) {
+				group = append(group, todo[0])
+				size += todo[0].Size
+				seen[todo[0].ID] = true
+				todo = todo[1:]
 			}
-			n, err := s.fetchBodies(ctx, c, folder, group)
-			stored += n
+			n, err := s.fetchBodies(ctx, c, folder, group, w)
+			fetched += n
 			if err != nil {
-				return stored, err
+				return fetched, err
+			}
+			if err := w.err(); err != nil {
+				return fetched, err
 			}
 			if n > 0 {
 				progressed = true
 			}
-			s.progress(Progress{Folder: folder, Stage: "bodies", Done: stored})
+			s.progress(Progress{Folder: folder, Stage: "bodies", Done: fetched})
 		}
 		if !progressed {
-			return stored, nil // what is left is gone from the server; the next envelope pass removes it
+			return fetched, nil // what is left is gone from the server; the next envelope pass removes it
 		}
 	}
 }
 
-func (s *Syncer) fetchBodies(ctx context.Context, c *Conn, folder string, refs []store.BodyRef) (int, error) {
+func (s *Syncer) fetchBodies(ctx context.Context, c *Conn, folder string, refs []store.BodyRef, w *bodyWriter) (int, error) {
 	if mbox := c.Mailbox(); mbox == nil || mbox.Name != folder {
 		if err := c.guard(ctx, func() error {
 			_, err := c.Select(folder, &imap.SelectOptions{ReadOnly: true}).Wait()
@@ -70,20 +99,7 @@ func (s *Syncer) fetchBodies(ctx context.Context, c *Conn, folder string, refs [
 		set.AddNum(imap.UID(r.UID))
 	}
 	section := &imap.FetchItemBodySection{Peek: true}
-	stored := 0
-	var pending []store.Body
-	var pendingBytes int
-	flush := func() error {
-		if len(pending) == 0 {
-			return nil
-		}
-		if err := s.Store.PutBodies(ctx, pending); err != nil {
-			return err
-		}
-		stored += len(pending)
-		pending, pendingBytes = nil, 0
-		return nil
-	}
+	fetched := 0
 	err := c.guard(ctx, func() error {
 		cmd := c.Fetch(set, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}})
 		defer cmd.Close()
@@ -101,24 +117,112 @@ func (s *Syncer) fetchBodies(ctx context.Context, c *Conn, folder string, refs [
 			if !ok || raw == nil {
 				continue
 			}
-			text := ""
-			if s.Opts != nil && s.Opts.BodyText != nil {
-				text = s.Opts.BodyText(raw)
-			}
-			pending = append(pending, store.Body{ID: id, Raw: raw, Text: text})
-			if pendingBytes += len(raw); pendingBytes > bodyBatchBytes {
-				if err := flush(); err != nil {
-					return err
-				}
-			}
+			w.add(id, raw)
+			fetched++
 		}
-		if err := cmd.Close(); err != nil {
-			return err
-		}
-		return flush()
+		return cmd.Close()
 	})
 	if err != nil {
-		return stored, fmt.Errorf("fetch bodies in %s: %w", folder, err)
+		return fetched, fmt.Errorf("fetch bodies in %s: %w", folder, err)
 	}
-	return stored, nil
+	return fetched, nil
+}
+
+// bodyWriter decodes bodies for the index and stores them in batches, on
+// its own goroutine.
+type bodyWriter struct {
+	in      chan store.Body
+	done    chan struct{}
+	mu      sync.Mutex
+	cond    *sync.Cond
+	queued  int
+	stored  int
+	failure error
+}
+
+func (s *Syncer) startWriter(ctx context.Context) *bodyWriter {
+	w := &bodyWriter{in: make(chan store.Body, 64), done: make(chan struct{})}
+	w.cond = sync.NewCond(&w.mu)
+	go func() {
+		defer close(w.done)
+		var batch []store.Body
+		size := 0
+		flush := func() {
+			if len(batch) == 0 {
+				return
+			}
+			err := s.Store.PutBodies(ctx, batch)
+			w.mu.Lock()
+			if err != nil && w.failure == nil {
+				w.failure = err
+			}
+			if err == nil {
+				w.stored += len(batch)
+			}
+			w.queued -= len(batch)
+			w.cond.Broadcast()
+			w.mu.Unlock()
+			batch, size = nil, 0
+		}
+		// A batch is stored when full, or once no body has come for a
+		// moment: one transaction (and one fsync) per batch, not per body.
+		idle := time.NewTimer(time.Hour)
+		defer idle.Stop()
+		for {
+			select {
+			case b, ok := <-w.in:
+				if !ok {
+					flush()
+					return
+				}
+				if s.Opts != nil && s.Opts.BodyText != nil {
+					b.Text = s.Opts.BodyText(b.Raw)
+				}
+				batch = append(batch, b)
+				size += len(b.Raw)
+				if len(batch) >= bodyBatch || size >= bodyBatchBytes {
+					flush()
+				}
+				idle.Reset(50 * time.Millisecond)
+			case <-idle.C:
+				flush()
+			}
+		}
+	}()
+	return w
+}
+
+func (w *bodyWriter) add(id int64, raw []byte) {
+	w.mu.Lock()
+	w.queued++
+	w.mu.Unlock()
+	w.in <- store.Body{ID: id, Raw: raw}
+}
+
+func (w *bodyWriter) err() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.failure
+}
+
+func (w *bodyWriter) idle() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.queued == 0
+}
+
+// wait blocks until the writer has stored everything queued so far.
+func (w *bodyWriter) wait() {
+	w.mu.Lock()
+	for w.queued > 0 {
+		w.cond.Wait()
+	}
+	w.mu.Unlock()
+}
+
+// finish stores what is left and returns how many bodies were stored.
+func (w *bodyWriter) finish() (int, error) {
+	close(w.in)
+	<-w.done
+	return w.stored, w.failure
 }

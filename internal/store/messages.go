@@ -42,12 +42,12 @@ type Record struct {
 // Batch writes many records in one transaction; the sync engine commits a
 // batch at a time so an interrupted sync resumes where it stopped.
 type Batch struct {
-	ctx    context.Context
-	tx     *sql.Tx
-	insert *sql.Stmt
-	flags  *sql.Stmt
-	index  *sql.Stmt
-	setKey *sql.Stmt
+	ctx     context.Context
+	tx      *sql.Tx
+	insert  *sql.Stmt
+	flags   *sql.Stmt
+	setKey  *sql.Stmt
+	pending []indexRow // written to the index at Commit
 }
 
 // BeginBatch starts a write batch.
@@ -70,7 +70,6 @@ func (s *Store) BeginBatch(ctx context.Context) (*Batch, error) {
 		has_attachments, document, secret, attachments)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	b.flags = prep(`UPDATE messages SET flags = ?, seen = ?, flagged = ?, answered = ?, modseq = ? WHERE folder_id = ? AND uid = ?`)
-	b.index = prep(`INSERT INTO search (rowid, subject, sender, body) VALUES (?, ?, ?, ?)`)
 	b.setKey = prep(`UPDATE messages SET search_key = ? WHERE id = ?`)
 	if err != nil {
 		tx.Rollback()
@@ -105,10 +104,8 @@ func (b *Batch) Put(folderID int64, r *Record) error {
 	if err != nil {
 		return err
 	}
-	if _, err := b.index.ExecContext(b.ctx, key, vntext.Fold(subject+" "+strings.Join(r.Attachments, " ")),
-		vntext.Fold(fromName+" "+r.From.Address), ""); err != nil {
-		return fmt.Errorf("index message %d: %w", r.UID, err)
-	}
+	b.pending = append(b.pending, indexRow{key: key, subject: vntext.Fold(subject + " " + strings.Join(r.Attachments, " ")),
+		sender: vntext.Fold(fromName + " " + r.From.Address)})
 	return nil
 }
 
@@ -149,6 +146,11 @@ func (b *Batch) Delete(folderID int64, uids []uint32) error {
 
 // Commit makes the batch durable.
 func (b *Batch) Commit() error {
+	if err := writeIndex(b.ctx, b.tx, b.pending, false); err != nil {
+		b.tx.Rollback()
+		return err
+	}
+	b.pending = nil
 	if err := b.tx.Commit(); err != nil {
 		return fmt.Errorf("commit batch: %w", err)
 	}
@@ -229,6 +231,7 @@ func (s *Store) PutBody(ctx context.Context, id int64, raw []byte, text string) 
 // PutBodies stores several bodies in one transaction.
 func (s *Store) PutBodies(ctx context.Context, bodies []Body) error {
 	return s.inTx(ctx, func(tx txExec) error {
+		rows := make([]indexRow, 0, len(bodies))
 		for _, b := range bodies {
 			var subject, fromName, fromAddr, attachments string
 			var key int64
@@ -242,13 +245,10 @@ func (s *Store) PutBodies(ctx context.Context, bodies []Body) error {
 			if _, err := tx.ExecContext(ctx, `UPDATE messages SET has_body = 1 WHERE id = ?`, b.ID); err != nil {
 				return err
 			}
-			_, err := tx.ExecContext(ctx, `UPDATE search SET subject = ?, sender = ?, body = ? WHERE rowid = ?`,
-				vntext.Fold(subject+" "+strings.ReplaceAll(attachments, "\n", " ")), vntext.Fold(fromName+" "+fromAddr), vntext.Fold(b.Text), key)
-			if err != nil {
-				return fmt.Errorf("index body of %d: %w", b.ID, err)
-			}
+			rows = append(rows, indexRow{key: key, subject: vntext.Fold(subject + " " + strings.ReplaceAll(attachments, "\n", " ")),
+				sender: vntext.Fold(fromName + " " + fromAddr), body: vntext.Fold(b.Text)})
 		}
-		return nil
+		return writeIndex(ctx, tx, rows, true)
 	})
 }
 

@@ -1,0 +1,47 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// indexRow is one message's folded text in the full-text index.
+type indexRow struct {
+	key                   int64
+	subject, sender, body string
+}
+
+// indexChunk bounds one statement (4 parameters a row, far below SQLite's limit).
+const indexChunk = 250
+
+// writeIndex puts rows into the index with a few multi-row statements.
+// FTS5 flushes its pending terms at every statement savepoint: one
+// statement a message would write one tiny segment a message and spend
+// the sync merging them. With replace, the rows' old entries go first.
+func writeIndex(ctx context.Context, tx txExec, rows []indexRow, replace bool) error {
+	for len(rows) > 0 {
+		n := min(len(rows), indexChunk)
+		chunk := rows[:n]
+		rows = rows[n:]
+		marks := strings.TrimSuffix(strings.Repeat("?,", n), ",")
+		if replace {
+			args := make([]any, n)
+			for i, r := range chunk {
+				args[i] = r.key
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM search WHERE rowid IN (`+marks+`)`, args...); err != nil {
+				return fmt.Errorf("update index: %w", err)
+			}
+		}
+		args := make([]any, 0, 4*n)
+		for _, r := range chunk {
+			args = append(args, r.key, r.subject, r.sender, r.body)
+		}
+		values := strings.TrimSuffix(strings.Repeat("(?,?,?,?),", n), ",")
+		if _, err := tx.ExecContext(ctx, `INSERT INTO search (rowid, subject, sender, body) VALUES `+values, args...); err != nil {
+			return fmt.Errorf("update index: %w", err)
+		}
+	}
+	return nil
+}
