@@ -342,7 +342,7 @@ func textOf(n *html.Node) string {
 
 // maxTableRows bounds a table in the reader: each cell is a text object
 // to lay out and paint; the whole table opens in the browser.
-const maxTableRows = 60
+const maxTableRows = 40
 
 // table collects the rows of a table into a tableSegment.
 func (c *htmlConv) table(n *html.Node) {

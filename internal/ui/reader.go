@@ -309,7 +309,7 @@ func (r *readerPane) convertAttachment(id int64, index int, a Attachment) {
 // megabytes takes seconds to lay out and paint. The whole mail opens in
 // the browser.
 const (
-	maxRenderedHTML = 24 << 10
+	maxRenderedHTML = 16 << 10
 	maxRenderedText = 512 << 10
 )
 
