@@ -158,6 +158,25 @@ func TestContractAccountSyncSearchSend(t *testing.T) {
 		t.Fatalf("secret mail: exit %d %s %s", r.code, r.stdout, r.stderr)
 	}
 
+	// doctor: keychain, converter, and both logins of the account.
+	r = runCLI(t, home, "", "doctor", "--json")
+	var checks []struct {
+		Name string `json:"name"`
+		OK   bool   `json:"ok"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &checks); err != nil || r.code != 0 {
+		t.Fatalf("doctor: exit %d %v %s %s", r.code, err, r.stdout, r.stderr)
+	}
+	names := map[string]bool{}
+	for _, ch := range checks {
+		names[ch.Name] = ch.OK
+	}
+	for _, want := range []string{"keychain", "office converter", "vanthu IMAP", "vanthu SMTP"} {
+		if !names[want] {
+			t.Errorf("doctor: %s not ok in %s", want, r.stdout)
+		}
+	}
+
 	// Remove: the keychain entry goes too.
 	if r = runCLI(t, home, "", "account", "remove", "vanthu"); r.code != 0 {
 		t.Fatalf("remove: %d %s", r.code, r.stderr)

@@ -46,6 +46,7 @@ func commands() map[string]command {
 		"outbox":    {cmdOutbox, "outbox [--flush] [--json]"},
 		"ack":       {cmdAck, "ack [NAME] [--dry-run] [--json]"},
 		"acks":      {cmdAcks, "acks [NAME] [--resend MESSAGE-ID] [--json]"},
+		"doctor":    {cmdDoctor, "doctor [--json]"},
 		"help":      {nil, "help"},
 	}
 }

@@ -324,3 +324,7 @@ func (b *lockedBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// FindOffice says which office converter this PC has (LibreOffice's path),
+// or why there is none and what to install.
+func FindOffice() (string, error) { return findSoffice("") }

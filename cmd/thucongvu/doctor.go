@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"thucongvu/internal/imapsync"
+	"thucongvu/internal/pdfconv"
+	"thucongvu/internal/secret"
+	"thucongvu/internal/send"
+)
+
+// doctorCheck is one line of `thucongvu doctor`.
+type doctorCheck struct {
+	Name   string `json:"name"`
+	OK     bool   `json:"ok"`
+	Detail string `json:"detail"`
+}
+
+// cmdDoctor checks what the client depends on: the keychain, the office
+// converter, machine policy, and each account's IMAP and SMTP login.
+func cmdDoctor(c *cli, args []string) error {
+	fs := newFlags("doctor")
+	asJSON := fs.Bool("json", false, "JSON output")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	var checks []doctorCheck
+	add := func(name string, err error, ok string) {
+		d := doctorCheck{Name: name, OK: err == nil, Detail: ok}
+		if err != nil {
+			d.Detail = err.Error()
+		}
+		checks = append(checks, d)
+	}
+	k := &secret.Keyring{Timeout: 5 * time.Second}
+	err := k.Set("thucongvu-doctor", "probe")
+	if err == nil {
+		k.Delete("thucongvu-doctor")
+	}
+	add("keychain", err, "the OS keychain stores and returns passwords")
+	path, err := pdfconv.FindOffice()
+	add("office converter", err, path)
+
+	e, err := c.openEngine()
+	if err != nil {
+		add("configuration", err, "")
+	} else {
+		defer e.Close()
+		switch {
+		case e.Policy == nil || e.Policy.Source == "":
+			add("machine policy", nil, "none set")
+		case len(e.Policy.Problems) > 0:
+			add("machine policy", fmt.Errorf("%s: %v", e.Policy.Source, e.Policy.Problems), "")
+		default:
+			add("machine policy", nil, e.Policy.Source)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		for _, a := range e.Config.Accounts {
+			pw, err := e.Syncer(a).Password()
+			if err != nil {
+				add(a.Name+" password", err, "")
+				continue
+			}
+			ic, err := imapsync.Dial(ctx, a, pw, &e.Sync, nil)
+			if err == nil {
+				ic.Logout().Wait()
+				ic.Close()
+			}
+			add(a.Name+" IMAP", err, fmt.Sprintf("%s:%d", a.IMAP.Host, a.IMAP.Port))
+			sc, err := send.Connect(ctx, a, pw, &send.Options{TLS: &e.Sync})
+			if err == nil {
+				sc.Close()
+			}
+			add(a.Name+" SMTP", err, fmt.Sprintf("%s:%d", a.SMTP.Host, a.SMTP.Port))
+		}
+	}
+	failed := 0
+	for _, ch := range checks {
+		if !ch.OK {
+			failed++
+		}
+	}
+	if *asJSON {
+		if err := writeJSON(c, checks); err != nil {
+			return err
+		}
+	} else {
+		for _, ch := range checks {
+			mark := "✓"
+			if !ch.OK {
+				mark = "✗"
+			}
+			fmt.Fprintf(c.stdout, "%s %-24s %s\n", mark, ch.Name, ch.Detail)
+		}
+	}
+	if failed > 0 {
+		return errors.New(c.msg.T("doctor.failed", failed))
+	}
+	return nil
+}
