@@ -207,3 +207,35 @@ func TestSnooze(t *testing.T) {
 		t.Fatalf("no reminder after the snooze: %+v", due)
 	}
 }
+
+// A reply keeps the user's text above the signature and the quote below;
+// a forward carries the original whole (R8, ST 12.4).
+func TestReplyAndForwardDrafts(t *testing.T) {
+	s := newServices(t)
+	ctx := t.Context()
+	list, _ := s.E.Store.Search(ctx, "cong van so 1", "", 1)
+	raw := "From: vp@hanam.gov.vn\r\nTo: vanthu@hanam.gov.vn\r\nSubject: =?UTF-8?Q?C=C3=B4ng_v=C4=83n_s=E1=BB=91_1?=\r\n" +
+		"Message-ID: <cv1@hanam.gov.vn>\r\nReferences: <goc@hanam.gov.vn>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nNội dung gốc.\r\n"
+	if err := s.E.Store.PutBodies(ctx, []store.Body{{ID: list[0].ID, Raw: []byte(raw), Text: "Nội dung gốc."}}); err != nil {
+		t.Fatal(err)
+	}
+	_, cd, err := s.draft(ui.Draft{Account: "vanthu", To: []string{"vp@hanam.gov.vn"}, Subject: "Re: Công văn số 1",
+		Body: "Đồng ý với đề xuất.\n\nVào 08:00 23/11/2026, Văn phòng đã viết:\n> Nội dung gốc.", ReplyTo: list[0].ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cd.Body != "Đồng ý với đề xuất." || !strings.HasPrefix(cd.Quoted, "Vào 08:00") || !strings.Contains(cd.Quoted, "> Nội dung gốc.") {
+		t.Fatalf("reply split: body %q, quoted %q", cd.Body, cd.Quoted)
+	}
+	if cd.InReplyTo != list[0].MessageID || len(cd.References) == 0 {
+		t.Fatalf("reply threading: %q %v", cd.InReplyTo, cd.References)
+	}
+	_, fwd, err := s.draft(ui.Draft{Account: "vanthu", To: []string{"lanhdao@hanam.gov.vn"}, Subject: "Fwd: Công văn số 1",
+		Body: "Kính chuyển lãnh đạo.", ReplyTo: list[0].ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fwd.Attachments) != 1 || fwd.Attachments[0].ContentType != "message/rfc822" || string(fwd.Attachments[0].Data) != raw {
+		t.Fatalf("forward does not carry the original whole: %+v", fwd.Attachments)
+	}
+}

@@ -312,12 +312,24 @@ func (s *Services) draft(d ui.Draft) (model.Account, compose.Draft, error) {
 		ctx, cancel := s.ctx()
 		defer cancel()
 		if orig, err := s.E.Store.Message(ctx, d.ReplyTo); err == nil {
-			cd.InReplyTo = orig.MessageID
-			cd.References = []string{orig.MessageID}
-			if raw, err := s.E.Body(ctx, d.ReplyTo); err == nil {
-				if m, err := mail.Parse(raw); err == nil {
-					cd.References = append(m.References, orig.MessageID)
-					cd.Quoted = quote(orig, m.Text)
+			// The compose window quotes the original under the reply: the
+			// signature goes between the two, once (R3).
+			cd.Body, cd.Quoted = splitQuote(cd.Body)
+			raw, rawErr := s.E.Body(ctx, d.ReplyTo)
+			if strings.HasPrefix(strings.ToLower(d.Subject), "fwd:") {
+				// Forwarded exactly as received (R8, ST 12.4): the original
+				// travels whole as message/rfc822, with its attachments.
+				if rawErr == nil {
+					cd.Attachments = append(cd.Attachments, compose.Attachment{Name: forwardName(orig.Subject),
+						ContentType: "message/rfc822", Data: raw})
+				}
+			} else {
+				cd.InReplyTo = orig.MessageID
+				cd.References = []string{orig.MessageID}
+				if rawErr == nil {
+					if m, err := mail.Parse(raw); err == nil {
+						cd.References = append(m.References, orig.MessageID)
+					}
 				}
 			}
 		}
@@ -325,20 +337,42 @@ func (s *Services) draft(d ui.Draft) (model.Account, compose.Draft, error) {
 	return a, cd, nil
 }
 
+// splitQuote separates the user's text from the quoted original below it
+// (its "> " lines and the header line just above them).
+func splitQuote(body string) (text, quoted string) {
+	lines := strings.Split(body, "\n")
+	for i, l := range lines {
+		if !strings.HasPrefix(l, ">") {
+			continue
+		}
+		start := i
+		if i > 0 && strings.TrimSpace(lines[i-1]) != "" {
+			start = i - 1
+		}
+		return strings.TrimRight(strings.Join(lines[:start], "\n"), "\n "), strings.Join(lines[start:], "\n")
+	}
+	return body, ""
+}
+
+// forwardName is the file name of a forwarded original.
+func forwardName(subject string) string {
+	name := strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`/\:*?"<>|`, r) {
+			return '-'
+		}
+		return r
+	}, strings.TrimSpace(subject))
+	if name == "" {
+		name = "thu"
+	}
+	return name + ".eml"
+}
+
 func parseAddress(s string) model.Address {
 	if a, err := gomail.ParseAddress(s); err == nil {
 		return model.Address{Name: a.Name, Address: strings.ToLower(a.Address)}
 	}
 	return model.Address{Address: strings.ToLower(s)}
-}
-
-func quote(orig model.MessageSummary, text string) string {
-	head := fmt.Sprintf("Vào %s, %s <%s> đã viết:", orig.Date.Format("02/01/2006 15:04"), orig.From.Name, orig.From.Address)
-	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
-	for i, l := range lines {
-		lines[i] = "> " + l
-	}
-	return head + "\n" + strings.Join(lines, "\n") + "\n"
 }
 
 // uiCodes are the UI's translation keys for the engine's finding codes.
