@@ -158,6 +158,20 @@ func TestContractAccountSyncSearchSend(t *testing.T) {
 		t.Fatalf("secret mail: exit %d %s %s", r.code, r.stdout, r.stderr)
 	}
 
+	// The account's own acknowledgement text; one that does not render is refused.
+	tmpl := filepath.Join(t.TempDir(), "ack.txt")
+	os.WriteFile(tmpl, []byte("Văn thư xác nhận đã nhận {{.Subject}}.\n"), 0o600)
+	if r = runCLI(t, home, "", "ack-template", "vanthu", "--file", tmpl); r.code != 0 || !strings.Contains(r.stdout, "Văn thư xác nhận") {
+		t.Fatalf("ack-template: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	os.WriteFile(tmpl, []byte("{{.Broken"), 0o600)
+	if r = runCLI(t, home, "", "ack-template", "vanthu", "--file", tmpl); r.code != 2 {
+		t.Fatalf("broken template: %d %s", r.code, r.stderr)
+	}
+	if r = runCLI(t, home, "", "ack-template", "vanthu", "--language", "en"); !strings.Contains(r.stdout, "has received the document") {
+		t.Fatalf("default english template: %s", r.stdout)
+	}
+
 	// doctor: keychain, converter, and both logins of the account.
 	r = runCLI(t, home, "", "doctor", "--json")
 	var checks []struct {

@@ -48,6 +48,22 @@ type AckOptions struct {
 	Step func(step string)
 }
 
+// ackTemplate picks the acknowledgement text: the one machine policy locks,
+// else the account's own for the language, else the installation's.
+func (e *Engine) ackTemplate(a model.Account, o AckOptions) string {
+	if e.Policy != nil && e.Policy.AckTemplateLocked && e.Policy.AckTemplate != "" {
+		return e.Policy.AckTemplate
+	}
+	lang := o.Lang
+	if lang != "en" {
+		lang = "vi"
+	}
+	if t := a.AckTemplates[lang]; t != "" {
+		return t
+	}
+	return o.Template
+}
+
 func (o AckOptions) step(name string) {
 	if o.Step != nil {
 		o.Step(name)
@@ -190,7 +206,7 @@ func (e *Engine) AckPass(ctx context.Context, a model.Account, opts ...AckOption
 			continue
 		}
 		o.step("marked")
-		d, err := ack.Compose(a, m, o.Lang, o.Template)
+		d, err := ack.Compose(a, m, o.Lang, e.ackTemplate(a, o))
 		if err != nil {
 			return results, err
 		}

@@ -435,3 +435,22 @@ func TestReadReceipt(t *testing.T) {
 		t.Fatalf("receipt:\n%s", raw)
 	}
 }
+
+// An account's own acknowledgement text is used for its language.
+func TestAccountAckTemplate(t *testing.T) {
+	ctx := context.Background()
+	w := startAckWorld(t)
+	a := w.account(t)
+	a.AckTemplates = map[string]string{"vi": "Kính gửi {{.Sender}},\nVăn thư Sở TTTT xác nhận đã nhận \"{{.Subject}}\".\n"}
+	w.submit(t, stc, stcPass, []string{agency}, msg(stc, agency, "Thông báo số 4/TB-STC", "", withAttachment("tb.pdf", "application/pdf")))
+	w.d.WaitMessages(t, agency, "INBOX", 1)
+	e := openEngineAt(t, t.TempDir(), a, agencyPass)
+	if res, err := e.AckPass(ctx, a, AckOptions{Lang: "vi"}); err != nil || countState(res, "sent") != 1 {
+		t.Fatalf("ack: %+v %v", res, err)
+	}
+	waitCount(t, w.d, stc, stcPass, "INBOX", "Đã nhận được văn bản", 1)
+	m, err := mail.Parse([]byte(fetchFirst(t, w.d, stc, stcPass, "Đã nhận được văn bản")))
+	if err != nil || !strings.Contains(m.Text, "Văn thư Sở TTTT xác nhận đã nhận \"Thông báo số 4/TB-STC\"") {
+		t.Fatalf("account template not used: %v\n%s", err, m.Text)
+	}
+}

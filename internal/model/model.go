@@ -41,6 +41,9 @@ type Account struct {
 	// so the client does not APPEND one.
 	ServerSavesSent bool      `json:"server_saves_sent,omitempty"`
 	Signature       Signature `json:"signature"`
+	// AckTemplates are this account's acknowledgement texts by language
+	// ("vi", "en"); empty uses the installation's (R2).
+	AckTemplates map[string]string `json:"ack_templates,omitempty"`
 }
 
 // Signature holds the fields of the mandatory signature (R3, LA 14.7, LA 8.4).
