@@ -152,8 +152,12 @@ func hasHighBytes(b []byte) bool {
 func NewWordDecoder() *mime.WordDecoder { return &mime.WordDecoder{CharsetReader: charsetReader} }
 
 // HeaderText decodes a header value that may hold raw 8-bit bytes or
-// encoded words, to UTF-8 NFC; what cannot be decoded stays as it is.
+// encoded words, to UTF-8 NFC, converting text typed in a legacy
+// Vietnamese font (R5) as Parse does; what cannot be decoded stays.
 func HeaderText(v string) string {
 	s, _ := decodeHeaderText(v)
+	if t, enc := DecodeLegacy(s); enc != "" {
+		s = t
+	}
 	return vntext.NFC(s)
 }

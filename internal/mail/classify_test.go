@@ -94,3 +94,13 @@ func TestIsDocument(t *testing.T) {
 		t.Error("IsDocument(nil)")
 	}
 }
+
+func TestHeaderTextConvertsLegacyFonts(t *testing.T) {
+	// "Báo cáo kết quả" typed in a TCVN3 (.VnTime) font, sent as ISO-8859-1.
+	if got := HeaderText("=?iso-8859-1?Q?B=B8o_c=B8o_k=D5t_qu=B6?="); got != "Báo cáo kết quả" {
+		t.Fatalf("HeaderText = %q", got)
+	}
+	if got := HeaderText("Báo cáo kết quả"); got != "Báo cáo kết quả" {
+		t.Fatalf("Unicode changed: %q", got)
+	}
+}
