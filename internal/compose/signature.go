@@ -26,56 +26,46 @@ var fieldLabels = map[string]string{
 	"address": "Địa chỉ", "phone": "Điện thoại", "mobile": "Di động", "email": "Email", "fax": "Fax", "website": "Website",
 }
 
-// Field returns one field of s by its name.
-func Field(s model.Signature, name string) string {
+// field points at one field of s by its name, nil for an unknown name.
+func field(s *model.Signature, name string) *string {
 	switch name {
 	case "name":
-		return s.Name
+		return &s.Name
 	case "title":
-		return s.Title
+		return &s.Title
 	case "agency":
-		return s.Agency
+		return &s.Agency
 	case "address":
-		return s.Address
+		return &s.Address
 	case "phone":
-		return s.Phone
+		return &s.Phone
 	case "mobile":
-		return s.Mobile
+		return &s.Mobile
 	case "email":
-		return s.Email
+		return &s.Email
 	case "fax":
-		return s.Fax
+		return &s.Fax
 	case "website":
-		return s.Website
+		return &s.Website
+	}
+	return nil
+}
+
+// Field returns one field of s by its name.
+func Field(s model.Signature, name string) string {
+	if p := field(&s, name); p != nil {
+		return *p
 	}
 	return ""
 }
 
 // SetField sets one field of s by its name, in NFC.
 func SetField(s *model.Signature, name, value string) error {
-	value = vntext.NFC(strings.TrimSpace(value))
-	switch name {
-	case "name":
-		s.Name = value
-	case "title":
-		s.Title = value
-	case "agency":
-		s.Agency = value
-	case "address":
-		s.Address = value
-	case "phone":
-		s.Phone = value
-	case "mobile":
-		s.Mobile = value
-	case "email":
-		s.Email = value
-	case "fax":
-		s.Fax = value
-	case "website":
-		s.Website = value
-	default:
+	p := field(s, name)
+	if p == nil {
 		return fmt.Errorf("unknown signature field %q (one of %s)", name, strings.Join(SignatureFields, ", "))
 	}
+	*p = vntext.NFC(strings.TrimSpace(value))
 	return nil
 }
 

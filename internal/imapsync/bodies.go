@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
 
 	"thucongvu/internal/store"
 )
@@ -100,27 +101,14 @@ func (s *Syncer) fetchBodies(ctx context.Context, c *Conn, folder string, refs [
 	}
 	section := &imap.FetchItemBodySection{Peek: true}
 	fetched := 0
-	err := c.guard(ctx, func() error {
-		cmd := c.Fetch(set, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}})
-		defer cmd.Close()
-		for {
-			msg := cmd.Next()
-			if msg == nil {
-				break
-			}
-			buf, err := msg.Collect()
-			if err != nil {
-				return err
-			}
-			id, ok := ids[uint32(buf.UID)]
-			raw := buf.FindBodySection(section)
-			if !ok || raw == nil {
-				continue
-			}
+	err := c.fetchEach(ctx, set, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}}, func(buf *imapclient.FetchMessageBuffer) error {
+		id, ok := ids[uint32(buf.UID)]
+		raw := buf.FindBodySection(section)
+		if ok && raw != nil {
 			w.add(id, raw)
 			fetched++
 		}
-		return cmd.Close()
+		return nil
 	})
 	if err != nil {
 		return fetched, fmt.Errorf("fetch bodies in %s: %w", folder, err)

@@ -2,6 +2,7 @@ package imapsync
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -222,45 +223,31 @@ func (s *Syncer) fetchNew(ctx context.Context, c *Conn, st store.FolderState, ma
 		}
 	}()
 	inBatch := 0
-	err = c.guard(ctx, func() error {
-		cmd := c.Fetch(set, opts)
-		defer cmd.Close()
-		for {
-			msg := cmd.Next()
-			if msg == nil {
-				break
-			}
-			buf, err := msg.Collect()
-			if err != nil {
-				return err
-			}
-			if uint32(buf.UID) <= maxUID {
-				continue // "n:*" returns the last message even when it is below n
-			}
-			if buf.Envelope == nil || buf.BodyStructure == nil {
-				// The answer broke off inside this message: never store half of it.
-				if err := cmd.Close(); err != nil {
-					return err
-				}
-				return fmt.Errorf("incomplete answer for UID %d: expected ENVELOPE and BODYSTRUCTURE", buf.UID)
-			}
-			if err := batch.Put(st.ID, recordOf(buf)); err != nil {
-				return err
-			}
-			added++
-			inBatch++
-			if inBatch >= s.Opts.batchSize() {
-				if err := batch.Commit(); err != nil {
-					return err
-				}
-				s.progress(Progress{Folder: st.Name, Stage: "envelopes", Done: added, Total: total})
-				if batch, err = s.Store.BeginBatch(ctx); err != nil {
-					return err
-				}
-				inBatch = 0
-			}
+	err = c.fetchEach(ctx, set, opts, func(buf *imapclient.FetchMessageBuffer) error {
+		if uint32(buf.UID) <= maxUID {
+			return nil // "n:*" returns the last message even when it is below n
 		}
-		return cmd.Close()
+		if buf.Envelope == nil || buf.BodyStructure == nil {
+			// The answer broke off inside this message: never store half of it.
+			return fmt.Errorf("%w for UID %d: expected ENVELOPE and BODYSTRUCTURE", errIncomplete, buf.UID)
+		}
+		if err := batch.Put(st.ID, recordOf(buf)); err != nil {
+			return err
+		}
+		added++
+		inBatch++
+		if inBatch >= s.Opts.batchSize() {
+			if err := batch.Commit(); err != nil {
+				return err
+			}
+			s.progress(Progress{Folder: st.Name, Stage: "envelopes", Done: added, Total: total})
+			var err error
+			if batch, err = s.Store.BeginBatch(ctx); err != nil {
+				return err
+			}
+			inBatch = 0
+		}
+		return nil
 	})
 	if err != nil {
 		if isParseError(err) {
@@ -291,22 +278,8 @@ func (s *Syncer) refreshFlags(ctx context.Context, c *Conn, st store.FolderState
 	if err != nil {
 		return err
 	}
-	err = c.guard(ctx, func() error {
-		cmd := c.Fetch(imap.UIDSet{imap.UIDRange{Start: 1, Stop: imap.UID(maxUID)}}, opts)
-		for {
-			msg := cmd.Next()
-			if msg == nil {
-				break
-			}
-			buf, err := msg.Collect()
-			if err != nil {
-				return err
-			}
-			if err := batch.SetFlags(st.ID, uint32(buf.UID), flagStrings(buf.Flags), buf.ModSeq); err != nil {
-				return err
-			}
-		}
-		return cmd.Close()
+	err = c.fetchEach(ctx, imap.UIDSet{imap.UIDRange{Start: 1, Stop: imap.UID(maxUID)}}, opts, func(buf *imapclient.FetchMessageBuffer) error {
+		return batch.SetFlags(st.ID, uint32(buf.UID), flagStrings(buf.Flags), buf.ModSeq)
 	})
 	if err != nil {
 		batch.Rollback()
@@ -360,4 +333,30 @@ func flagStrings(flags []imap.Flag) []string {
 		out[i] = string(f)
 	}
 	return out
+}
+
+// errIncomplete: a FETCH answer broke off inside a message.
+var errIncomplete = errors.New("incomplete answer")
+
+// fetchEach runs a FETCH under the watchdog and hands each answer to fn
+// as it arrives. When fn finds an answer cut short, the command's own
+// error (the parser's) is what is returned.
+func (c *Conn) fetchEach(ctx context.Context, set imap.NumSet, opts *imap.FetchOptions, fn func(*imapclient.FetchMessageBuffer) error) error {
+	return c.guard(ctx, func() error {
+		cmd := c.Fetch(set, opts)
+		defer cmd.Close()
+		for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
+			buf, err := msg.Collect()
+			if err != nil {
+				return err
+			}
+			if err := fn(buf); err != nil {
+				if cerr := cmd.Close(); cerr != nil && errors.Is(err, errIncomplete) {
+					return cerr
+				}
+				return err
+			}
+		}
+		return cmd.Close()
+	})
 }
