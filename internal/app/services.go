@@ -112,7 +112,8 @@ func (s *Services) Open(id int64) (*ui.ReaderMessage, error) {
 		r.Cc = append(r.Cc, model.Address{Name: c.Name, Address: c.Address})
 	}
 	for _, a := range m.Attachments {
-		r.Attachments = append(r.Attachments, ui.Attachment{Filename: a.Filename, ContentType: a.ContentType, Size: a.Size})
+		r.Attachments = append(r.Attachments, ui.Attachment{Filename: a.Filename, ContentType: a.ContentType, Size: a.Size,
+			Dangerous: compose.Dangerous(a.Filename)})
 	}
 	r.Ack = s.ackStatus(ctx, sum, m)
 	r.Receipts = s.receipts(ctx, sum)

@@ -107,9 +107,9 @@ func (m *MemServices) seed() {
 	ubndTanAn := addr("UBND thành phố Tân An", "ubndtanan@longan.gov.vn")
 	stc := addr("Sở Tài chính", "stc@longan.gov.vn")
 	bantin := addr("Bản tin Chuyển đổi số", "bantin@cds.longan.gov.vn")
-	pdf := func(n string, kb int64) Attachment { return Attachment{n, "application/pdf", kb * 1024} }
+	pdf := func(n string, kb int64) Attachment { return Attachment{Filename: n, ContentType: "application/pdf", Size: kb * 1024} }
 	docx := func(n string, kb int64) Attachment {
-		return Attachment{n, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", kb * 1024}
+		return Attachment{Filename: n, ContentType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", Size: kb * 1024}
 	}
 	at := func(day, h, min int) time.Time { return time.Date(2025, 6, day, h, min, 0, 0, memBase.Location()) }
 	may := func(day, h, min int) time.Time { return time.Date(2025, 5, day, h, min, 0, 0, memBase.Location()) }

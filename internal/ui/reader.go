@@ -221,10 +221,18 @@ func (r *readerPane) attachmentRow(id int64, index int, a Attachment) fyne.Canva
 	open := widget.NewButtonWithIcon(lang.L("attachment.open"), theme.FileIcon(), func() { r.openAttachment(id, index, a) })
 	save := widget.NewButtonWithIcon(lang.L("attachment.save"), theme.DocumentSaveIcon(), func() { r.saveAttachment(id, index, a) })
 	buttons := container.NewHBox(open, save)
-	if !strings.EqualFold(filepath.Ext(a.Filename), ".pdf") {
+	icon := widget.NewIcon(theme.MailAttachmentIcon())
+	if a.Dangerous {
+		// R7 (HN 12.8): an executable or disguised file is never opened
+		// from the reader; it can still be saved for the IT staff.
+		label.SetText(a.Filename + "  — " + lang.L("attachment.dangerous"))
+		label.Importance = widget.DangerImportance
+		icon.SetResource(theme.ErrorIcon())
+		open.Disable()
+	} else if !strings.EqualFold(filepath.Ext(a.Filename), ".pdf") {
 		buttons.Add(widget.NewButtonWithIcon(lang.L("attachment.convert"), theme.DocumentIcon(), func() { r.convertAttachment(id, index, a) }))
 	}
-	return container.NewBorder(nil, nil, widget.NewIcon(theme.MailAttachmentIcon()), buttons, label)
+	return container.NewBorder(nil, nil, icon, buttons, label)
 }
 
 // tempCopy writes an attachment to a private temporary folder.

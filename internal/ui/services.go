@@ -100,6 +100,8 @@ type Attachment struct {
 	Filename    string
 	ContentType string
 	Size        int64
+	// Dangerous: an executable or a document name hiding another type (R7).
+	Dangerous bool
 }
 
 // AckStatus is whether "đã nhận được văn bản" went back to the sender.

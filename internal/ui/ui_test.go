@@ -468,3 +468,26 @@ func TestReaderResendToUnacknowledged(t *testing.T) {
 		t.Fatalf("resend: %d %v", n, err)
 	}
 }
+
+// R7: a dangerous attachment is flagged and cannot be opened from the reader.
+func TestReaderFlagsDangerousAttachment(t *testing.T) {
+	u, _ := newTestUI(t, NewMemServices())
+	u.reader.show(&ReaderMessage{Summary: model.MessageSummary{ID: 999, Subject: "Hoá đơn"},
+		Text: "Xem tệp.", Attachments: []Attachment{{Filename: "hoadon.pdf.exe", Size: 2048, Dangerous: true}, {Filename: "cv.pdf", Size: 1024}}})
+	rows := u.reader.attachments.Objects
+	if len(rows) != 2 {
+		t.Fatalf("%d attachment rows", len(rows))
+	}
+	openOf := func(row fyne.CanvasObject) *widget.Button {
+		for _, o := range row.(*fyne.Container).Objects {
+			if box, ok := o.(*fyne.Container); ok {
+				return box.Objects[0].(*widget.Button)
+			}
+		}
+		t.Fatal("no buttons in the attachment row")
+		return nil
+	}
+	if !openOf(rows[0]).Disabled() || openOf(rows[1]).Disabled() {
+		t.Fatal("open should be disabled for the dangerous file only")
+	}
+}
