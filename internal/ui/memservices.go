@@ -107,7 +107,9 @@ func (m *MemServices) seed() {
 	ubndTanAn := addr("UBND thành phố Tân An", "ubndtanan@longan.gov.vn")
 	stc := addr("Sở Tài chính", "stc@longan.gov.vn")
 	bantin := addr("Bản tin Chuyển đổi số", "bantin@cds.longan.gov.vn")
-	pdf := func(n string, kb int64) Attachment { return Attachment{Filename: n, ContentType: "application/pdf", Size: kb * 1024} }
+	pdf := func(n string, kb int64) Attachment {
+		return Attachment{Filename: n, ContentType: "application/pdf", Size: kb * 1024}
+	}
 	docx := func(n string, kb int64) Attachment {
 		return Attachment{Filename: n, ContentType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", Size: kb * 1024}
 	}
