@@ -203,3 +203,11 @@ func TestDangerousNames(t *testing.T) {
 		}
 	}
 }
+
+func TestFindingSourceIsTheArticle(t *testing.T) {
+	for in, want := range map[string]string{"R4 (LA 8.3)": "LA 8.3", "HN 11.7": "HN 11.7", "R4": "", "LA 14.7, LA 8.4": "LA 14.7, LA 8.4"} {
+		if got := article(in, "R4"); got != want {
+			t.Errorf("article(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

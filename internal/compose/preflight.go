@@ -148,6 +148,7 @@ func Check(in Input) (Report, error) {
 	r := Report{Findings: fs}
 	for i := range r.Findings {
 		r.Findings[i].Message = render(in.Lang, r.Findings[i])
+		r.Findings[i].Source = article(r.Findings[i].Source, r.Findings[i].Rule)
 		if r.Findings[i].Severity == SeverityBlock {
 			r.Blocked = true
 		}
@@ -157,6 +158,16 @@ func Check(in Input) (Report, error) {
 	}
 	r.OK = !r.Blocked
 	return r, nil
+}
+
+// article keeps the article of a profile source: "R4 (LA 8.3)" → "LA 8.3".
+func article(source, rule string) string {
+	s := strings.TrimSpace(source)
+	if strings.HasPrefix(s, rule) {
+		s = strings.TrimSpace(strings.TrimPrefix(s, rule))
+		s = strings.TrimSuffix(strings.TrimPrefix(s, "("), ")")
+	}
+	return s
 }
 
 func levelOr(l, def profile.Level) profile.Level {
