@@ -53,6 +53,7 @@ func commands() map[string]command {
 }
 
 func main() {
+	restoreLocale()
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 

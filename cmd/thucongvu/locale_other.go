@@ -1,0 +1,7 @@
+//go:build !(linux || freebsd || netbsd || openbsd || darwin)
+
+package main
+
+// restoreLocale has nothing to restore where the locale is not an
+// environment variable.
+func restoreLocale() {}
