@@ -57,7 +57,22 @@ func cmdSync(c *cli, args []string) error {
 		}
 		return err
 	}
-	// Continuous: one goroutine per account, each with IDLE and reconnects.
+	// Continuous: one goroutine per account, each with IDLE and reconnects;
+	// the outbox is retried as its mails come due.
+	go func() {
+		tick := time.NewTicker(time.Minute)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				for _, a := range accounts {
+					e.Flush(ctx, a)
+				}
+			}
+		}
+	}()
 	errs := make(chan error, len(accounts))
 	for _, a := range accounts {
 		go func() {

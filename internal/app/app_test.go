@@ -239,3 +239,27 @@ func TestReplyAndForwardDrafts(t *testing.T) {
 		t.Fatalf("forward does not carry the original whole: %+v", fwd.Attachments)
 	}
 }
+
+// A mail that cannot go now is safely queued, and the UI is told that it
+// waits in the outbox.
+func TestSendQueuedTellsTheUI(t *testing.T) {
+	s := newServices(t)
+	s.E.Config.Accounts[0].SMTP = model.Server{Host: "127.0.0.1", Port: 1, Security: model.SecurityNone}
+	s.E.Config.Accounts[0].Signature = model.Signature{Name: "Trần Thị Mai", Title: "Văn thư", Agency: "Sở TTTT"}
+	s.E.Secrets.Set("vanthu@hanam.gov.vn@", "x")
+	var events []ui.Event
+	s.Subscribe(func(e ui.Event) { events = append(events, e) })
+	err := s.Send(t.Context(), ui.Draft{Account: "vanthu", To: []string{"stc@hanam.gov.vn"}, Subject: "Báo cáo tháng", Body: "Kính gửi."})
+	if err != nil {
+		t.Fatalf("a temporary failure must leave the mail queued, not fail: %v", err)
+	}
+	waiting := -1
+	for _, e := range events {
+		if e.Kind == ui.EventOutbox {
+			waiting = e.Done
+		}
+	}
+	if waiting != 1 {
+		t.Fatalf("outbox event: %d waiting (events %+v)", waiting, events)
+	}
+}

@@ -264,6 +264,7 @@ func (s *Services) CheckNow(ctx context.Context, progress func(done, total int))
 		s.E.AckPass(ctx, a, s.ackOptions())
 		s.E.RecordCheck(ctx, a.Name, "check-now")
 	}
+	s.emitOutbox(ctx)
 	if progress != nil {
 		progress(len(accounts), len(accounts))
 	}
@@ -459,6 +460,7 @@ func (s *Services) Send(ctx context.Context, d ui.Draft) error {
 		return err
 	}
 	_, err = s.E.Flush(ctx, a)
+	s.emitOutbox(ctx)
 	s.emit(ui.Event{Kind: ui.EventChanged})
 	if errors.Is(err, send.ErrTemporary) {
 		return nil // queued; the outbox retries with backoff
@@ -630,9 +632,44 @@ func (s *Services) emit(ev ui.Event) {
 	}
 }
 
+// emitOutbox tells the UI how many mails wait in the outbox.
+func (s *Services) emitOutbox(ctx context.Context) {
+	ob, err := s.E.Outbox()
+	if err != nil {
+		return
+	}
+	items, _ := ob.List(ctx)
+	waiting := 0
+	for _, it := range items {
+		if it.State == send.StateQueued {
+			waiting++
+		}
+	}
+	s.emit(ui.Event{Kind: ui.EventOutbox, Done: waiting})
+}
+
+// OutboxRetry is how often the client looks for mail due for another try.
+const OutboxRetry = time.Minute
+
 // Run keeps every account in sync (IDLE, reconnects) until ctx ends and
-// tells the UI when mail changed.
+// tells the UI when mail changed; the outbox is retried as its mails
+// come due.
 func (s *Services) Run(ctx context.Context) {
+	go func() {
+		tick := time.NewTicker(OutboxRetry)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				for _, a := range s.E.Config.Accounts {
+					s.E.Flush(ctx, a)
+				}
+				s.emitOutbox(ctx)
+			}
+		}
+	}()
 	for _, a := range s.E.Config.Accounts {
 		go s.E.Syncer(a).Run(ctx, false, func(ev imapsync.Event) {
 			if ev.Err != nil {

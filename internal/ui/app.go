@@ -36,6 +36,8 @@ type UI struct {
 	app fyne.App
 	win fyne.Window
 	svc Services
+	// outboxWaiting is how many mails wait in the outbox for a retry.
+	outboxWaiting int
 	// notifier shows desktop notifications; nil uses Fyne's.
 	notifier func(title, body string) error
 
@@ -338,7 +340,11 @@ func (u *UI) updateStatus() {
 		u.status.SetText(lang.L("status.search", map[string]any{"Count": u.model.Len()}))
 		return
 	}
-	u.status.SetText(lang.L("status.folder", map[string]any{"Count": u.model.Len()}))
+	text := lang.L("status.folder", map[string]any{"Count": u.model.Len()})
+	if u.outboxWaiting > 0 {
+		text += " · " + lang.L("status.outbox", map[string]any{"Count": u.outboxWaiting})
+	}
+	u.status.SetText(text)
 }
 
 func (u *UI) setStatusErr(err error) {
@@ -364,6 +370,8 @@ func (u *UI) onEvent(e Event) {
 		}
 	case EventReminder:
 		// The engine showed the reminder through the OS notifier (R1).
+	case EventOutbox:
+		u.outboxWaiting = e.Done
 	}
 	u.refresh()
 }

@@ -209,6 +209,7 @@ const (
 	EventNewMail                   // Message arrived
 	EventProgress                  // Done of Total sync steps
 	EventReminder                  // a check time has come (R1)
+	EventOutbox                    // Done mails wait in the outbox for a retry
 )
 
 // Event is something the engine tells the UI.
