@@ -56,8 +56,8 @@ func cmdCalendar(c *cli, args []string) error {
 	if !ok {
 		return fmt.Errorf("%w: profile %q (known: %s)", failure.ErrUsage, *profileID, strings.Join(profile.IDs(), ", "))
 	}
-	// TODO(policy): pass the policy's arrangements file once config exposes it.
-	cal, err := remind.NewCalendar(nil)
+	// The government's yearly arrangements as agency IT placed them.
+	cal, err := remind.NewCalendar(&remind.Options{ArrangementDirs: remind.DefaultArrangementDirs()})
 	if err != nil {
 		return err
 	}

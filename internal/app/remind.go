@@ -38,7 +38,7 @@ func (r *Reminders) scheduler() (*remind.Scheduler, error) {
 	if len(e.Config.Accounts) == 0 {
 		return nil, fmt.Errorf("no account")
 	}
-	cal, err := remind.NewCalendar(nil)
+	cal, err := e.Calendar()
 	if err != nil {
 		return nil, err
 	}

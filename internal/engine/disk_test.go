@@ -59,8 +59,8 @@ func TestFullDisk(t *testing.T) {
 	}
 	defer e.Close()
 	a := model.Account{Name: "vanthu", Email: "vanthu@hanam.gov.vn", Profile: "hanam",
-		IMAP: model.Server{Host: "127.0.0.1", Port: 1, Security: model.SecurityNone},
-		SMTP: model.Server{Host: "127.0.0.1", Port: 1, Security: model.SecurityNone},
+		IMAP:      model.Server{Host: "127.0.0.1", Port: 1, Security: model.SecurityNone},
+		SMTP:      model.Server{Host: "127.0.0.1", Port: 1, Security: model.SecurityNone},
 		Signature: model.Signature{Name: "Trần Thị Mai", Title: "Văn thư", Agency: "Sở TTTT"}}
 	e.Config.Accounts = []model.Account{a}
 	if err := e.Config.Save(); err != nil {

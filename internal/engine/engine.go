@@ -18,6 +18,7 @@ import (
 	"thucongvu/internal/imapsync"
 	"thucongvu/internal/mail"
 	"thucongvu/internal/model"
+	"thucongvu/internal/remind"
 	"thucongvu/internal/secret"
 	"thucongvu/internal/send"
 	"thucongvu/internal/store"
@@ -35,12 +36,15 @@ type Engine struct {
 	Policy *config.Policy
 	locked map[string][]string
 
-	outboxOnce sync.Once
-	outbox     *send.Outbox
-	outboxErr  error
-	ledgerOnce sync.Once
-	ledger     *ack.Ledger
-	ledgerErr  error
+	outboxOnce   sync.Once
+	outbox       *send.Outbox
+	outboxErr    error
+	calendarOnce sync.Once
+	calendar     *remind.Calendar
+	calendarErr  error
+	ledgerOnce   sync.Once
+	ledger       *ack.Ledger
+	ledgerErr    error
 }
 
 // Open loads the configuration and store under home.

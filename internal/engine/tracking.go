@@ -45,7 +45,7 @@ func (e *Engine) Receipts(ctx context.Context, a model.Account, now time.Time) (
 	if err != nil {
 		return nil, err
 	}
-	cal, err := remind.NewCalendar(nil)
+	cal, err := e.Calendar()
 	if err != nil {
 		return nil, err
 	}
@@ -147,4 +147,13 @@ func (e *Engine) sentMessageID(ctx context.Context, a model.Account, messageID s
 		}
 	}
 	return 0, fmt.Errorf("%w: no sent document %s", failure.ErrNotFound, messageID)
+}
+
+// Calendar is the working calendar with the arrangements agency IT put in
+// remind.DefaultArrangementDirs (R1).
+func (e *Engine) Calendar() (*remind.Calendar, error) {
+	e.calendarOnce.Do(func() {
+		e.calendar, e.calendarErr = remind.NewCalendar(&remind.Options{ArrangementDirs: remind.DefaultArrangementDirs()})
+	})
+	return e.calendar, e.calendarErr
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -62,6 +64,24 @@ type Options struct {
 	// ArrangementsFile, when set (by agency policy), holds arrangements that
 	// replace the embedded ones for the years it names.
 	ArrangementsFile string
+	// ArrangementDirs are folders agency IT fills with yearly files
+	// (*.json, read in name order) that replace the embedded ones; a
+	// missing folder is skipped. See DefaultArrangementDirs.
+	ArrangementDirs []string
+}
+
+// DefaultArrangementDirs are where agency IT puts the government's yearly
+// arrangements without waiting for a new client: "calendar" beside the
+// executable (the MSI can carry it) and /etc/thucongvu/calendar on Linux.
+func DefaultArrangementDirs() []string {
+	var dirs []string
+	if exe, err := os.Executable(); err == nil {
+		dirs = append(dirs, filepath.Join(filepath.Dir(exe), "calendar"))
+	}
+	if runtime.GOOS == "linux" {
+		dirs = append(dirs, "/etc/thucongvu/calendar")
+	}
+	return dirs
 }
 
 // Calendar is the administrative working calendar. It is safe for concurrent use.
@@ -91,6 +111,27 @@ func NewCalendar(opts *Options) (*Calendar, error) {
 		}
 		if err := c.add(raw); err != nil {
 			return nil, fmt.Errorf("read arrangements %s: %w", f.Name(), err)
+		}
+	}
+	if opts != nil {
+		for _, dir := range opts.ArrangementDirs {
+			entries, err := os.ReadDir(dir)
+			if err != nil {
+				continue // no such folder: nothing set by IT
+			}
+			for _, f := range entries {
+				if f.IsDir() || filepath.Ext(f.Name()) != ".json" {
+					continue
+				}
+				path := filepath.Join(dir, f.Name())
+				raw, err := os.ReadFile(path)
+				if err != nil {
+					return nil, fmt.Errorf("read arrangements: %w", err)
+				}
+				if err := c.add(raw); err != nil {
+					return nil, fmt.Errorf("read arrangements %s: %w", path, err)
+				}
+			}
 		}
 	}
 	if opts != nil && opts.ArrangementsFile != "" {
