@@ -111,7 +111,9 @@ func Decide(c Candidate, x Context) (string, string) {
 		return ActionSkip, ReasonJunk
 	case IsAcknowledgement(h, m.Subject):
 		return ActionSkip, ReasonAcknowledge
-	case !x.Account.Added.IsZero() && !c.Arrived.IsZero() && c.Arrived.Before(x.Account.Added):
+	// INTERNALDATE counts whole seconds: mail of the very second the
+	// account was added is not "before" it.
+	case !x.Account.Added.IsZero() && !c.Arrived.IsZero() && c.Arrived.Before(x.Account.Added.Truncate(time.Second)):
 		return ActionSkip, ReasonBeforeAccount
 	case !x.AnyRecipient && !addressedTo(m, x.Own, x.Account.Email):
 		return ActionSkip, ReasonNotRecipient
