@@ -8,6 +8,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"time"
 
 	"thucongvu/internal/engine"
 	"thucongvu/internal/model"
@@ -97,6 +98,9 @@ func accountAdd(c *cli, args []string) error {
 		return err
 	}
 	fmt.Fprintf(c.stderr, "account %s added (%s)\n", a.Name, a.Email)
+	for _, advice := range engine.PasswordAdvice(a, password, time.Now()) {
+		fmt.Fprintln(c.stderr, "  ! "+advice)
+	}
 	return nil
 }
 

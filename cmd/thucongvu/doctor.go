@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
+	"thucongvu/internal/engine"
 	"thucongvu/internal/imapsync"
 	"thucongvu/internal/pdfconv"
 	"thucongvu/internal/secret"
@@ -76,6 +78,11 @@ func cmdDoctor(c *cli, args []string) error {
 				sc.Close()
 			}
 			add(a.Name+" SMTP", err, fmt.Sprintf("%s:%d", a.SMTP.Host, a.SMTP.Port))
+			var advice error
+			if list := engine.PasswordAdvice(a, "", time.Now()); len(list) > 0 {
+				advice = errors.New(strings.Join(list, " "))
+			}
+			add(a.Name+" password age", advice, "within the profile's rule (R6)")
 		}
 	}
 	failed := 0

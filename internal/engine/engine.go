@@ -134,6 +134,7 @@ func (e *Engine) AddAccount(ctx context.Context, a model.Account, password strin
 	if a.Added.IsZero() {
 		a.Added = time.Now().UTC()
 	}
+	a.PasswordSet = time.Now().UTC()
 	c, err := imapsync.Dial(ctx, a, password, &e.Sync, nil)
 	if err != nil {
 		return err
@@ -262,5 +263,20 @@ func (e *Engine) RecordCheck(ctx context.Context, account, how string) error {
 // Correspondents completes recipient addresses.
 func (e *Engine) Correspondents(ctx context.Context, prefix string, limit int) []model.Address {
 	out, _ := e.Store.Correspondents(ctx, prefix, limit)
+	return out
+}
+
+// PasswordAdvice says what the account's profile asks of its password
+// (R6: HN 8.2, LĐ 11.2): the rules the password breaks, and a change when
+// it is older than the profile allows. The server decides; this advises.
+func PasswordAdvice(a model.Account, password string, now time.Time) []string {
+	p := Profile(a)
+	var out []string
+	if password != "" {
+		out = p.CheckPassword(password)
+	}
+	if days := p.Password.MaxAgeDays.Value; days > 0 && !a.PasswordSet.IsZero() && now.Sub(a.PasswordSet) > time.Duration(days)*24*time.Hour {
+		out = append(out, fmt.Sprintf("Mật khẩu đã dùng quá %d ngày: hãy đổi mật khẩu — %s.", days, p.Password.MaxAgeDays.Source))
+	}
 	return out
 }

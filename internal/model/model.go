@@ -41,6 +41,9 @@ type Account struct {
 	// so the client does not APPEND one.
 	ServerSavesSent bool      `json:"server_saves_sent,omitempty"`
 	Signature       Signature `json:"signature"`
+	// PasswordSet is when the password in the keychain was last set: the
+	// profiles ask for a change every few months (R6, HN 8.2).
+	PasswordSet time.Time `json:"password_set,omitempty"`
 	// AckTemplates are this account's acknowledgement texts by language
 	// ("vi", "en"); empty uses the installation's (R2).
 	AckTemplates map[string]string `json:"ack_templates,omitempty"`
