@@ -18,6 +18,7 @@ import (
 	"thucongvu/internal/imapsync"
 	"thucongvu/internal/mail"
 	"thucongvu/internal/model"
+	"thucongvu/internal/profile"
 	"thucongvu/internal/remind"
 	"thucongvu/internal/secret"
 	"thucongvu/internal/send"
@@ -64,6 +65,7 @@ func Open(home string, secrets secret.Store) (*Engine, error) {
 	}
 	e := &Engine{Config: cfg, Store: st, Secrets: secrets, Policy: pol, locked: map[string][]string{}}
 	e.Sync.BodyText = searchText
+	e.Sync.NamesDocument = namesDocument
 	for i := range cfg.Accounts {
 		e.locked[cfg.Accounts[i].Name] = pol.Apply(&cfg.Accounts[i])
 	}
@@ -87,6 +89,14 @@ func (e *Engine) Locked(account, setting string) bool {
 		}
 	}
 	return false
+}
+
+// namesDocument marks in the list a mail that R9 makes a document without
+// an attachment: a trusted sender (*.gov.vn) naming a document type in its
+// subject ("Lịch công tác tuần", "Thông báo số 12/TB-UBND").
+func namesDocument(from, subject string) bool {
+	_, domain, _ := strings.Cut(from, "@")
+	return profile.ForDomain(domain).IsTrusted(domain) && mail.NamesDocument(subject)
 }
 
 // searchText is what the full-text index keeps of a downloaded message:

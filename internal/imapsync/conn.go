@@ -46,6 +46,10 @@ type Options struct {
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 	// BatchSize is how many messages are stored per transaction (default 500).
 	BatchSize int
+	// NamesDocument, if set, marks as a document (R9) a message without a
+	// document attachment from its sender and subject alone (the engine
+	// passes the profile's rule: a trusted sender naming a document type).
+	NamesDocument func(from, subject string) bool
 	// BodyText extracts the searchable text of a raw message (the engine
 	// passes the MIME decoder); nil indexes headers only.
 	BodyText func(raw []byte) string

@@ -13,7 +13,7 @@ import (
 )
 
 // recordOf turns a FETCH answer (envelope, flags, structure) into a store record.
-func recordOf(buf *imapclient.FetchMessageBuffer) *store.Record {
+func recordOf(buf *imapclient.FetchMessageBuffer, opts *Options) *store.Record {
 	r := &store.Record{
 		UID:          uint32(buf.UID),
 		ModSeq:       buf.ModSeq,
@@ -41,6 +41,7 @@ func recordOf(buf *imapclient.FetchMessageBuffer) *store.Record {
 	if r.Date.IsZero() {
 		r.Date = buf.InternalDate
 	}
+
 	if buf.BodyStructure != nil {
 		r.Attachments = attachmentNames(buf.BodyStructure)
 		r.HasAttachments = len(r.Attachments) > 0
@@ -49,6 +50,9 @@ func recordOf(buf *imapclient.FetchMessageBuffer) *store.Record {
 				r.Document = true
 			}
 		}
+	}
+	if !r.Document && opts != nil && opts.NamesDocument != nil {
+		r.Document = opts.NamesDocument(r.From.Address, r.Subject)
 	}
 	return r
 }

@@ -231,7 +231,7 @@ func (s *Syncer) fetchNew(ctx context.Context, c *Conn, st store.FolderState, ma
 			// The answer broke off inside this message: never store half of it.
 			return fmt.Errorf("%w for UID %d: expected ENVELOPE and BODYSTRUCTURE", errIncomplete, buf.UID)
 		}
-		if err := batch.Put(st.ID, recordOf(buf)); err != nil {
+		if err := batch.Put(st.ID, recordOf(buf, s.Opts)); err != nil {
 			return err
 		}
 		added++
