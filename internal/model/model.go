@@ -43,7 +43,7 @@ type Account struct {
 	Signature       Signature `json:"signature"`
 	// PasswordSet is when the password in the keychain was last set: the
 	// profiles ask for a change every few months (R6, HN 8.2).
-	PasswordSet time.Time `json:"password_set,omitempty"`
+	PasswordSet time.Time `json:"credential_changed,omitempty"`
 	// AckTemplates are this account's acknowledgement texts by language
 	// ("vi", "en"); empty uses the installation's (R2).
 	AckTemplates map[string]string `json:"ack_templates,omitempty"`
