@@ -358,14 +358,7 @@ func (d *Dovecot) Stop() {
 func (d *Dovecot) Restart(tb testing.TB) {
 	tb.Helper()
 	d.Stop()
-	var err error
-	for attempt := 0; attempt < 50; attempt++ {
-		if err = d.start(); !isAddrInUse(err) {
-			break
-		}
-		time.Sleep(20 * time.Millisecond) // the port was taken by someone else; wait for it to go
-	}
-	if err != nil {
+	if err := startOnSamePorts(d.start); err != nil {
 		tb.Fatalf("testsrv: restart dovecot: %v", err)
 	}
 }

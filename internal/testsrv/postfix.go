@@ -369,14 +369,7 @@ func (p *Postfix) Start(tb testing.TB) {
 	if running {
 		return
 	}
-	var err error
-	for attempt := 0; attempt < 50; attempt++ {
-		if err = p.start(); !isAddrInUse(err) {
-			break
-		}
-		time.Sleep(20 * time.Millisecond) // the port was taken by someone else; wait for it to go
-	}
-	if err != nil {
+	if err := startOnSamePorts(p.start); err != nil {
 		tb.Fatalf("testsrv: start postfix: %v", err)
 	}
 }

@@ -268,3 +268,16 @@ func sweepStale(parent string) {
 		}
 	}
 }
+
+// startOnSamePorts starts a stopped server again on its ports, waiting
+// (up to a second) while another process still holds one of them.
+func startOnSamePorts(start func() error) error {
+	var err error
+	for attempt := 0; attempt < 50; attempt++ {
+		if err = start(); !isAddrInUse(err) {
+			return err
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return err
+}
