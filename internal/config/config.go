@@ -8,9 +8,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -22,13 +24,19 @@ const accountsFile = "accounts.json"
 
 // Config is the state folder's settings and accounts.
 type Config struct {
-	Dir      string          `json:"-"`
+	Dir string `json:"-"`
+	// Accounts are the accounts in effect: the user's own values with
+	// machine policy over them (SetPolicy). Save writes back only the
+	// user's values, never the policy's.
 	Accounts []model.Account `json:"accounts"`
+
+	policy *Policy
+	own    map[string]model.Account // the user's values by name, as stored
 }
 
 // Load reads the configuration in dir; a missing file is an empty config.
 func Load(dir string) (*Config, error) {
-	c := &Config{Dir: dir}
+	c := &Config{Dir: dir, own: map[string]model.Account{}}
 	raw, err := os.ReadFile(filepath.Join(dir, accountsFile))
 	if errors.Is(err, os.ErrNotExist) {
 		return c, nil
@@ -39,17 +47,76 @@ func Load(dir string) (*Config, error) {
 	if err := json.Unmarshal(raw, c); err != nil {
 		return nil, fmt.Errorf("read accounts: %s is damaged: %w", filepath.Join(dir, accountsFile), err)
 	}
+	for _, a := range c.Accounts {
+		c.own[a.Name] = clone(a)
+	}
 	return c, nil
 }
 
-// Save writes the configuration atomically.
+func clone(a model.Account) model.Account {
+	a.AckTemplates = maps.Clone(a.AckTemplates)
+	return a
+}
+
+// SetPolicy lays machine policy over the accounts; the user's own values
+// stay what Save writes.
+func (c *Config) SetPolicy(p *Policy) {
+	c.policy = p
+	for i, a := range c.Accounts {
+		if o, ok := c.own[a.Name]; ok {
+			c.Accounts[i] = p.Effective(o)
+		} else {
+			p.Apply(&c.Accounts[i])
+		}
+	}
+}
+
+// Own returns the user's own values of the named account, as stored,
+// without machine policy.
+func (c *Config) Own(name string) (model.Account, bool) {
+	o, ok := c.own[name]
+	return clone(o), ok
+}
+
+// Locked reports whether machine policy fixes a setting of the named
+// account (Setting* names).
+func (c *Config) Locked(name, setting string) bool {
+	a, err := c.Account(name)
+	if err != nil {
+		return false
+	}
+	o := *a
+	if own, ok := c.own[name]; ok {
+		o = own
+	}
+	return slices.Contains(c.policy.Apply(&o), setting)
+}
+
+// Save writes the accounts atomically: what the user set, with the fields
+// machine policy locks kept as the user had them.
 func (c *Config) Save() error {
 	sort.Slice(c.Accounts, func(i, j int) bool { return c.Accounts[i].Name < c.Accounts[j].Name })
-	raw, err := json.MarshalIndent(c, "", "  ")
+	file := struct {
+		Accounts []model.Account `json:"accounts"`
+	}{Accounts: []model.Account{}}
+	own := map[string]model.Account{}
+	for _, a := range c.Accounts {
+		u := a
+		if o, ok := c.own[a.Name]; ok {
+			u = c.policy.userValues(a, o)
+		}
+		own[a.Name] = clone(u)
+		file.Accounts = append(file.Accounts, u)
+	}
+	raw, err := json.MarshalIndent(file, "", "  ")
 	if err != nil {
 		return err
 	}
-	return WriteFileAtomic(filepath.Join(c.Dir, accountsFile), raw, 0o600)
+	if err := WriteFileAtomic(filepath.Join(c.Dir, accountsFile), raw, 0o600); err != nil {
+		return err
+	}
+	c.own = own
+	return nil
 }
 
 // Account returns the named account.
@@ -62,15 +129,21 @@ func (c *Config) Account(name string) (*model.Account, error) {
 	return nil, fmt.Errorf("%w: account %q", failure.ErrNotFound, name)
 }
 
-// AddAccount adds a after validating it; names are unique.
+// AddAccount adds a, the user's values, after validating it with machine
+// policy over it; names are unique.
 func (c *Config) AddAccount(a model.Account) error {
-	if err := Validate(a); err != nil {
+	eff := c.policy.Effective(a)
+	if err := Validate(eff); err != nil {
 		return err
 	}
 	if _, err := c.Account(a.Name); err == nil {
 		return fmt.Errorf("%w: account %q already exists", failure.ErrUsage, a.Name)
 	}
-	c.Accounts = append(c.Accounts, a)
+	if c.own == nil {
+		c.own = map[string]model.Account{}
+	}
+	c.own[a.Name] = clone(a)
+	c.Accounts = append(c.Accounts, eff)
 	return nil
 }
 
@@ -79,6 +152,7 @@ func (c *Config) RemoveAccount(name string) error {
 	for i := range c.Accounts {
 		if c.Accounts[i].Name == name {
 			c.Accounts = append(c.Accounts[:i], c.Accounts[i+1:]...)
+			delete(c.own, name)
 			return nil
 		}
 	}

@@ -15,8 +15,11 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
+	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -193,62 +196,125 @@ func (p *Policy) Locked(setting string) bool {
 	return false
 }
 
+// accountField is one account field machine policy can set: apply writes
+// the policy's value when it has one, copy takes the field from another
+// account (to put the user's own value back before a save).
+type accountField struct {
+	setting string
+	server  bool // applies only to accounts at the policy's Domain
+	apply   func(p *Policy, a *model.Account) bool
+	copy    func(dst, src *model.Account)
+}
+
+func setString(dst *string, v string) bool {
+	if v == "" {
+		return false
+	}
+	*dst = v
+	return true
+}
+
+func setPort(dst *int, v int) bool {
+	if v == 0 {
+		return false
+	}
+	*dst = v
+	return true
+}
+
+func setSecurity(dst *model.Security, v ...model.Security) bool {
+	s := firstSecurity(v...)
+	if s == "" {
+		return false
+	}
+	*dst = s
+	return true
+}
+
+// accountFields are the account fields machine policy sets and locks.
+var accountFields = []accountField{
+	{SettingIMAPHost, true, func(p *Policy, a *model.Account) bool { return setString(&a.IMAP.Host, p.IMAP.Host) },
+		func(d, s *model.Account) { d.IMAP.Host = s.IMAP.Host }},
+	{SettingIMAPPort, true, func(p *Policy, a *model.Account) bool { return setPort(&a.IMAP.Port, p.IMAP.Port) },
+		func(d, s *model.Account) { d.IMAP.Port = s.IMAP.Port }},
+	{SettingIMAPSecurity, true, func(p *Policy, a *model.Account) bool { return setSecurity(&a.IMAP.Security, p.IMAP.Security, p.TLS) },
+		func(d, s *model.Account) { d.IMAP.Security = s.IMAP.Security }},
+	{SettingSMTPHost, true, func(p *Policy, a *model.Account) bool { return setString(&a.SMTP.Host, p.SMTP.Host) },
+		func(d, s *model.Account) { d.SMTP.Host = s.SMTP.Host }},
+	{SettingSMTPPort, true, func(p *Policy, a *model.Account) bool { return setPort(&a.SMTP.Port, p.SMTP.Port) },
+		func(d, s *model.Account) { d.SMTP.Port = s.SMTP.Port }},
+	{SettingSMTPSecurity, true, func(p *Policy, a *model.Account) bool { return setSecurity(&a.SMTP.Security, p.SMTP.Security, p.TLS) },
+		func(d, s *model.Account) { d.SMTP.Security = s.SMTP.Security }},
+	{SettingProfile, true, func(p *Policy, a *model.Account) bool { return setString(&a.Profile, p.Profile) },
+		func(d, s *model.Account) { d.Profile = s.Profile }},
+	{SettingSigAgency, false, func(p *Policy, a *model.Account) bool { return setString(&a.Signature.Agency, p.Signature.Agency) },
+		func(d, s *model.Account) { d.Signature.Agency = s.Signature.Agency }},
+	{SettingSigAddress, false, func(p *Policy, a *model.Account) bool { return setString(&a.Signature.Address, p.Signature.Address) },
+		func(d, s *model.Account) { d.Signature.Address = s.Signature.Address }},
+	{SettingSigPhone, false, func(p *Policy, a *model.Account) bool { return setString(&a.Signature.Phone, p.Signature.Phone) },
+		func(d, s *model.Account) { d.Signature.Phone = s.Signature.Phone }},
+	{SettingSigFax, false, func(p *Policy, a *model.Account) bool { return setString(&a.Signature.Fax, p.Signature.Fax) },
+		func(d, s *model.Account) { d.Signature.Fax = s.Signature.Fax }},
+	{SettingSigWebsite, false, func(p *Policy, a *model.Account) bool { return setString(&a.Signature.Website, p.Signature.Website) },
+		func(d, s *model.Account) { d.Signature.Website = s.Signature.Website }},
+}
+
 // Apply writes the policy's server, profile and signature values into a and
 // returns the settings it locked there, sorted. Server values apply only when
 // a's address is at the policy's Domain (or no Domain is set), so a second,
 // private account is left alone; the signature fields always apply.
+// Apply is for an effective view: the user's files keep their own values
+// (Config.SetPolicy, Config.Save).
 func (p *Policy) Apply(a *model.Account) []string {
 	if p == nil || a == nil {
 		return nil
 	}
 	var locked []string
-	lock := func(setting string) { locked = append(locked, setting) }
-	if p.AppliesTo(a.Email) {
-		for _, s := range []struct {
-			dst        *model.Server
-			src        model.Server
-			host, port string
-			sec        string
-		}{
-			{&a.IMAP, p.IMAP, SettingIMAPHost, SettingIMAPPort, SettingIMAPSecurity},
-			{&a.SMTP, p.SMTP, SettingSMTPHost, SettingSMTPPort, SettingSMTPSecurity},
-		} {
-			if s.src.Host != "" {
-				s.dst.Host = s.src.Host
-				lock(s.host)
-			}
-			if s.src.Port != 0 {
-				s.dst.Port = s.src.Port
-				lock(s.port)
-			}
-			if sec := firstSecurity(s.src.Security, p.TLS); sec != "" {
-				s.dst.Security = sec
-				lock(s.sec)
-			}
-		}
-		if p.Profile != "" {
-			a.Profile = p.Profile
-			lock(SettingProfile)
-		}
-	}
-	for _, f := range []struct {
-		dst     *string
-		src     string
-		setting string
-	}{
-		{&a.Signature.Agency, p.Signature.Agency, SettingSigAgency},
-		{&a.Signature.Address, p.Signature.Address, SettingSigAddress},
-		{&a.Signature.Phone, p.Signature.Phone, SettingSigPhone},
-		{&a.Signature.Fax, p.Signature.Fax, SettingSigFax},
-		{&a.Signature.Website, p.Signature.Website, SettingSigWebsite},
-	} {
-		if f.src != "" {
-			*f.dst = f.src
-			lock(f.setting)
+	domain := p.AppliesTo(a.Email)
+	for _, f := range accountFields {
+		if (!f.server || domain) && f.apply(p, a) {
+			locked = append(locked, f.setting)
 		}
 	}
 	sort.Strings(locked)
 	return locked
+}
+
+// Effective returns a copy of the user's account a with the policy over it.
+func (p *Policy) Effective(a model.Account) model.Account {
+	a.AckTemplates = maps.Clone(a.AckTemplates)
+	p.Apply(&a)
+	return a
+}
+
+// Conflicts lists the settings of a (the user's values) that the policy
+// locks to another value: a user cannot set them.
+func (p *Policy) Conflicts(a model.Account) []string {
+	eff := p.Effective(a)
+	var out []string
+	for _, f := range accountFields {
+		u := eff
+		f.copy(&u, &a)
+		if !reflect.DeepEqual(u, eff) {
+			out = append(out, f.setting)
+		}
+	}
+	return out
+}
+
+// userValues is eff (an effective account, maybe changed by the user) with
+// every field the policy locks taken back from own, the user's stored values.
+func (p *Policy) userValues(eff, own model.Account) model.Account {
+	if p == nil {
+		return eff
+	}
+	locked := p.Apply(&model.Account{Email: own.Email})
+	for _, f := range accountFields {
+		if slices.Contains(locked, f.setting) {
+			f.copy(&eff, &own)
+		}
+	}
+	return eff
 }
 
 // AppliesTo reports whether the server settings of the policy apply to the

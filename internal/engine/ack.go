@@ -40,28 +40,15 @@ type AckOptions struct {
 	// Disabled: the user or policy turned automatic acknowledgements off.
 	Disabled bool
 	Lang     string
-	// Template replaces the default acknowledgement text.
-	Template string
 	// Step, if set, hears each step of an acknowledgement as it is done:
 	// "recorded" (in the ledger), "marked" (claimed on the server),
 	// "queued" (in the outbox). Crash tests stop the process there.
 	Step func(step string)
 }
 
-// ackTemplate picks the acknowledgement text: the one machine policy locks,
-// else the account's own for the language, else the installation's.
+// ackTemplate is the acknowledgement text for the pass (AckTemplate).
 func (e *Engine) ackTemplate(a model.Account, o AckOptions) string {
-	if e.Policy != nil && e.Policy.AckTemplateLocked && e.Policy.AckTemplate != "" {
-		return e.Policy.AckTemplate
-	}
-	lang := o.Lang
-	if lang != "en" {
-		lang = "vi"
-	}
-	if t := a.AckTemplates[lang]; t != "" {
-		return t
-	}
-	return o.Template
+	return e.AckTemplate(a, o.Lang).Text
 }
 
 func (o AckOptions) step(name string) {

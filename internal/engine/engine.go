@@ -33,9 +33,9 @@ type Engine struct {
 	// Sync are the connection options every account's sync uses.
 	Sync imapsync.Options
 
-	// Policy is the machine policy set by agency IT; it wins over the user.
+	// Policy is the machine policy set by agency IT; it wins over the user
+	// in Config.Accounts, never in the user's files.
 	Policy *config.Policy
-	locked map[string][]string
 
 	outboxOnce   sync.Once
 	outbox       *send.Outbox
@@ -48,8 +48,22 @@ type Engine struct {
 	ledgerErr    error
 }
 
-// Open loads the configuration and store under home.
+// Open loads the configuration and store under home, with the machine
+// policy of this computer over them.
 func Open(home string, secrets secret.Store) (*Engine, error) {
+	pol, err := config.LoadPolicy()
+	if err != nil {
+		return nil, fmt.Errorf("machine policy: %w", err)
+	}
+	return OpenWithPolicy(home, secrets, pol)
+}
+
+// OpenWithPolicy is Open under the given machine policy (the demo passes
+// an empty one: its accounts are not the agency's).
+func OpenWithPolicy(home string, secrets secret.Store, pol *config.Policy) (*Engine, error) {
+	if pol == nil {
+		pol = &config.Policy{}
+	}
 	cfg, err := config.Load(home)
 	if err != nil {
 		return nil, err
@@ -58,18 +72,11 @@ func Open(home string, secrets secret.Store) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	pol, err := config.LoadPolicy()
-	if err != nil {
-		st.Close()
-		return nil, fmt.Errorf("machine policy: %w", err)
-	}
-	e := &Engine{Config: cfg, Store: st, Secrets: secrets, Policy: pol, locked: map[string][]string{}}
+	e := &Engine{Config: cfg, Store: st, Secrets: secrets, Policy: pol}
 	e.Sync.BodyText = searchText
 	e.Sync.NamesDocument = namesDocument
-	for i := range cfg.Accounts {
-		e.locked[cfg.Accounts[i].Name] = pol.Apply(&cfg.Accounts[i])
-	}
-	if pol != nil && pol.TrustedCACert != "" {
+	cfg.SetPolicy(pol)
+	if pol.TrustedCACert != "" {
 		pool, err := x509.SystemCertPool()
 		if err != nil || pool == nil {
 			pool = x509.NewCertPool()
@@ -83,12 +90,25 @@ func Open(home string, secrets secret.Store) (*Engine, error) {
 // Locked reports whether machine policy fixes a setting of an account
 // (config.Setting* names); the faces show such fields locked.
 func (e *Engine) Locked(account, setting string) bool {
-	for _, s := range e.locked[account] {
-		if s == setting {
-			return true
-		}
+	return e.Config.Locked(account, setting)
+}
+
+// CheckUnlocked refuses (failure.ErrBlocked) a change of the account's
+// settings that machine policy locks to other values; want is the account
+// as the user would have it.
+func (e *Engine) CheckUnlocked(want model.Account) error {
+	if c := e.Policy.Conflicts(want); len(c) > 0 {
+		return fmt.Errorf("%w: %s set by agency IT (machine policy): %s", failure.ErrBlocked,
+			plural(len(c), "is", "are"), strings.Join(c, ", "))
 	}
-	return false
+	return nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // namesDocument marks in the list a mail that R9 makes a document without
@@ -118,7 +138,15 @@ func searchText(raw []byte) string {
 func (e *Engine) Close() error { return e.Store.Close() }
 
 // secretKey is the keychain entry of an account: its login name and
-// server, so two accounts never share an entry by accident.
+// server as the user stored them (never machine policy's), so two
+// accounts never share an entry by accident and a policy never hides it.
+func (e *Engine) secretKey(a model.Account) string {
+	if own, ok := e.Config.Own(a.Name); ok {
+		a = own
+	}
+	return secretKey(a)
+}
+
 func secretKey(a model.Account) string {
 	user := a.Username
 	if user == "" {
@@ -130,9 +158,10 @@ func secretKey(a model.Account) string {
 // AddAccount checks the password against the server, then stores it in
 // the keychain and the account in the configuration. Nothing is saved
 // when the login fails.
+// a holds the user's values; the login uses machine policy's where it
+// sets them.
 func (e *Engine) AddAccount(ctx context.Context, a model.Account, password string) error {
-	locked := e.Policy.Apply(&a) // policy wins over what was typed
-	if err := config.Validate(a); err != nil {
+	if err := config.Validate(e.Policy.Effective(a)); err != nil {
 		return err
 	}
 	if _, err := e.Config.Account(a.Name); err == nil {
@@ -145,7 +174,7 @@ func (e *Engine) AddAccount(ctx context.Context, a model.Account, password strin
 		a.Added = time.Now().UTC()
 	}
 	a.PasswordSet = time.Now().UTC()
-	c, err := imapsync.Dial(ctx, a, password, &e.Sync, nil)
+	c, err := imapsync.Dial(ctx, e.Policy.Effective(a), password, &e.Sync, nil)
 	if err != nil {
 		return err
 	}
@@ -157,7 +186,6 @@ func (e *Engine) AddAccount(ctx context.Context, a model.Account, password strin
 	if err := e.Config.AddAccount(a); err != nil {
 		return err
 	}
-	e.locked[a.Name] = locked
 	return e.Config.Save()
 }
 
@@ -167,7 +195,7 @@ func (e *Engine) RemoveAccount(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	key := secretKey(*a)
+	key := e.secretKey(*a)
 	if err := e.Config.RemoveAccount(name); err != nil {
 		return err
 	}
@@ -203,7 +231,7 @@ func (e *Engine) Syncer(a model.Account) *imapsync.Syncer {
 		Store:   e.Store,
 		Opts:    &e.Sync,
 		Password: func() (string, error) {
-			pw, err := e.Secrets.Get(secretKey(a))
+			pw, err := e.Secrets.Get(e.secretKey(a))
 			if errors.Is(err, secret.ErrNoPassword) {
 				return "", fmt.Errorf("%w: no password in the %s for account %s: remove and add it again", failure.ErrAuth, e.Secrets.Label(), a.Name)
 			}
