@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"net"
 	"strconv"
@@ -63,19 +64,32 @@ func accountAdd(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 || *email == "" || *imapAddr == "" || *smtpAddr == "" {
+	if len(pos) != 1 || *email == "" {
 		return usageErr("account add NAME --email E --imap HOST:PORT --smtp HOST:PORT [--tls implicit|starttls|none] --password-stdin")
 	}
 	if !*pwStdin {
 		return usageErr("the password is read only from standard input (--password-stdin), never from the command line")
 	}
-	imapSrv, err := parseServer(*imapAddr, *tlsMode)
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	e, err := c.openEngine()
 	if err != nil {
 		return err
 	}
-	smtpSrv, err := parseServer(*smtpAddr, *tlsMode)
+	defer e.Close()
+	// What machine policy sets need not be typed; what is typed must agree
+	// with what it locks.
+	pol := e.Policy.Effective(model.Account{Email: strings.ToLower(*email)})
+	imapSrv, err := serverArg("imap", *imapAddr, *tlsMode, given["tls"], pol.IMAP)
 	if err != nil {
 		return err
+	}
+	smtpSrv, err := serverArg("smtp", *smtpAddr, *tlsMode, given["tls"], pol.SMTP)
+	if err != nil {
+		return err
+	}
+	if *profileID == "" {
+		*profileID = pol.Profile
 	}
 	line, err := bufio.NewReader(c.stdin).ReadString('\n')
 	if err != nil && line == "" {
@@ -89,11 +103,9 @@ func accountAdd(c *cli, args []string) error {
 	if a.Username == "" {
 		a.Username = a.Email
 	}
-	e, err := c.openEngine()
-	if err != nil {
+	if err := e.CheckUnlocked(e.Policy.Effective(a), a); err != nil {
 		return err
 	}
-	defer e.Close()
 	if err := e.AddAccount(context.Background(), a, password); err != nil {
 		return err
 	}
@@ -102,6 +114,21 @@ func accountAdd(c *cli, args []string) error {
 		fmt.Fprintln(c.stderr, "  ! "+advice)
 	}
 	return nil
+}
+
+// serverArg is the server of --imap or --smtp; machine policy's host, port
+// and TLS fill what was not given.
+func serverArg(name, addr, mode string, modeGiven bool, pol model.Server) (model.Server, error) {
+	if addr == "" {
+		if pol.Host == "" || pol.Port == 0 {
+			return model.Server{}, usageErr("account add: --%s HOST:PORT is missing", name)
+		}
+		addr = net.JoinHostPort(pol.Host, strconv.Itoa(pol.Port))
+	}
+	if !modeGiven && pol.Security != "" {
+		mode = string(pol.Security)
+	}
+	return parseServer(addr, mode)
 }
 
 func parseServer(addr, mode string) (model.Server, error) {

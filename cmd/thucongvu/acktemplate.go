@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"strings"
 
@@ -33,9 +34,10 @@ func cmdAckTemplate(c *cli, args []string) error {
 		return err
 	}
 	if *file != "" || *reset {
-		if e.Policy != nil && e.Policy.AckTemplateLocked {
+		if e.AckTemplate(*a, *lang).Locked {
 			return fmt.Errorf("%w: the acknowledgement text is set by agency IT (machine policy)", failure.ErrBlocked)
 		}
+		a.AckTemplates = maps.Clone(a.AckTemplates)
 		if a.AckTemplates == nil {
 			a.AckTemplates = map[string]string{}
 		}
@@ -57,10 +59,8 @@ func cmdAckTemplate(c *cli, args []string) error {
 			return err
 		}
 	}
-	text := a.AckTemplates[*lang]
-	if text == "" {
-		text = ack.DefaultTemplates[*lang]
-	}
+	// The text in force: the policy's when it locks it (one source, R2).
+	text := e.AckTemplate(*a, *lang).Text
 	fmt.Fprint(c.stdout, strings.TrimRight(text, "\n")+"\n")
 	return nil
 }

@@ -7,8 +7,11 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"time"
 
+	"thucongvu/internal/config"
+	"thucongvu/internal/failure"
 	"thucongvu/internal/pdfconv"
 )
 
@@ -44,6 +47,15 @@ func cmdConvert(c *cli, args []string) error {
 	}
 	if len(files) == 0 {
 		return usageErr("convert FILE... [-o DIR] [--grayscale] [--pdfa] [--prefer libreoffice|msoffice] [--json]")
+	}
+	// R4: the converter agency IT chose by machine policy is not the user's to change.
+	if pol, err := config.LoadPolicy(); err != nil {
+		return err
+	} else if pol.Has("Converter") {
+		if *prefer != "" && *prefer != pol.Converter {
+			return fmt.Errorf("%w: the office converter is set by agency IT (machine policy): %s", failure.ErrBlocked, pol.Converter)
+		}
+		*prefer = strings.TrimPrefix(pol.Converter, "auto")
 	}
 	engine := pdfconv.Engine(*prefer)
 	switch engine {

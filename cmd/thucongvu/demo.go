@@ -14,6 +14,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"thucongvu/internal/app"
+	"thucongvu/internal/config"
 	"thucongvu/internal/demo"
 	"thucongvu/internal/engine"
 	"thucongvu/internal/model"
@@ -53,7 +54,8 @@ func startDemo(ctx context.Context, secrets secret.Store) (*demoWorld, error) {
 		srv.Close()
 		return nil, err
 	}
-	e, err := engine.Open(home, secrets)
+	// The demo's accounts are not the agency's: machine policy stays out.
+	e, err := engine.OpenWithPolicy(home, secrets, &config.Policy{})
 	if err != nil {
 		srv.Close()
 		os.RemoveAll(home)

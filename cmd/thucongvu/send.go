@@ -36,16 +36,22 @@ func cmdSignature(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
+	want := *a
 	for _, s := range sets {
 		field, value, ok := strings.Cut(s, "=")
 		if !ok {
 			return usageErr("--set takes FIELD=VALUE, not %q", s)
 		}
-		if err := compose.SetField(&a.Signature, field, value); err != nil {
+		if err := compose.SetField(&want.Signature, field, value); err != nil {
 			return usageErr("%v", err)
 		}
 	}
 	if len(sets) > 0 {
+		// R3: the agency's fields machine policy sets are not the user's to change.
+		if err := e.CheckUnlocked(*a, want); err != nil {
+			return err
+		}
+		a.Signature = want.Signature
 		if err := e.Config.Save(); err != nil {
 			return err
 		}

@@ -6,13 +6,11 @@ package app
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -21,7 +19,6 @@ import (
 
 	"thucongvu/internal/ack"
 	"thucongvu/internal/compose"
-	"thucongvu/internal/config"
 	"thucongvu/internal/discover"
 	"thucongvu/internal/engine"
 	"thucongvu/internal/failure"
@@ -52,8 +49,11 @@ type Services struct {
 var _ ui.Services = (*Services)(nil)
 
 // New returns the UI's services over e, keeping settings under home.
+// Settings kept by older versions are migrated here.
 func New(e *engine.Engine, home string) *Services {
-	return &Services{E: e, Home: home, Lang: "vi"}
+	s := &Services{E: e, Home: home, Lang: "vi"}
+	s.migrateAckTemplate()
+	return s
 }
 
 func (s *Services) ctx() (context.Context, context.CancelFunc) {
@@ -541,81 +541,6 @@ func (s *Services) SetSignature(account string, sig model.Signature) error {
 	return s.E.Config.Save()
 }
 
-const settingsFile = "settings.json"
-
-// defaultAckTemplate is the acknowledgement text shown in the settings.
-var defaultAckTemplate = ack.DefaultTemplates["vi"]
-
-// Settings implements ui.Services.
-func (s *Services) Settings() ui.Settings {
-	st := ui.Settings{AutoAck: true, Converter: "auto", Language: "vi", TextScale: 1, ReadReceipts: ack.ReceiptAsk,
-		AckTemplate: defaultAckTemplate}
-	if len(s.E.Config.Accounts) > 0 {
-		p := engine.Profile(s.E.Config.Accounts[0])
-		for _, t := range p.Checks.Times.Value {
-			st.CheckTimes = append(st.CheckTimes, t.String())
-		}
-	}
-	if raw, err := os.ReadFile(filepath.Join(s.Home, settingsFile)); err == nil {
-		json.Unmarshal(raw, &st)
-	}
-	return s.withPolicy(st)
-}
-
-// withPolicy lets machine policy win over the user's settings and names
-// what it locked.
-func (s *Services) withPolicy(st ui.Settings) ui.Settings {
-	p := s.E.Policy
-	st.Locked = nil
-	if p == nil {
-		return st
-	}
-	if p.Has("CheckTimes") {
-		st.CheckTimes = append([]string(nil), p.CheckTimes...)
-		st.Locked = append(st.Locked, config.SettingCheckTimes)
-	}
-	if p.Has("AckTemplate") && (p.AckTemplateLocked || st.AckTemplate == "" || st.AckTemplate == defaultAckTemplate) {
-		st.AckTemplate = p.AckTemplate
-	}
-	if p.AckTemplateLocked {
-		st.Locked = append(st.Locked, config.SettingAckTemplate)
-	}
-	if p.AutoAckDisabled {
-		st.AutoAck = false
-		st.Locked = append(st.Locked, config.SettingAutoAck)
-	}
-	if p.Has("Converter") {
-		st.Converter = p.Converter
-		st.Locked = append(st.Locked, config.SettingConverter)
-	}
-	for _, a := range s.E.Config.Accounts {
-		for _, f := range []string{config.SettingSigAgency, config.SettingSigAddress, config.SettingSigPhone, config.SettingSigFax, config.SettingSigWebsite} {
-			if s.E.Locked(a.Name, f) {
-				st.Locked = append(st.Locked, f)
-			}
-		}
-	}
-	return st
-}
-
-// SaveSettings implements ui.Services; what policy locks stays as policy says.
-func (s *Services) SaveSettings(st ui.Settings) error {
-	st = s.withPolicy(st)
-	st.Locked = nil
-	if len(s.E.Config.Accounts) > 0 {
-		if err := checkTimes(engine.Profile(s.E.Config.Accounts[0]), st.CheckTimes); err != nil {
-			return err
-		}
-	}
-	sort.Strings(st.CheckTimes)
-	raw, err := json.MarshalIndent(st, "", "  ")
-	if err != nil {
-		return err
-	}
-	s.Lang = st.Language
-	return config.WriteFileAtomic(filepath.Join(s.Home, settingsFile), raw, 0o600)
-}
-
 // Subscribe implements ui.Services.
 func (s *Services) Subscribe(fn func(ui.Event)) {
 	s.mu.Lock()
@@ -683,16 +608,6 @@ func (s *Services) Run(ctx context.Context) {
 			s.emit(ui.Event{Kind: ui.EventChanged})
 		})
 	}
-}
-
-// ackOptions are the acknowledgement settings the user chose (R2).
-func (s *Services) ackOptions() engine.AckOptions {
-	st := s.Settings()
-	o := engine.AckOptions{Disabled: !st.AutoAck, Lang: st.Language}
-	if st.AckTemplate != "" && st.AckTemplate != defaultAckTemplate {
-		o.Template = st.AckTemplate
-	}
-	return o
 }
 
 // Close releases the converter.

@@ -287,15 +287,16 @@ func (p *Policy) Effective(a model.Account) model.Account {
 	return a
 }
 
-// Conflicts lists the settings of a (the user's values) that the policy
-// locks to another value: a user cannot set them.
-func (p *Policy) Conflicts(a model.Account) []string {
-	eff := p.Effective(a)
+// Refused lists the settings that the policy locks in eff (an account in
+// effect) and that want changes: a user cannot set them. For a new account,
+// eff is Effective(want).
+func (p *Policy) Refused(eff, want model.Account) []string {
 	var out []string
+	locked := p.Apply(&model.Account{Email: eff.Email})
 	for _, f := range accountFields {
 		u := eff
-		f.copy(&u, &a)
-		if !reflect.DeepEqual(u, eff) {
+		f.copy(&u, &want)
+		if slices.Contains(locked, f.setting) && !reflect.DeepEqual(u, eff) {
 			out = append(out, f.setting)
 		}
 	}

@@ -93,11 +93,11 @@ func (e *Engine) Locked(account, setting string) bool {
 	return e.Config.Locked(account, setting)
 }
 
-// CheckUnlocked refuses (failure.ErrBlocked) a change of the account's
-// settings that machine policy locks to other values; want is the account
-// as the user would have it.
-func (e *Engine) CheckUnlocked(want model.Account) error {
-	if c := e.Policy.Conflicts(want); len(c) > 0 {
+// CheckUnlocked refuses (failure.ErrBlocked) a change from eff, an account
+// in effect, to want that touches settings machine policy locks. For a new
+// account, eff is e.Policy.Effective(want).
+func (e *Engine) CheckUnlocked(eff, want model.Account) error {
+	if c := e.Policy.Refused(eff, want); len(c) > 0 {
 		return fmt.Errorf("%w: %s set by agency IT (machine policy): %s", failure.ErrBlocked,
 			plural(len(c), "is", "are"), strings.Join(c, ", "))
 	}

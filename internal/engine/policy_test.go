@@ -122,17 +122,23 @@ func TestCheckUnlocked(t *testing.T) {
 	}
 	defer e.Close()
 	a := model.Account{Email: "vt@hanam.gov.vn", IMAP: model.Server{Host: "mail.hanam.gov.vn"}, Signature: model.Signature{Agency: "Sở TTTT Hà Nam"}}
-	if err := e.CheckUnlocked(a); err != nil {
+	if err := e.CheckUnlocked(e.Policy.Effective(a), a); err != nil {
 		t.Fatalf("the policy's own values refused: %v", err)
 	}
-	a.Signature.Agency = "Cơ quan khác"
-	if err := e.CheckUnlocked(a); !errors.Is(err, failure.ErrBlocked) {
+	want := a
+	want.Signature.Agency = "Cơ quan khác"
+	if err := e.CheckUnlocked(a, want); !errors.Is(err, failure.ErrBlocked) {
 		t.Fatalf("a locked agency changed: %v", err)
+	}
+	want = a
+	want.Signature.Title = "Văn thư"
+	if err := e.CheckUnlocked(a, want); err != nil {
+		t.Fatalf("an unlocked field refused: %v", err)
 	}
 	// A private account at another domain keeps its own server.
 	other := model.Account{Email: "x@example.org", IMAP: model.Server{Host: "imap.example.org"}, Signature: a.Signature}
 	other.Signature.Agency = "Sở TTTT Hà Nam"
-	if err := e.CheckUnlocked(other); err != nil {
+	if err := e.CheckUnlocked(e.Policy.Effective(other), other); err != nil {
 		t.Fatalf("another domain's server refused: %v", err)
 	}
 }
