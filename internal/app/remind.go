@@ -11,9 +11,9 @@ import (
 
 	"thucongvu/internal/engine"
 	"thucongvu/internal/failure"
+	"thucongvu/internal/i18n"
 	"thucongvu/internal/profile"
 	"thucongvu/internal/remind"
-	"thucongvu/internal/store"
 	"thucongvu/internal/ui"
 )
 
@@ -31,8 +31,9 @@ type Reminders struct {
 	sched *remind.Scheduler
 }
 
-// scheduler builds the scheduler for the accounts' profile and the
-// user's check times.
+// scheduler builds the scheduler: each account at its own profile's check
+// times, moved by the user's (or machine policy's) times where the
+// account's rules allow them.
 func (r *Reminders) scheduler() (*remind.Scheduler, error) {
 	e := r.S.E
 	if len(e.Config.Accounts) == 0 {
@@ -43,21 +44,28 @@ func (r *Reminders) scheduler() (*remind.Scheduler, error) {
 		return nil, err
 	}
 	var names []string
+	profiles := map[string]profile.Profile{}
 	for _, a := range e.Config.Accounts {
 		names = append(names, a.Name)
+		profiles[a.Name] = engine.Profile(a)
 	}
 	var user []profile.TimeOfDay
-	for _, t := range r.S.Settings().CheckTimes {
+	for _, t := range r.S.userCheckTimes() {
 		if v, err := profile.ParseTimeOfDay(t); err == nil {
 			user = append(user, v)
 		}
 	}
-	p := engine.Profile(e.Config.Accounts[0])
-	if _, err := remind.ResolveTimes(p, user); err != nil {
-		user = nil // times the rules refuse never silence reminders: the profile's apply
-	}
-	return remind.NewScheduler(remind.SchedulerOptions{Calendar: cal, Profile: p,
+	return remind.NewScheduler(remind.SchedulerOptions{Calendar: cal, Profile: profiles[names[0]], Profiles: profiles,
 		Clock: r.Clock, Log: e.Store.Checks(), Accounts: names, UserTimes: user})
+}
+
+// userCheckTimes are the check times machine policy sets, else those the
+// user saved; none means each account's profile's (R1).
+func (s *Services) userCheckTimes() []string {
+	if p := s.E.Policy; p.Has("CheckTimes") {
+		return p.CheckTimes
+	}
+	return s.stored().CheckTimes
 }
 
 // Run fires reminders until ctx ends; paused days (tray "pause today")
@@ -81,26 +89,18 @@ func (r *Reminders) Run(ctx context.Context) error {
 	})
 }
 
-// describe says which check it is and how many new mails and
-// unacknowledged documents wait (R1, R2).
+// describe says, in the user's language, which check it is and how many
+// unread mails and unacknowledged documents wait in the whole INBOX (R1, R2).
 func (r *Reminders) describe(rem remind.Reminder) (string, string) {
 	ctx := context.Background()
-	unread, docs := 0, 0
-	list, _ := r.S.E.Store.Messages(ctx, rem.Account, "INBOX", store.SortDate, true, 0, 500)
-	for _, m := range list {
-		if !m.Seen {
-			unread++
-		}
-		if m.Document && !m.Acked {
-			docs++
-		}
-	}
-	session := "sáng"
+	msg, _ := i18n.Load(r.S.Settings().Language)
+	unread, docs, _ := r.S.E.Store.InboxCounts(ctx, rem.Account)
+	session := msg.T("notify.morning")
 	if rem.Session == profile.Afternoon {
-		session = "chiều"
+		session = msg.T("notify.afternoon")
 	}
-	title := fmt.Sprintf("Đến giờ kiểm tra thư buổi %s (%s)", session, rem.Due.In(remind.Vietnam).Format("15:04"))
-	body := fmt.Sprintf("Hộp thư %s: %d thư chưa đọc, %d văn bản chưa báo đã nhận. (%s)", rem.Account, unread, docs, rem.Source)
+	title := msg.T("notify.check_title", session, rem.Due.In(remind.Vietnam).Format("15:04"))
+	body := msg.T("notify.check_body", rem.Account, unread, docs, rem.Source)
 	// R2, the sender's side: documents whose acknowledgement is overdue.
 	if a, err := r.S.E.Config.Account(rem.Account); err == nil {
 		if sent, err := r.S.E.Receipts(ctx, *a, r.Clock.Now()); err == nil {
@@ -111,7 +111,7 @@ func (r *Reminders) describe(rem remind.Reminder) (string, string) {
 				}
 			}
 			if overdue > 0 {
-				body += fmt.Sprintf(" %d văn bản đã gửi còn nơi chưa báo nhận quá hạn.", overdue)
+				body += msg.T("notify.check_overdue", overdue)
 			}
 		}
 	}

@@ -90,16 +90,41 @@ func (r Reminder) Text() (title, body string) {
 // SchedulerOptions configure a Scheduler. Calendar, Clock and Log are required.
 type SchedulerOptions struct {
 	Calendar *Calendar
-	Profile  profile.Profile
+	// Profile is the rule profile of the accounts not in Profiles.
+	Profile profile.Profile
+	// Profiles are accounts' own profiles: each account is reminded at its
+	// own agency's check times (R1: LA 6.1, HN 9.2, ST 13.2 differ).
+	Profiles map[string]profile.Profile
 	Clock    Clock
 	Log      CheckLog
 	// Accounts are the accounts to remind about.
 	Accounts []string
 	// UserTimes are the user's own check times; nil means the profile's.
-	// See ResolveTimes for how they meet the profile's minimum.
+	// See ResolveTimes for how they meet the profile's minimum; a profile
+	// whose rules refuse them keeps its own times.
 	UserTimes []profile.TimeOfDay
 	// Hours overrides the profile's working hours (agency setting); nil keeps them.
 	Hours *profile.WorkingHours
+}
+
+// plan is the check times of one profile.
+type plan struct {
+	prof  profile.Profile
+	hours profile.WorkingHours
+	times []profile.TimeOfDay
+}
+
+// newPlanOr resolves the user's times against p; times its rules refuse
+// never silence reminders: p's own times apply.
+func newPlanOr(p profile.Profile, hours *profile.WorkingHours, user []profile.TimeOfDay) *plan {
+	if hours != nil {
+		p.Hours.Value = *hours
+	}
+	times, err := ResolveTimes(p, user)
+	if err != nil {
+		times, _ = ResolveTimes(p, nil)
+	}
+	return &plan{prof: p, hours: p.Hours.Value, times: times}
 }
 
 // Scheduler decides which reminders are due. It never sleeps itself: Due
@@ -107,35 +132,42 @@ type SchedulerOptions struct {
 // Run drives it. It is safe for concurrent use.
 type Scheduler struct {
 	cal   *Calendar
-	prof  profile.Profile
 	clock Clock
 	log   CheckLog
-	hours profile.WorkingHours
+	def   *plan            // accounts without a profile of their own
+	plans map[string]*plan // account → its profile's plan
 
 	mu       sync.Mutex
 	accounts []string
-	times    []profile.TimeOfDay
 	fired    map[string]time.Time // account → period start already reminded
 	snoozed  time.Time
 }
 
-// NewScheduler validates the options and resolves the check times.
+// NewScheduler validates the options and resolves the check times of each profile.
 func NewScheduler(o SchedulerOptions) (*Scheduler, error) {
 	if o.Calendar == nil || o.Clock == nil || o.Log == nil {
 		return nil, fmt.Errorf("new scheduler: calendar, clock and log are required")
 	}
-	s := &Scheduler{cal: o.Calendar, prof: o.Profile, clock: o.Clock, log: o.Log,
-		hours: o.Profile.Hours.Value, accounts: slices.Clone(o.Accounts), fired: map[string]time.Time{}}
-	if o.Hours != nil {
-		s.hours = *o.Hours
-		s.prof.Hours.Value = *o.Hours
+	s := &Scheduler{cal: o.Calendar, clock: o.Clock, log: o.Log, plans: map[string]*plan{},
+		accounts: slices.Clone(o.Accounts), fired: map[string]time.Time{}}
+	s.def = newPlanOr(o.Profile, o.Hours, o.UserTimes)
+	byID := map[string]*plan{}
+	for acc, p := range o.Profiles {
+		pl, ok := byID[p.ID]
+		if !ok {
+			pl = newPlanOr(p, o.Hours, o.UserTimes)
+			byID[p.ID] = pl
+		}
+		s.plans[acc] = pl
 	}
-	times, err := ResolveTimes(s.prof, o.UserTimes)
-	if err != nil {
-		return nil, fmt.Errorf("new scheduler: %w", err)
-	}
-	s.times = times
 	return s, nil
+}
+
+func (s *Scheduler) plan(account string) *plan {
+	if p, ok := s.plans[account]; ok {
+		return p
+	}
+	return s.def
 }
 
 // ResolveTimes merges the user's check times with the profile's rule (R1):
@@ -175,11 +207,36 @@ func ResolveTimes(p profile.Profile, user []profile.TimeOfDay) ([]profile.TimeOf
 	return out, nil
 }
 
-// Times are the resolved check times of a working day.
+// Times are the resolved check times of a working day, of every account
+// reminded about (the default profile's when there is none).
 func (s *Scheduler) Times() []profile.TimeOfDay {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return slices.Clone(s.times)
+	var out []profile.TimeOfDay
+	for _, pl := range s.activePlans() {
+		out = append(out, pl.times...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// TimesOf are the resolved check times of one account.
+func (s *Scheduler) TimesOf(account string) []profile.TimeOfDay {
+	return slices.Clone(s.plan(account).times)
+}
+
+// activePlans are the plans of the accounts reminded about.
+func (s *Scheduler) activePlans() []*plan {
+	var out []*plan
+	for _, a := range s.accounts {
+		if p := s.plan(a); !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, s.def)
+	}
+	return out
 }
 
 // SetAccounts replaces the accounts reminded about.
@@ -200,18 +257,18 @@ func (s *Scheduler) Snooze(until time.Time) {
 
 // period is the check time in force at now: the latest check time of
 // today not after now, if now is inside working hours of a working day.
-func (s *Scheduler) period(now time.Time) (time.Time, profile.Session, bool) {
+func (s *Scheduler) period(pl *plan, now time.Time) (time.Time, profile.Session, bool) {
 	now = now.In(Vietnam)
 	day := DateOf(now)
 	if !s.cal.IsWorkingDay(day) {
 		return time.Time{}, "", false // R1: none on weekends and holidays
 	}
 	tod := profile.HM(now.Hour(), now.Minute())
-	if _, ok := s.hours.SessionOf(tod); !ok {
+	if _, ok := pl.hours.SessionOf(tod); !ok {
 		return time.Time{}, "", false // none outside working hours
 	}
 	var start profile.TimeOfDay = -1
-	for _, t := range s.times {
+	for _, t := range pl.times {
 		if t <= tod {
 			start = t
 		}
@@ -219,7 +276,7 @@ func (s *Scheduler) period(now time.Time) (time.Time, profile.Session, bool) {
 	if start < 0 {
 		return time.Time{}, "", false
 	}
-	sess, _ := s.hours.SessionOf(start)
+	sess, _ := pl.hours.SessionOf(start)
 	return day.At(int(start)), sess, true
 }
 
@@ -233,12 +290,13 @@ func (s *Scheduler) Due(now time.Time) []Reminder {
 	if now.Before(s.snoozed) {
 		return nil
 	}
-	start, sess, ok := s.period(now)
-	if !ok {
-		return nil
-	}
 	var out []Reminder
 	for _, acc := range s.accounts {
+		pl := s.plan(acc)
+		start, sess, ok := s.period(pl, now)
+		if !ok {
+			continue
+		}
 		if !s.log.LastCheck(acc).Before(start) {
 			continue // checked since the period began
 		}
@@ -246,7 +304,7 @@ func (s *Scheduler) Due(now time.Time) []Reminder {
 			continue // already reminded for this period
 		}
 		s.fired[acc] = start
-		out = append(out, Reminder{Account: acc, Due: start, Session: sess, Source: s.prof.Checks.Times.Source})
+		out = append(out, Reminder{Account: acc, Due: start, Session: sess, Source: pl.prof.Checks.Times.Source})
 	}
 	return out
 }
@@ -260,10 +318,15 @@ func (s *Scheduler) Next(now time.Time) time.Time {
 	if now.Before(s.snoozed) {
 		return s.snoozed
 	}
+	var times []profile.TimeOfDay
+	for _, pl := range s.activePlans() {
+		times = append(times, pl.times...)
+	}
+	slices.Sort(times)
 	day := DateOf(now)
 	for i := 0; i < 400; i++ {
 		if s.cal.IsWorkingDay(day) {
-			for _, t := range s.times {
+			for _, t := range times {
 				if at := day.At(int(t)); at.After(now) {
 					return at
 				}
