@@ -1,5 +1,5 @@
 // Package profile owns the rule profiles: one per regulation named in
-// shared/REQUIREMENTS.md R11 (Long An, Hà Nam, Sóc Trăng, the Ministry of
+// docs/regulations.md R11 (Long An, Hà Nam, Sóc Trăng, the Ministry of
 // Labour, Bình Dương) plus a generic one. Every value carries the article it
 // comes from, or says that it is a default chosen by us where the regulation
 // is silent or only says "regularly".
