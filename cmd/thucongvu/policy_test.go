@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -72,6 +73,24 @@ func TestContractPolicyLocks(t *testing.T) {
 	// A new account whose typed server differs from the policy's.
 	blocked(runCLI(t, t.TempDir(), cliPass+"\n", append([]string{"--lang", "en"}, addArgs("other", d, p)...)...), "account add --imap")
 	blocked(runCLI(t, home, "", "--lang", "en", "convert", "--prefer", "msoffice", tmpl), "convert --prefer")
+
+	// A policy naming the real server: its servers need not be typed, the
+	// agency's fields are not the user's, and a sync finds the password.
+	host, port := splitHostPort(d.IMAPSAddr)
+	writeMachinePolicy(t, fmt.Sprintf(`{"Domain": "hanam.gov.vn", "IMAPHost": %q, "IMAPPort": %d, "TLS": "implicit",
+		"AgencyName": %q}`, host, port, agency))
+	home2 := t.TempDir()
+	args := []string{"account", "add", "vanthu", "--email", cliUser, "--smtp", p.SubmissionsAddr,
+		"--trust-cert", d.CertSHA256 + "," + p.CertSHA256, "--password-stdin"}
+	if r = runCLI(t, home2, cliPass+"\n", args...); r.code != 0 {
+		t.Fatalf("add with the policy's server: %d %s", r.code, r.stderr)
+	}
+	if raw, _ := os.ReadFile(filepath.Join(home2, "accounts.json")); strings.Contains(string(raw), agency) {
+		t.Fatalf("the policy's agency written into accounts.json:\n%s", raw)
+	}
+	if r = runCLI(t, home2, "", "sync", "--once"); r.code != 0 {
+		t.Fatalf("sync under the policy: %d %s", r.code, r.stderr)
+	}
 }
 
 // The demo runs on its own server with its own signatures whatever the

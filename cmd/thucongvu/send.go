@@ -45,12 +45,12 @@ func cmdSignature(c *cli, args []string) error {
 		if err := compose.SetField(&want.Signature, field, value); err != nil {
 			return usageErr("%v", err)
 		}
+		// R3: the agency's fields machine policy sets are not the user's to change.
+		if e.Locked(a.Name, "signature."+field) && compose.Field(want.Signature, field) != compose.Field(a.Signature, field) {
+			return fmt.Errorf("%w: signature.%s is set by agency IT (machine policy)", failure.ErrBlocked, field)
+		}
 	}
 	if len(sets) > 0 {
-		// R3: the agency's fields machine policy sets are not the user's to change.
-		if err := e.CheckUnlocked(*a, want); err != nil {
-			return err
-		}
 		a.Signature = want.Signature
 		if err := e.Config.Save(); err != nil {
 			return err

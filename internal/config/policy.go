@@ -288,15 +288,16 @@ func (p *Policy) Effective(a model.Account) model.Account {
 }
 
 // Refused lists the settings that the policy locks in eff (an account in
-// effect) and that want changes: a user cannot set them. For a new account,
-// eff is Effective(want).
+// effect) and that want sets to another value: a user cannot set them. An
+// empty field of want sets nothing. For a new account, eff is Effective(want).
 func (p *Policy) Refused(eff, want model.Account) []string {
 	var out []string
 	locked := p.Apply(&model.Account{Email: eff.Email})
 	for _, f := range accountFields {
-		u := eff
+		u, zero := eff, model.Account{}
 		f.copy(&u, &want)
-		if slices.Contains(locked, f.setting) && !reflect.DeepEqual(u, eff) {
+		f.copy(&zero, &want)
+		if slices.Contains(locked, f.setting) && !reflect.DeepEqual(u, eff) && !reflect.DeepEqual(zero, model.Account{}) {
 			out = append(out, f.setting)
 		}
 	}
