@@ -57,7 +57,7 @@ func cmdDoctor(c *cli, args []string) error {
 		case len(e.Policy.Problems) > 0:
 			add("machine policy", fmt.Errorf("%s: %v", e.Policy.Source, e.Policy.Problems), "")
 		default:
-			add("machine policy", nil, e.Policy.Source)
+			add("machine policy", nil, e.Policy.Source+": "+strings.Join(e.Policy.Keys(), ", "))
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()

@@ -91,6 +91,11 @@ func TestContractPolicyLocks(t *testing.T) {
 	if r = runCLI(t, home2, "", "sync", "--once"); r.code != 0 {
 		t.Fatalf("sync under the policy: %d %s", r.code, r.stderr)
 	}
+	if r = runCLI(t, home2, "", "doctor", "--json"); !strings.Contains(r.stdout, "Domain, IMAPHost, IMAPPort, TLS, AgencyName") ||
+		!strings.Contains(r.stdout, `"name": "vanthu IMAP",
+    "ok": true`) {
+		t.Fatalf("doctor under the policy: %s %s", r.stdout, r.stderr)
+	}
 }
 
 // The demo runs on its own server with its own signatures whatever the

@@ -171,6 +171,17 @@ type Policy struct {
 	set map[string]bool // key names present and valid
 }
 
+// Keys lists the keys the policy sets, in PolicyKeys order.
+func (p *Policy) Keys() []string {
+	var out []string
+	for _, k := range PolicyKeys {
+		if p.Has(k.Name) {
+			out = append(out, k.Name)
+		}
+	}
+	return out
+}
+
 // Has reports whether the policy sets the key named name.
 func (p *Policy) Has(name string) bool { return p != nil && p.set[name] }
 
