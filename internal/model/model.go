@@ -45,7 +45,8 @@ type Account struct {
 	// profiles ask for a change every few months (R6, HN 8.2).
 	PasswordSet time.Time `json:"credential_changed,omitempty"`
 	// AckTemplates are this account's acknowledgement texts by language
-	// ("vi", "en"); empty uses the installation's (R2).
+	// ("vi", "en"), the one source of that text (R2); empty uses machine
+	// policy's, else the default (engine.AckTemplate).
 	AckTemplates map[string]string `json:"ack_templates,omitempty"`
 }
 
