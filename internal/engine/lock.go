@@ -1,0 +1,85 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+)
+
+// Duties an account's lock is taken for.
+const (
+	DutyAck    = "ack"    // an acknowledgement pass (R2: exactly once)
+	DutyOutbox = "outbox" // an outbox flush: a queued row goes once
+)
+
+// procLocks holds one slot per lock file for the whole process, so that
+// two engines on the same home in one process also take turns.
+var procLocks sync.Map // absolute lock path → chan struct{} (one slot)
+
+// lockPoll is how often a lock held by another process is tried again.
+const lockPoll = 25 * time.Millisecond
+
+// errLocked: another process holds the lock file.
+var errLocked = errors.New("lock held by another process")
+
+// LockAccount makes a duty single-flight per account: within the process
+// and across processes sharing the home (a lock file under locks/). A
+// second caller waits for the first; it gives up with ctx's error. The
+// returned unlock is safe to call more than once.
+func (e *Engine) LockAccount(ctx context.Context, account, duty string) (unlock func(), err error) {
+	dir, err := filepath.Abs(filepath.Join(e.Config.Dir, "locks"))
+	if err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, url.PathEscape(account)+"."+duty+".lock")
+	v, _ := procLocks.LoadOrStore(path, make(chan struct{}, 1))
+	slot := v.(chan struct{})
+	select {
+	case slot <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	f, err := lockFileWait(ctx, dir, path)
+	if err != nil {
+		<-slot
+		return nil, err
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			f.Close() // closing releases the OS lock
+			<-slot
+		})
+	}, nil
+}
+
+func lockFileWait(ctx context.Context, dir, path string) (*os.File, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("lock %s: %w", filepath.Base(path), err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", filepath.Base(path), err)
+	}
+	for {
+		err := tryLockFile(f)
+		if err == nil {
+			return f, nil
+		}
+		if !errors.Is(err, errLocked) {
+			f.Close()
+			return nil, fmt.Errorf("lock %s: %w", filepath.Base(path), err)
+		}
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return nil, ctx.Err()
+		case <-time.After(lockPoll):
+		}
+	}
+}
