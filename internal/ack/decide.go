@@ -141,18 +141,19 @@ func Permanent(reason string) bool {
 }
 
 // DecideHeader decides from the header and flags alone, so that most mail
-// costs no body download. final is false when the body may change the
-// decision: a document to acknowledge (its body is read to write the
-// acknowledgement), or mail that its header does not make a document but
-// an attachment or, from a trusted sender, its text may (R9).
-func DecideHeader(c Candidate, x Context) (action, reason string, final bool) {
+// costs no body download. textOnly says the server's BODYSTRUCTURE shows
+// text parts only (false when unknown). final is false when the body may
+// change the decision: a document to acknowledge (its body is read to
+// write the acknowledgement), or mail that its header does not make a
+// document but a file or, from a trusted sender, its text may (R9).
+func DecideHeader(c Candidate, x Context, textOnly bool) (action, reason string, final bool) {
 	action, reason = Decide(c, x)
 	switch {
 	case action == ActionAck:
 		return action, reason, false
 	case reason == ReasonNotDocument:
 		_, domain, _ := strings.Cut(strings.ToLower(c.Msg.From.Address), "@")
-		return action, reason, singleText(c.Header) && !x.Profile.IsTrusted(domain)
+		return action, reason, (textOnly || singleText(c.Header)) && !x.Profile.IsTrusted(domain)
 	}
 	return action, reason, true
 }

@@ -202,6 +202,7 @@ type ackPass struct {
 	mine     imap.Flag
 	context  string // fingerprint of what decisions depend on
 	validity uint32
+	empty    bool // INBOX holds no mail
 	stats    *AckStats
 }
 
@@ -253,17 +254,23 @@ func decisionContext(x ack.Context) string {
 // run connects and goes through the steps; queued says whether anything
 // went into the outbox.
 func (p *ackPass) run(ctx context.Context) (results []AckResult, queued bool, err error) {
-	c, err := p.e.Syncer(p.a).Connect(ctx, nil)
-	if err != nil {
+	if err := p.open(ctx); err != nil {
 		return nil, false, err
 	}
-	defer c.Close()
-	p.c = c
+	defer func() { p.c.Close() }()
 	results, todo, err := p.candidates(ctx)
 	if err != nil {
 		return results, false, err
 	}
-	items, err := p.heads(ctx, todo)
+	items, err := p.heads(ctx, todo, true)
+	if err != nil && ctx.Err() == nil {
+		// A BODYSTRUCTURE the IMAP library cannot read breaks the
+		// connection: decide from the headers alone on a new one.
+		p.c.Close()
+		if err = p.open(ctx); err == nil {
+			items, err = p.heads(ctx, todo, false)
+		}
+	}
 	if err != nil {
 		return results, false, err
 	}
@@ -301,23 +308,37 @@ func (p *ackPass) run(ctx context.Context) (results []AckResult, queued bool, er
 			return results, queued, err
 		}
 	}
-	c.Logout().Wait()
+	p.c.Logout().Wait()
 	return results, queued, nil
 }
 
-// candidates opens INBOX and returns the UIDs to decide: mail without
-// $TCVAcked (or with this client's unfinished claim), less what earlier
-// passes decided; with them the results to repeat (errors, and in a dry
-// run every earlier decision).
-func (p *ackPass) candidates(ctx context.Context) ([]AckResult, []imap.UID, error) {
-	c := p.c
+// open connects and selects INBOX.
+func (p *ackPass) open(ctx context.Context) error {
+	c, err := p.e.Syncer(p.a).Connect(ctx, nil)
+	if err != nil {
+		return err
+	}
+	p.c = c
 	sel, err := c.Select(ackFolder, &imap.SelectOptions{ReadOnly: p.o.DryRun, CondStore: c.Has(imap.CapCondStore)}).Wait()
 	if err != nil {
-		return nil, nil, fmt.Errorf("open INBOX: %w", err)
+		c.Close()
+		return fmt.Errorf("open INBOX: %w", err)
 	}
-	p.validity = sel.UIDValidity
+	if p.validity != 0 && sel.UIDValidity != p.validity {
+		return fmt.Errorf("INBOX changed its UIDVALIDITY during the pass")
+	}
+	p.validity, p.empty = sel.UIDValidity, sel.NumMessages == 0
+	return nil
+}
+
+// candidates returns the UIDs to decide: mail without $TCVAcked (or with
+// this client's unfinished claim), less what earlier passes decided; with
+// them the results to repeat (errors, and in a dry run every earlier
+// decision).
+func (p *ackPass) candidates(ctx context.Context) ([]AckResult, []imap.UID, error) {
+	c := p.c
 	results := []AckResult{}
-	if sel.NumMessages == 0 {
+	if p.empty {
 		return results, nil, nil
 	}
 	criteria := &imap.SearchCriteria{Or: [][2]imap.SearchCriteria{{{NotFlag: []imap.Flag{ack.Keyword}}, {Flag: []imap.Flag{p.mine}}}}}
@@ -365,16 +386,21 @@ func (p *ackPass) candidates(ctx context.Context) ([]AckResult, []imap.UID, erro
 	return results, todo, nil
 }
 
-// heads downloads flags and headers and decides what the header decides.
-func (p *ackPass) heads(ctx context.Context, todo []imap.UID) ([]*ackItem, error) {
+// heads downloads flags, headers and (withStructure) the MIME structure,
+// and decides what they decide.
+func (p *ackPass) heads(ctx context.Context, todo []imap.UID, withStructure bool) ([]*ackItem, error) {
 	section := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, Peek: true}
 	opts := &imap.FetchOptions{UID: true, Flags: true, InternalDate: true, ModSeq: p.c.Has(imap.CapCondStore),
 		BodySection: []*imap.FetchItemBodySection{section}}
+	if withStructure {
+		opts.BodyStructure = &imap.FetchItemBodyStructure{Extended: true}
+	}
 	var items []*ackItem
+	p.stats.Headers = 0
 	err := p.fetch(ctx, todo, opts, func(buf *imapclient.FetchMessageBuffer) {
 		p.stats.Headers++
 		it := &ackItem{uid: buf.UID, flags: buf.Flags, modSeq: buf.ModSeq, arrived: buf.InternalDate}
-		p.decideHead(it, buf.FindBodySection(section))
+		p.decideHead(it, buf.FindBodySection(section), textOnly(buf.BodyStructure))
 		items = append(items, it)
 	})
 	if err != nil {
@@ -440,14 +466,36 @@ func (p *ackPass) candidate(it *ackItem, m *mail.Message, h textproto.Header) ac
 
 // decideHead decides from the header; a header it cannot read is left to
 // the body, and a decoder that panics fails this message alone.
-func (p *ackPass) decideHead(it *ackItem, raw []byte) {
+func (p *ackPass) decideHead(it *ackItem, raw []byte, textOnly bool) {
 	defer it.recover()
 	m, h, err := ack.HeaderMessage(raw, p.o.Parse)
 	if err != nil {
 		return
 	}
 	it.describe(m)
-	it.action, it.reason, it.final = ack.DecideHeader(p.candidate(it, m, h), p.x)
+	it.action, it.reason, it.final = ack.DecideHeader(p.candidate(it, m, h), p.x, textOnly)
+}
+
+// textOnly: the structure is known and every part is a text body (what
+// the decoder takes for the text, not a file).
+func textOnly(bs imap.BodyStructure) bool {
+	if bs == nil {
+		return false
+	}
+	only := true
+	bs.Walk(func(_ []int, part imap.BodyStructure) bool {
+		single, ok := part.(*imap.BodyStructureSinglePart)
+		if !ok {
+			return true
+		}
+		mt := strings.ToLower(single.MediaType())
+		disp := single.Disposition()
+		if (mt != "text/plain" && mt != "text/html") || single.Filename() != "" || (disp != nil && strings.EqualFold(disp.Value, "attachment")) {
+			only = false
+		}
+		return only
+	})
+	return only
 }
 
 // decideBody decides from the whole message.
@@ -602,9 +650,12 @@ func (p *ackPass) claimOnServer(ctx context.Context, it *ackItem, resume bool) (
 		return resume, nil
 	}
 	uid := imap.UIDSetNum(it.uid)
-	for range claimAttempts {
+	for attempt := 0; ; attempt++ {
 		if hasIMAPFlag(flags, ack.Keyword) {
 			return false, nil
+		}
+		if attempt == claimAttempts {
+			return false, fmt.Errorf("claim on the server lost %d times to other flag changes", claimAttempts)
 		}
 		var opts *imap.StoreOptions
 		if modSeq != 0 {
@@ -625,7 +676,6 @@ func (p *ackPass) claimOnServer(ctx context.Context, it *ackItem, resume bool) (
 		}
 		flags, modSeq = got[0].Flags, got[0].ModSeq
 	}
-	return false, fmt.Errorf("claim on the server lost %d times to other flag changes", claimAttempts)
 }
 
 func hasIMAPFlag(flags []imap.Flag, want imap.Flag) bool {
