@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -600,6 +601,9 @@ func (p *ackPass) acknowledge(ctx context.Context, it *ackItem) (state, reason s
 			Context: p.context, State: entry.State, Reason: entry.Reason, MessageID: m.MessageID, Sender: m.From.Address, Subject: m.Subject}})
 	}
 	won, err := p.claimOnServer(ctx, it, known)
+	if errors.Is(err, errClaimContended) {
+		return ack.StateError, err.Error(), nil
+	}
 	if err != nil {
 		return "", "", err
 	}
@@ -634,6 +638,10 @@ func (p *ackPass) acknowledge(ctx context.Context, it *ackItem) (state, reason s
 	return ack.StateQueued, "", nil
 }
 
+// errClaimContended: the claim kept losing to flag changes; the message
+// alone fails, and the next pass tries again.
+var errClaimContended = fmt.Errorf("the claim on the server lost %d times to other flag changes", claimAttempts)
+
 // claimOnServer sets $TCVAcked and this client's keyword on the original
 // unless it changed meanwhile (UNCHANGEDSINCE), then reads the flags back:
 // the claim is won when this client's keyword is there. A change that is
@@ -655,7 +663,7 @@ func (p *ackPass) claimOnServer(ctx context.Context, it *ackItem, resume bool) (
 			return false, nil
 		}
 		if attempt == claimAttempts {
-			return false, fmt.Errorf("claim on the server lost %d times to other flag changes", claimAttempts)
+			return false, errClaimContended
 		}
 		var opts *imap.StoreOptions
 		if modSeq != 0 {
