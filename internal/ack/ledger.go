@@ -45,6 +45,17 @@ CREATE TABLE IF NOT EXISTS ack_decided (
 	subject     TEXT NOT NULL DEFAULT '',
 	PRIMARY KEY (account, folder, uid)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS ack_folders (
+	account     TEXT NOT NULL,
+	folder      TEXT NOT NULL,
+	uidvalidity INTEGER NOT NULL,
+	context     TEXT NOT NULL,
+	floor       INTEGER NOT NULL,
+	uidnext     INTEGER NOT NULL,
+	modseq      INTEGER NOT NULL,
+	clean       INTEGER NOT NULL,
+	PRIMARY KEY (account, folder)
+) WITHOUT ROWID;
 `
 
 // Ledger records every acknowledgement decision before anything is sent.
@@ -197,4 +208,41 @@ func (l *Ledger) Record(ctx context.Context, account string, ds []Decision) erro
 func (l *Ledger) ForgetOtherValidity(ctx context.Context, account, folder string, uidValidity uint32) error {
 	_, err := l.db.ExecContext(ctx, `DELETE FROM ack_decided WHERE account = ? AND folder = ? AND uidvalidity != ?`, account, folder, uidValidity)
 	return err
+}
+
+// FolderState is where a folder stood after the last pass over it.
+type FolderState struct {
+	UIDValidity uint32
+	Context     string
+	// Floor is the lowest UID a pass looks at: mail below it arrived
+	// before the account was added.
+	Floor   uint32
+	UIDNext uint32
+	ModSeq  uint64 // HIGHESTMODSEQ when the pass began; 0 without CONDSTORE
+	// Clean: the pass finished and left nothing to decide again.
+	Clean bool
+}
+
+// FolderState returns the state a pass left, if any.
+func (l *Ledger) FolderState(ctx context.Context, account, folder string) (FolderState, bool, error) {
+	var f FolderState
+	err := l.db.QueryRowContext(ctx, `SELECT uidvalidity, context, floor, uidnext, modseq, clean FROM ack_folders
+		WHERE account = ? AND folder = ?`, account, folder).Scan(&f.UIDValidity, &f.Context, &f.Floor, &f.UIDNext, &f.ModSeq, &f.Clean)
+	if errors.Is(err, sql.ErrNoRows) {
+		return f, false, nil
+	}
+	if err != nil {
+		return f, false, fmt.Errorf("read acknowledgement folder state: %w", err)
+	}
+	return f, true, nil
+}
+
+// SetFolderState records where a pass stands.
+func (l *Ledger) SetFolderState(ctx context.Context, account, folder string, f FolderState) error {
+	_, err := l.db.ExecContext(ctx, `INSERT OR REPLACE INTO ack_folders (account, folder, uidvalidity, context, floor, uidnext, modseq, clean)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, account, folder, f.UIDValidity, f.Context, f.Floor, f.UIDNext, int64(f.ModSeq), f.Clean)
+	if err != nil {
+		return fmt.Errorf("record acknowledgement folder state: %w", err)
+	}
+	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -121,6 +122,8 @@ type AckStats struct {
 	Known      int // of those, decided by an earlier pass: not downloaded
 	Headers    int // headers downloaded
 	Bodies     int // bodies downloaded
+	// Unchanged: INBOX had not changed since a clean pass; not searched.
+	Unchanged bool
 }
 
 // ackDecisionVersion is part of every recorded decision's context: raise
@@ -203,7 +206,8 @@ type ackPass struct {
 	mine     imap.Flag
 	context  string // fingerprint of what decisions depend on
 	validity uint32
-	empty    bool // INBOX holds no mail
+	empty    bool            // INBOX holds no mail
+	folder   ack.FolderState // where INBOX stands, recorded after the pass
 	stats    *AckStats
 }
 
@@ -278,6 +282,7 @@ func (p *ackPass) run(ctx context.Context) (results []AckResult, queued bool, er
 	if err := p.bodies(ctx, items); err != nil {
 		return results, false, err
 	}
+	pending := countState(results, ack.StateError) // listed again next pass
 	var record []ack.Decision
 	for _, it := range items {
 		if !it.fetched && !it.final {
@@ -291,7 +296,8 @@ func (p *ackPass) run(ctx context.Context) (results []AckResult, queued bool, er
 				return results, queued, err
 			}
 			if state == "" {
-				continue // decided by an earlier pass
+				pending++ // another pass carries it on
+				continue
 			}
 			r.State = state
 			if state == ack.StateError {
@@ -300,17 +306,36 @@ func (p *ackPass) run(ctx context.Context) (results []AckResult, queued bool, er
 			queued = queued || state == ack.StateQueued
 		}
 		results = append(results, r)
-		if d, ok := p.decision(it, r); ok {
+		if d, ok := p.decision(it, r); ok && d.State != ack.StateError {
 			record = append(record, d)
+		} else {
+			if ok {
+				record = append(record, d)
+			}
+			pending++
 		}
 	}
-	if !p.o.DryRun {
+	if !p.o.DryRun && !p.empty {
 		if err := p.ledger.Record(ctx, p.a.Name, record); err != nil {
+			return results, queued, err
+		}
+		p.folder.Clean = pending == 0
+		if err := p.ledger.SetFolderState(ctx, p.a.Name, ackFolder, p.folder); err != nil {
 			return results, queued, err
 		}
 	}
 	p.c.Logout().Wait()
 	return results, queued, nil
+}
+
+func countState(rs []AckResult, state string) int {
+	n := 0
+	for _, r := range rs {
+		if r.State == state {
+			n++
+		}
+	}
+	return n
 }
 
 // open connects and selects INBOX.
@@ -329,24 +354,42 @@ func (p *ackPass) open(ctx context.Context) error {
 		return fmt.Errorf("INBOX changed its UIDVALIDITY during the pass")
 	}
 	p.validity, p.empty = sel.UIDValidity, sel.NumMessages == 0
+	p.folder = ack.FolderState{UIDValidity: sel.UIDValidity, Context: p.context, UIDNext: uint32(sel.UIDNext), ModSeq: sel.HighestModSeq}
 	return nil
 }
 
 // candidates returns the UIDs to decide: mail without $TCVAcked (or with
 // this client's unfinished claim), less what earlier passes decided; with
 // them the results to repeat (errors, and in a dry run every earlier
-// decision).
+// decision). A folder unchanged since a clean pass (UIDNEXT and
+// HIGHESTMODSEQ, RFC 7162) is not even searched.
 func (p *ackPass) candidates(ctx context.Context) ([]AckResult, []imap.UID, error) {
 	c := p.c
 	results := []AckResult{}
 	if p.empty {
 		return results, nil, nil
 	}
+	last, has, err := p.ledger.FolderState(ctx, p.a.Name, ackFolder)
+	if err != nil {
+		return nil, nil, err
+	}
+	same := has && last.UIDValidity == p.validity && last.Context == p.context
+	if !p.o.DryRun && same && last.Clean && last.ModSeq != 0 && last.UIDNext == p.folder.UIDNext && last.ModSeq == p.folder.ModSeq {
+		p.stats.Unchanged = true
+		return results, nil, nil
+	}
 	criteria := &imap.SearchCriteria{Or: [][2]imap.SearchCriteria{{{NotFlag: []imap.Flag{ack.Keyword}}, {Flag: []imap.Flag{p.mine}}}}}
 	if !p.o.DryRun {
 		// Junk is never acknowledged; unflagged, it is a candidate again.
 		criteria.NotFlag = []imap.Flag{"$Junk", "Junk"}
-		if !p.a.Added.IsZero() {
+		switch {
+		case same && last.Floor > 0:
+			// Mail below the floor arrived before the account was added;
+			// a UID range is cheaper for the server than SINCE.
+			var floor imap.UIDSet
+			floor.AddRange(imap.UID(last.Floor), 0)
+			criteria.UID = []imap.UIDSet{floor}
+		case !p.a.Added.IsZero():
 			criteria.Since = p.a.Added.Add(-24 * time.Hour) // SINCE has day granularity; Decide checks the exact time
 		}
 	}
@@ -360,13 +403,25 @@ func (p *ackPass) candidates(ctx context.Context) ([]AckResult, []imap.UID, erro
 	}
 	uids := found.AllUIDs()
 	p.stats.Candidates = len(uids)
-	if len(uids) == 0 {
-		return results, nil, nil
-	}
 	if !p.o.DryRun {
-		if err := p.ledger.ForgetOtherValidity(ctx, p.a.Name, ackFolder, p.validity); err != nil {
+		if has && last.UIDValidity != p.validity {
+			if err := p.ledger.ForgetOtherValidity(ctx, p.a.Name, ackFolder, p.validity); err != nil {
+				return nil, nil, err
+			}
+		}
+		p.folder.Floor = last.Floor
+		if !same || last.Floor == 0 {
+			if p.folder.Floor, err = p.floor(); err != nil {
+				return nil, nil, err
+			}
+		}
+		// Not clean until this pass finishes.
+		if err := p.ledger.SetFolderState(ctx, p.a.Name, ackFolder, p.folder); err != nil {
 			return nil, nil, err
 		}
+	}
+	if len(uids) == 0 {
+		return results, nil, nil
 	}
 	known, err := p.ledger.Decided(ctx, p.a.Name, ackFolder, p.validity, p.context)
 	if err != nil {
@@ -385,6 +440,32 @@ func (p *ackPass) candidates(ctx context.Context) ([]AckResult, []imap.UID, erro
 		}
 	}
 	return results, todo, nil
+}
+
+// floor is the lowest UID of mail that arrived since the day before the
+// account was added (UIDs grow with arrival), UIDNEXT when there is none.
+func (p *ackPass) floor() (uint32, error) {
+	if p.a.Added.IsZero() {
+		return 1, nil
+	}
+	var so *imap.SearchOptions
+	if p.c.Has(imap.CapESearch) {
+		so = &imap.SearchOptions{ReturnMin: true}
+	}
+	found, err := p.c.UIDSearch(&imap.SearchCriteria{Since: p.a.Added.Add(-24 * time.Hour)}, so).Wait()
+	if err != nil {
+		return 0, fmt.Errorf("search INBOX: %w", err)
+	}
+	if so != nil {
+		if found.Min == 0 {
+			return p.folder.UIDNext, nil
+		}
+		return found.Min, nil
+	}
+	if uids := found.AllUIDs(); len(uids) > 0 {
+		return uint32(slices.Min(uids)), nil
+	}
+	return p.folder.UIDNext, nil
 }
 
 // heads downloads flags, headers and (withStructure) the MIME structure,

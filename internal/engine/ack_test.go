@@ -229,16 +229,6 @@ func TestAckMatrix(t *testing.T) {
 	}
 }
 
-func countState(rs []AckResult, state string) int {
-	n := 0
-	for _, r := range rs {
-		if r.State == state {
-			n++
-		}
-	}
-	return n
-}
-
 func imapAs(t *testing.T, d *testsrv.Dovecot, user, pass string) *imapclient.Client {
 	c, err := imapclient.DialTLS(d.IMAPSAddr, &imapclient.Options{TLSConfig: d.TLSConfig()})
 	if err != nil {
@@ -539,6 +529,11 @@ func TestAckIdlePassDownloadsNoBody(t *testing.T) {
 	}
 	if st.Headers != 0 || st.Bodies != 0 || st.Known != n {
 		t.Fatalf("idle pass downloaded %+v, want nothing (%d known)", st, n)
+	}
+	// Nothing changed since that clean pass (UIDNEXT, HIGHESTMODSEQ): not even searched.
+	st = AckStats{}
+	if res, err := e.AckPass(ctx, a, AckOptions{Stats: &st}); err != nil || len(res) != 0 || !st.Unchanged || st.Candidates != 0 {
+		t.Fatalf("unchanged pass: %v %+v %+v", err, res, st)
 	}
 
 	// New mail: only it is downloaded; junk unflagged is acknowledged.
