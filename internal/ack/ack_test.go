@@ -168,30 +168,43 @@ func TestLedgerDecisions(t *testing.T) {
 	c := context.Background()
 	ds := []Decision{{Folder: "INBOX", UIDValidity: 7, UID: 1, Context: "k1", State: StateSkipped, Reason: ReasonList},
 		{Folder: "INBOX", UIDValidity: 7, UID: 2, Context: "k1", State: StateError, Reason: "no header field", Subject: "?"}}
+	if got, _ := l.Decided(c, "vanthu", "INBOX", 7, "k1", false); len(got) != 0 {
+		t.Fatalf("decided before any record: %+v", got)
+	}
 	if err := l.Record(c, "vanthu", ds); err != nil {
 		t.Fatal(err)
 	}
-	got, err := l.Decided(c, "vanthu", "INBOX", 7, "k1")
+	got, err := l.Decided(c, "vanthu", "INBOX", 7, "k1", true)
 	if err != nil || len(got) != 2 || got[2].Reason != "no header field" || got[1].State != StateSkipped {
 		t.Fatalf("decided: %+v %v", got, err)
 	}
-	if got, _ := l.Decided(c, "vanthu", "INBOX", 7, "k2"); len(got) != 0 {
+	if got, _ := l.Decided(c, "vanthu", "INBOX", 7, "k2", false); len(got) != 0 {
 		t.Fatalf("another context sees %+v", got)
 	}
-	if got, _ := l.Decided(c, "canhan", "INBOX", 7, "k1"); len(got) != 0 {
+	if got, _ := l.Decided(c, "canhan", "INBOX", 7, "k1", false); len(got) != 0 {
 		t.Fatalf("another account sees %+v", got)
 	}
 	// Decided again under a new context: replaced.
 	if err := l.Record(c, "vanthu", []Decision{{Folder: "INBOX", UIDValidity: 7, UID: 1, Context: "k2", State: StateSkipped, Reason: ReasonNotDocument}}); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := l.Decided(c, "vanthu", "INBOX", 7, "k2"); len(got) != 1 || got[1].Reason != ReasonNotDocument {
+	if got, _ := l.Decided(c, "vanthu", "INBOX", 7, "k2", true); len(got) != 1 || got[1].Reason != ReasonNotDocument {
 		t.Fatalf("replaced: %+v", got)
+	}
+	if got, _ := l.Decided(c, "vanthu", "INBOX", 7, "k2", false); len(got) != 1 || got[1].Reason != "" || got[1].State != StateSkipped {
+		t.Fatalf("without details: %+v", got)
+	}
+	f := FolderState{Folder: "INBOX", UIDValidity: 7, Context: "k2", Floor: 3, UIDNext: 40, ModSeq: 1 << 40, Clean: true}
+	if err := l.Record(c, "vanthu", nil, f); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok, err := l.FolderState(c, "vanthu", "INBOX"); err != nil || !ok || got != f {
+		t.Fatalf("folder state: %+v %v %v", got, ok, err)
 	}
 	if err := l.ForgetOtherValidity(c, "vanthu", "INBOX", 8); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := l.Decided(c, "vanthu", "INBOX", 7, "k1"); len(got) != 0 {
+	if got, _ := l.Decided(c, "vanthu", "INBOX", 7, "k1", true); len(got) != 0 {
 		t.Fatalf("old UIDVALIDITY kept: %+v", got)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -156,10 +157,11 @@ type Decision struct {
 }
 
 // Decided returns the decisions recorded for a folder under one
-// UIDVALIDITY and context, by UID.
-func (l *Ledger) Decided(ctx context.Context, account, folder string, uidValidity uint32, context string) (map[uint32]Decision, error) {
-	rows, err := l.db.QueryContext(ctx, `SELECT uid, state, reason, message_id, sender, subject FROM ack_decided
-		WHERE account = ? AND folder = ? AND uidvalidity = ? AND context = ?`, account, folder, uidValidity, context)
+// UIDVALIDITY and context, by UID; with details false only errors carry
+// their reason, sender and subject (the rest is not read, for speed).
+func (l *Ledger) Decided(ctx context.Context, account, folder string, uidValidity uint32, context string, details bool) (map[uint32]Decision, error) {
+	rows, err := l.db.QueryContext(ctx, `SELECT uid, state, CASE WHEN ? OR state = ? THEN reason || char(0) || message_id || char(0) || sender || char(0) || subject ELSE '' END
+		FROM ack_decided WHERE account = ? AND folder = ? AND uidvalidity = ? AND context = ?`, details, StateError, account, folder, uidValidity, context)
 	if err != nil {
 		return nil, fmt.Errorf("read acknowledgement decisions: %w", err)
 	}
@@ -167,18 +169,24 @@ func (l *Ledger) Decided(ctx context.Context, account, folder string, uidValidit
 	out := map[uint32]Decision{}
 	for rows.Next() {
 		d := Decision{Folder: folder, UIDValidity: uidValidity, Context: context}
-		if err := rows.Scan(&d.UID, &d.State, &d.Reason, &d.MessageID, &d.Sender, &d.Subject); err != nil {
+		var more string
+		if err := rows.Scan(&d.UID, &d.State, &more); err != nil {
 			return nil, fmt.Errorf("read acknowledgement decisions: %w", err)
+		}
+		if more != "" {
+			f := strings.SplitN(more, "\x00", 4)
+			d.Reason, d.MessageID, d.Sender, d.Subject = f[0], f[1], f[2], f[3]
 		}
 		out[d.UID] = d
 	}
 	return out, rows.Err()
 }
 
-// Record keeps decisions, in one transaction; a decision for the same
-// message replaces the one before.
-func (l *Ledger) Record(ctx context.Context, account string, ds []Decision) error {
-	if len(ds) == 0 {
+// Record keeps decisions and, when f is given, where the folder stands,
+// in one transaction; a decision for the same message replaces the one
+// before.
+func (l *Ledger) Record(ctx context.Context, account string, ds []Decision, f ...FolderState) error {
+	if len(ds) == 0 && len(f) == 0 {
 		return nil
 	}
 	tx, err := l.db.BeginTx(ctx, nil)
@@ -197,6 +205,12 @@ func (l *Ledger) Record(ctx context.Context, account string, ds []Decision) erro
 			return fmt.Errorf("record acknowledgement decisions: %w", err)
 		}
 	}
+	for _, f := range f {
+		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO ack_folders (account, folder, uidvalidity, context, floor, uidnext, modseq, clean)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, account, f.Folder, f.UIDValidity, f.Context, f.Floor, f.UIDNext, int64(f.ModSeq), f.Clean); err != nil {
+			return fmt.Errorf("record acknowledgement folder state: %w", err)
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("record acknowledgement decisions: %w", err)
 	}
@@ -212,6 +226,7 @@ func (l *Ledger) ForgetOtherValidity(ctx context.Context, account, folder string
 
 // FolderState is where a folder stood after the last pass over it.
 type FolderState struct {
+	Folder      string
 	UIDValidity uint32
 	Context     string
 	// Floor is the lowest UID a pass looks at: mail below it arrived
@@ -225,7 +240,7 @@ type FolderState struct {
 
 // FolderState returns the state a pass left, if any.
 func (l *Ledger) FolderState(ctx context.Context, account, folder string) (FolderState, bool, error) {
-	var f FolderState
+	f := FolderState{Folder: folder}
 	err := l.db.QueryRowContext(ctx, `SELECT uidvalidity, context, floor, uidnext, modseq, clean FROM ack_folders
 		WHERE account = ? AND folder = ?`, account, folder).Scan(&f.UIDValidity, &f.Context, &f.Floor, &f.UIDNext, &f.ModSeq, &f.Clean)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -235,14 +250,4 @@ func (l *Ledger) FolderState(ctx context.Context, account, folder string) (Folde
 		return f, false, fmt.Errorf("read acknowledgement folder state: %w", err)
 	}
 	return f, true, nil
-}
-
-// SetFolderState records where a pass stands.
-func (l *Ledger) SetFolderState(ctx context.Context, account, folder string, f FolderState) error {
-	_, err := l.db.ExecContext(ctx, `INSERT OR REPLACE INTO ack_folders (account, folder, uidvalidity, context, floor, uidnext, modseq, clean)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, account, folder, f.UIDValidity, f.Context, f.Floor, f.UIDNext, int64(f.ModSeq), f.Clean)
-	if err != nil {
-		return fmt.Errorf("record acknowledgement folder state: %w", err)
-	}
-	return nil
 }

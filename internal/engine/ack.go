@@ -316,11 +316,10 @@ func (p *ackPass) run(ctx context.Context) (results []AckResult, queued bool, er
 		}
 	}
 	if !p.o.DryRun && !p.empty {
-		if err := p.ledger.Record(ctx, p.a.Name, record); err != nil {
-			return results, queued, err
-		}
+		// Written only now: a pass that dies leaves the last state, and
+		// whatever it changed on the server shows in UIDNEXT or HIGHESTMODSEQ.
 		p.folder.Clean = pending == 0
-		if err := p.ledger.SetFolderState(ctx, p.a.Name, ackFolder, p.folder); err != nil {
+		if err := p.ledger.Record(ctx, p.a.Name, record, p.folder); err != nil {
 			return results, queued, err
 		}
 	}
@@ -354,7 +353,7 @@ func (p *ackPass) open(ctx context.Context) error {
 		return fmt.Errorf("INBOX changed its UIDVALIDITY during the pass")
 	}
 	p.validity, p.empty = sel.UIDValidity, sel.NumMessages == 0
-	p.folder = ack.FolderState{UIDValidity: sel.UIDValidity, Context: p.context, UIDNext: uint32(sel.UIDNext), ModSeq: sel.HighestModSeq}
+	p.folder = ack.FolderState{Folder: ackFolder, UIDValidity: sel.UIDValidity, Context: p.context, UIDNext: uint32(sel.UIDNext), ModSeq: sel.HighestModSeq}
 	return nil
 }
 
@@ -415,15 +414,11 @@ func (p *ackPass) candidates(ctx context.Context) ([]AckResult, []imap.UID, erro
 				return nil, nil, err
 			}
 		}
-		// Not clean until this pass finishes.
-		if err := p.ledger.SetFolderState(ctx, p.a.Name, ackFolder, p.folder); err != nil {
-			return nil, nil, err
-		}
 	}
 	if len(uids) == 0 {
 		return results, nil, nil
 	}
-	known, err := p.ledger.Decided(ctx, p.a.Name, ackFolder, p.validity, p.context)
+	known, err := p.ledger.Decided(ctx, p.a.Name, ackFolder, p.validity, p.context, p.o.DryRun)
 	if err != nil {
 		return nil, nil, err
 	}
