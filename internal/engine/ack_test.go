@@ -855,3 +855,31 @@ func TestFlushSingleFlight(t *testing.T) {
 		t.Fatalf("Sent copies: %d, want %d", c, n)
 	}
 }
+
+// This client's claim keyword left on a document whose claim the ledger
+// does not know (a ledger lost or reset) is no win: the document may have
+// been acknowledged, so the pass stands down rather than send it twice.
+func TestAckLeftoverKeywordIsNoWin(t *testing.T) {
+	ctx := context.Background()
+	w := startAckWorld(t)
+	a := w.account(t)
+	w.submit(t, stc, stcPass, []string{agency}, msg(stc, agency, "Chỉ thị số 2/CT-STC", "", withAttachment("ct.pdf", "application/pdf")))
+	w.d.WaitMessages(t, agency, "INBOX", 1)
+	e := openEngineAt(t, t.TempDir(), a, agencyPass)
+	user := imapAs(t, w.d, agency, agencyPass)
+	if _, err := user.Select("INBOX", nil).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	leftover := []imap.Flag{ack.Keyword, imap.Flag("$TCVAckBy" + e.ClientID())}
+	if err := user.Store(imap.UIDSetNum(1), &imap.StoreFlags{Op: imap.StoreFlagsAdd, Flags: leftover}, nil).Close(); err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.AckPass(ctx, a)
+	if err != nil || len(res) != 1 || res[0].State != ack.StateOther {
+		t.Fatalf("pass: %+v %v, want the document left as acknowledged by another", res, err)
+	}
+	time.Sleep(time.Second)
+	if n := count(t, w.d, stc, stcPass, "INBOX", "Đã nhận được văn bản"); n != 0 {
+		t.Fatalf("%d acknowledgements sent on a leftover keyword", n)
+	}
+}
