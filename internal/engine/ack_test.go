@@ -883,3 +883,11 @@ func TestAckLeftoverKeywordIsNoWin(t *testing.T) {
 		t.Fatalf("%d acknowledgements sent on a leftover keyword", n)
 	}
 }
+
+func TestFileSafe(t *testing.T) {
+	for in, want := range map[string]string{"vanthu": "vanthu", "văn:thư*": "v%C4%83n%3Ath%C6%B0%2A", "a.b-c_d": "a.b-c_d"} {
+		if got := fileSafe(in); got != want {
+			t.Errorf("fileSafe(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -36,7 +35,7 @@ func (e *Engine) LockAccount(ctx context.Context, account, duty string) (unlock 
 	if err != nil {
 		return nil, err
 	}
-	path := filepath.Join(dir, url.PathEscape(account)+"."+duty+".lock")
+	path := filepath.Join(dir, fileSafe(account)+"."+duty+".lock")
 	v, _ := procLocks.LoadOrStore(path, make(chan struct{}, 1))
 	slot := v.(chan struct{})
 	select {
@@ -82,4 +81,18 @@ func lockFileWait(ctx context.Context, dir, path string) (*os.File, error) {
 		case <-time.After(lockPoll):
 		}
 	}
+}
+
+// fileSafe spells an account name with the bytes every file system takes
+// (letters, digits, - _ .), the others as %XX.
+func fileSafe(s string) string {
+	var b []byte
+	for _, c := range []byte(s) {
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' {
+			b = append(b, c)
+		} else {
+			b = fmt.Appendf(b, "%%%02X", c)
+		}
+	}
+	return string(b)
 }
