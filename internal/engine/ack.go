@@ -133,6 +133,11 @@ const ackDecisionVersion = 1
 // ackBatch bounds the UIDs of one FETCH command.
 const ackBatch = 500
 
+// ackBodyCap bounds what is downloaded of one message to decide on it:
+// the decoder reads a message cut there as far as it goes (the parts that
+// name the files come first; R5 caps a mail near 20 MB before base64).
+var ackBodyCap int64 = 40 << 20
+
 // claimAttempts bounds the conditional STOREs of one claim that lose to
 // unrelated flag changes (the user reading the mail).
 const claimAttempts = 5
@@ -496,7 +501,7 @@ func (p *ackPass) bodies(ctx context.Context, items []*ackItem) error {
 			uids = append(uids, it.uid)
 		}
 	}
-	section := &imap.FetchItemBodySection{Peek: true}
+	section := &imap.FetchItemBodySection{Peek: true, Partial: &imap.SectionPartial{Size: ackBodyCap}}
 	err := p.fetch(ctx, uids, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}},
 		func(buf *imapclient.FetchMessageBuffer) {
 			if it := need[buf.UID]; it != nil {

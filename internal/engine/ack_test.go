@@ -6,10 +6,12 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -890,4 +892,45 @@ func TestFileSafe(t *testing.T) {
 			t.Errorf("fileSafe(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// An oversized message is decided on its head (ackBodyCap), never
+// downloaded whole: the document's files are named before the bulk.
+func TestAckOversizedMessageCut(t *testing.T) {
+	defer func(c int64) { ackBodyCap = c }(ackBodyCap)
+	ackBodyCap = 16 << 10
+	ctx := context.Background()
+	w := startAckWorld(t)
+	a := w.account(t)
+	bulk := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte("ảnh chụp hồ sơ "), 20000))
+	var wrapped strings.Builder
+	for len(bulk) > 76 {
+		wrapped.WriteString(bulk[:76] + "\r\n")
+		bulk = bulk[76:]
+	}
+	body := "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nKính gửi.\r\n" +
+		"--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"qd-12.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n" +
+		"--b\r\nContent-Type: image/jpeg\r\nContent-Disposition: attachment; filename=\"scan.jpg\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" + wrapped.String() + "--b--\r\n"
+	raw := msg(stc, agency, "Quyết định số 12/QĐ-STC", "", body)
+	if err := w.d.DeliverEnvelope(stc, []string{agency}, []byte(raw)); err != nil {
+		t.Fatal(err)
+	}
+	w.d.WaitMessages(t, agency, "INBOX", 1)
+	e := openEngineAt(t, t.TempDir(), a, agencyPass)
+	var read atomic.Int64
+	e.Sync.Dial = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		return &countingConn{Conn: c, n: &read}, nil
+	}
+	var st AckStats
+	if res, err := e.AckPass(ctx, a, AckOptions{Stats: &st}); err != nil || countState(res, "sent") != 1 || st.Bodies != 1 {
+		t.Fatalf("pass: %+v %v %+v", res, err, st)
+	}
+	if n := read.Load(); n > int64(len(raw))/4 {
+		t.Fatalf("read %d bytes for a %d-byte message cut at %d", n, len(raw), ackBodyCap)
+	}
+	waitCount(t, w.d, stc, stcPass, "INBOX", "Đã nhận được văn bản", 1)
 }
