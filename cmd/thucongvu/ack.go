@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -28,6 +29,9 @@ func cmdAck(c *cli, args []string) error {
 	for _, a := range accounts {
 		res, err := e.AckPass(ctx, a, engine.AckOptions{DryRun: *dry, Lang: c.msg.Lang})
 		all = append(all, res...)
+		if errors.Is(err, engine.ErrAcksOff) {
+			return err // machine policy: exit 3, for every account alike
+		}
 		if err != nil && first == nil {
 			first = fmt.Errorf("%s: %w", a.Name, err)
 		}

@@ -9,6 +9,7 @@ package ack
 import (
 	"bufio"
 	"bytes"
+	"mime"
 	"strings"
 	"time"
 
@@ -125,6 +126,69 @@ func Decide(c Candidate, x Context) (string, string) {
 		return ActionSkip, ReasonRateLimit
 	}
 	return ActionAck, ReasonDocument
+}
+
+// Permanent reports whether a skip for reason holds as long as the mail
+// and the decision's context stay the same, so that it may be recorded
+// and not made again. The switch, flags (junk, acknowledged elsewhere)
+// and the rate limit change by themselves.
+func Permanent(reason string) bool {
+	switch reason {
+	case ReasonDisabled, ReasonAlreadyAcked, ReasonJunk, ReasonRateLimit, ReasonDocument:
+		return false
+	}
+	return true
+}
+
+// DecideHeader decides from the header and flags alone, so that most mail
+// costs no body download. textOnly says the server's BODYSTRUCTURE shows
+// text parts only (false when unknown). final is false when the body may
+// change the decision: a document to acknowledge (its body is read to
+// write the acknowledgement), or mail that its header does not make a
+// document but a file or, from a trusted sender, its text may (R9).
+func DecideHeader(c Candidate, x Context, textOnly bool) (action, reason string, final bool) {
+	action, reason = Decide(c, x)
+	switch {
+	case action == ActionAck:
+		return action, reason, false
+	case reason == ReasonNotDocument:
+		_, domain, _ := strings.Cut(strings.ToLower(c.Msg.From.Address), "@")
+		return action, reason, (textOnly || singleText(c.Header)) && !x.Profile.IsTrusted(domain)
+	}
+	return action, reason, true
+}
+
+// singleText: the header announces one text part and no file.
+func singleText(h textproto.Header) bool {
+	ct, _, err := mime.ParseMediaType(h.Get("Content-Type"))
+	if h.Get("Content-Type") == "" {
+		ct, err = "text/plain", nil
+	}
+	if err != nil || (ct != "text/plain" && ct != "text/html") {
+		return false
+	}
+	disp, params, _ := mime.ParseMediaType(h.Get("Content-Disposition"))
+	return disp != "attachment" && params["filename"] == "" && params["filename*"] == ""
+}
+
+// HeaderMessage decodes a header block alone (as BODY[HEADER] gives it)
+// into the fields Decide reads; parse is mail.Parse or a stand-in.
+func HeaderMessage(raw []byte, parse func([]byte) (*mail.Message, error)) (*mail.Message, textproto.Header, error) {
+	h := Header(raw)
+	bare := h.Copy()
+	for _, k := range []string{"Content-Type", "Content-Transfer-Encoding", "Content-Disposition"} {
+		bare.Del(k)
+	}
+	var b bytes.Buffer
+	if err := textproto.WriteHeader(&b, bare); err != nil {
+		return nil, h, err
+	}
+	m, err := parse(b.Bytes())
+	if err != nil {
+		return nil, h, err
+	}
+	m.Bounce = m.Bounce || mail.Bounce(h)
+	return m, h, nil
 }
 
 // IsDocument follows the profile (R9): a mail with a document-type

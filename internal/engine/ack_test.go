@@ -1,12 +1,17 @@
 package engine
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
+	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -17,8 +22,11 @@ import (
 
 	"thucongvu/internal/ack"
 	"thucongvu/internal/compose"
+	"thucongvu/internal/config"
+	"thucongvu/internal/failure"
 	"thucongvu/internal/mail"
 	"thucongvu/internal/model"
+	"thucongvu/internal/secret"
 	"thucongvu/internal/testsrv"
 )
 
@@ -221,16 +229,6 @@ func TestAckMatrix(t *testing.T) {
 			t.Errorf("acknowledgement text lacks %q:\n%s", s, parsed.Text)
 		}
 	}
-}
-
-func countState(rs []AckResult, state string) int {
-	n := 0
-	for _, r := range rs {
-		if r.State == state {
-			n++
-		}
-	}
-	return n
 }
 
 func imapAs(t *testing.T, d *testsrv.Dovecot, user, pass string) *imapclient.Client {
@@ -453,4 +451,486 @@ func TestAccountAckTemplate(t *testing.T) {
 	if err != nil || !strings.Contains(m.Text, "Văn thư Sở TTTT xác nhận đã nhận \"Thông báo số 4/TB-STC\"") {
 		t.Fatalf("account template not used: %v\n%s", err, m.Text)
 	}
+}
+
+// nonDocument is realistic mail that is not a document (R9): notes from
+// colleagues at state agencies, newsletters with an HTML part, a photo.
+// Its subject and text name no document type; i varies it.
+func nonDocument(i int) []byte {
+	when := time.Now().Add(-time.Duration(i) * time.Minute).Format(time.RFC1123Z)
+	para := strings.Repeat("Chào chị, chiều nay anh em phòng mình đi ăn liên hoan ở quán cũ, chị nhớ đến sớm nhé. ", 12)
+	var from, body string
+	switch i % 5 {
+	case 0, 1: // a colleague at another agency (a trusted domain): plain text
+		from = fmt.Sprintf("Nguyễn Văn An <an.%d@sotc.hanam.gov.vn>", i%97)
+		body = "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + strings.Repeat(para+"\r\n", 3)
+	case 2, 3: // a newsletter from outside: text and HTML
+		from = fmt.Sprintf("Tin tức <tin%d@baomoi.com.vn>", i%13)
+		html := "<html><body><table>" + strings.Repeat("<tr><td style=\"padding:4px;color:#333\">"+para+"</td></tr>", 6) + "</table></body></html>"
+		body = "Content-Type: multipart/alternative; boundary=\"alt\"\r\n\r\n--alt\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" +
+			para + "\r\n--alt\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + html + "\r\n--alt--\r\n"
+	default: // a photo from a colleague
+		from = fmt.Sprintf("Trần Thị Bình <binh.%d@vp.hanam.gov.vn>", i%89)
+		photo := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{0xff, 0xd8, 0xff, 0xe0, byte(i), 0x10, 'J', 'F', 'I', 'F'}, 2400))
+		var wrapped strings.Builder
+		for len(photo) > 76 {
+			wrapped.WriteString(photo[:76] + "\r\n")
+			photo = photo[76:]
+		}
+		wrapped.WriteString(photo + "\r\n")
+		body = "Content-Type: multipart/mixed; boundary=\"m\"\r\n\r\n--m\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + para +
+			"\r\n--m\r\nContent-Type: image/jpeg\r\nContent-Disposition: attachment; filename=\"anh-lien-hoan.jpg\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+			wrapped.String() + "--m--\r\n"
+	}
+	return []byte(fmt.Sprintf("Return-Path: <x%d@sender.vn>\r\nFrom: %s\r\nTo: %s\r\nSubject: Liên hoan cuối tuần %d\r\nMessage-ID: <nd%d.%d@sender.vn>\r\nDate: %s\r\nMIME-Version: 1.0\r\n",
+		i, from, agency, i, i, time.Now().UnixNano(), when) + body)
+}
+
+// A pass with nothing new downloads no body: what earlier passes decided
+// is recorded by UID. A decision that can change is made again: junk
+// unflagged, a new profile, a new UIDVALIDITY.
+func TestAckIdlePassDownloadsNoBody(t *testing.T) {
+	ctx := context.Background()
+	w := startAckWorld(t)
+	a := w.account(t)
+	a.Added = time.Now().Add(-24 * time.Hour)
+	const n = 200
+	w.d.AppendMany(t, agency, "INBOX", n, nonDocument)
+	for i := 0; i < 2; i++ {
+		if err := w.d.DeliverEnvelope(stc, []string{agency}, []byte(msg(stc, agency, fmt.Sprintf("Công văn số %d/STC", i), "", withAttachment("cv.pdf", "application/pdf")))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	junk := msg(stc, agency, "Quyết định số 7/QĐ-STC", "", withAttachment("qd.pdf", "application/pdf"))
+	if err := w.d.DeliverEnvelope(stc, []string{agency}, []byte(junk)); err != nil {
+		t.Fatal(err)
+	}
+	w.d.WaitMessages(t, agency, "INBOX", n+3)
+	admin := imapAs(t, w.d, agency, agencyPass)
+	if _, err := admin.Select("INBOX", nil).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	junkUID := searchSubject(t, admin, "Quyết định số 7")
+	if err := admin.Store(imap.UIDSetNum(junkUID), &imap.StoreFlags{Op: imap.StoreFlagsAdd, Flags: []imap.Flag{"$Junk"}}, nil).Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	e := openEngineAt(t, t.TempDir(), a, agencyPass)
+	var st AckStats
+	res, err := e.AckPass(ctx, a, AckOptions{Stats: &st})
+	if err != nil || countState(res, "sent") != 2 {
+		t.Fatalf("first pass: %v %+v", err, res)
+	}
+	if st.Candidates != n+2 || st.Headers != n+2 || st.Bodies == 0 || st.Bodies >= n {
+		t.Fatalf("first pass downloaded %+v: want every header and only the bodies the header cannot decide", st)
+	}
+
+	st = AckStats{}
+	if res, err := e.AckPass(ctx, a, AckOptions{Stats: &st}); err != nil || len(res) != 0 {
+		t.Fatalf("idle pass: %v %+v", err, res)
+	}
+	if st.Headers != 0 || st.Bodies != 0 || st.Known != n {
+		t.Fatalf("idle pass downloaded %+v, want nothing (%d known)", st, n)
+	}
+	// Nothing changed since that clean pass (UIDNEXT, HIGHESTMODSEQ): not even searched.
+	st = AckStats{}
+	if res, err := e.AckPass(ctx, a, AckOptions{Stats: &st}); err != nil || len(res) != 0 || !st.Unchanged || st.Candidates != 0 {
+		t.Fatalf("unchanged pass: %v %+v %+v", err, res, st)
+	}
+
+	// New mail: only it is downloaded; junk unflagged is acknowledged.
+	w.d.AppendMany(t, agency, "INBOX", 1, func(int) []byte { return nonDocument(n + 1) })
+	if err := admin.Store(imap.UIDSetNum(junkUID), &imap.StoreFlags{Op: imap.StoreFlagsDel, Flags: []imap.Flag{"$Junk"}}, nil).Close(); err != nil {
+		t.Fatal(err)
+	}
+	st = AckStats{}
+	if res, err := e.AckPass(ctx, a, AckOptions{Stats: &st}); err != nil || countState(res, "sent") != 1 || res[0].Subject != "Quyết định số 7/QĐ-STC" && res[1].Subject != "Quyết định số 7/QĐ-STC" {
+		t.Fatalf("pass after new mail: %v %+v", err, res)
+	}
+	if st.Headers != 2 || st.Bodies > 2 {
+		t.Fatalf("pass after new mail downloaded %+v, want the two new ones", st)
+	}
+	waitCount(t, w.d, stc, stcPass, "INBOX", "Đã nhận được văn bản", 3)
+
+	// Another profile (other trusted domains): every decision is made again,
+	// and nothing is acknowledged twice.
+	b := a
+	b.Profile = "longan"
+	st = AckStats{}
+	if res, err := e.AckPass(ctx, b, AckOptions{Stats: &st}); err != nil || countState(res, "sent") != 0 {
+		t.Fatalf("pass under another profile: %v %+v", err, res)
+	}
+	if st.Headers != n+1 {
+		t.Fatalf("pass under another profile downloaded %+v, want every header again", st)
+	}
+	// A new UIDVALIDITY: UIDs name other messages now.
+	admin.Logout().Wait()
+	w.d.SetUIDValidity(t, agency, "INBOX", w.d.UIDValidity(t, agency, "INBOX")+7)
+	st = AckStats{}
+	if res, err := e.AckPass(ctx, a, AckOptions{Stats: &st}); err != nil || countState(res, "sent") != 0 {
+		t.Fatalf("pass after new UIDVALIDITY: %v %+v", err, res)
+	}
+	if st.Known != 0 || st.Headers != n+1 {
+		t.Fatalf("pass after new UIDVALIDITY: %+v, want every header again", st)
+	}
+	waitCount(t, w.d, stc, stcPass, "INBOX", "Đã nhận được văn bản", 3)
+}
+
+func searchSubject(t *testing.T, c *imapclient.Client, subject string) imap.UID {
+	t.Helper()
+	found, err := c.UIDSearch(&imap.SearchCriteria{Header: []imap.SearchCriteriaHeaderField{{Key: "Subject", Value: subject}}}, nil).Wait()
+	if err != nil || len(found.AllUIDs()) != 1 {
+		t.Fatalf("search %q: %v %v", subject, found, err)
+	}
+	return found.AllUIDs()[0]
+}
+
+// A message that cannot be read, and one whose decoder panics, are listed
+// with state "error" and their reason, in this pass and the next, and the
+// documents around them are acknowledged.
+func TestAckPoisonMessageIsolated(t *testing.T) {
+	ctx := context.Background()
+	w := startAckWorld(t)
+	a := w.account(t)
+	a.Added = time.Now().Add(-24 * time.Hour)
+	w.d.AppendMany(t, agency, "INBOX", 4, func(i int) []byte {
+		switch i {
+		case 1: // no header field at all
+			return []byte("\x00\x01 this is no mail\r\n\r\n--broken\r\n")
+		case 2: // the decoder panics on this one
+			return []byte(msg(stc, agency, "Công văn PANIC-ME số 2", "", withAttachment("cv2.pdf", "application/pdf")))
+		}
+		return []byte(msg(stc, agency, fmt.Sprintf("Công văn số %d/STC", i), "", withAttachment("cv.pdf", "application/pdf")))
+	})
+	parse := func(raw []byte) (*mail.Message, error) {
+		if bytes.Contains(raw, []byte("PANIC-ME")) {
+			var m map[string]int
+			m["boom"]++ // a decoder bug
+		}
+		return mail.Parse(raw)
+	}
+	e := openEngineAt(t, t.TempDir(), a, agencyPass)
+	check := func(res []AckResult, sent int) {
+		t.Helper()
+		if countState(res, "sent") != sent || countState(res, ack.StateError) != 2 {
+			t.Fatalf("want %d sent and 2 errors: %+v", sent, res)
+		}
+		for _, r := range res {
+			if r.State == ack.StateError && (r.Reason == "" || r.Action != ack.ActionSkip) {
+				t.Fatalf("error without its reason: %+v", r)
+			}
+			if r.State == ack.StateError && strings.Contains(r.Subject, "PANIC-ME") && !strings.Contains(r.Reason, "nil map") {
+				t.Fatalf("panic not named: %+v", r)
+			}
+		}
+	}
+	res, err := e.AckPass(ctx, a, AckOptions{Parse: parse})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(res, 2)
+	var st AckStats
+	res, err = e.AckPass(ctx, a, AckOptions{Parse: parse, Stats: &st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(res, 0)
+	if st.Headers != 0 || st.Bodies != 0 {
+		t.Fatalf("recorded errors downloaded again: %+v", st)
+	}
+	waitCount(t, w.d, stc, stcPass, "INBOX", "Đã nhận được văn bản", 2)
+}
+
+// Machine policy AutoAckDisabled stops every acknowledgement, whatever the
+// caller asks (R2 switched off by agency IT); a dry run says why. Mail that
+// came meanwhile is acknowledged once the policy allows it again.
+func TestAckPolicyDisabled(t *testing.T) {
+	ctx := context.Background()
+	w := startAckWorld(t)
+	a := w.account(t)
+	w.submit(t, stc, stcPass, []string{agency}, msg(stc, agency, "Giấy mời số 5/GM-STC", "", withAttachment("gm.pdf", "application/pdf")))
+	w.d.WaitMessages(t, agency, "INBOX", 1)
+	e := openEngineAt(t, t.TempDir(), a, agencyPass)
+	e.Policy = &config.Policy{AutoAckDisabled: true}
+	res, err := e.AckPass(ctx, a)
+	if !errors.Is(err, failure.ErrBlocked) || len(res) != 0 {
+		t.Fatalf("pass under policy: %+v %v", res, err)
+	}
+	if dry, err := e.AckPass(ctx, a, AckOptions{DryRun: true}); err != nil || len(dry) != 1 || dry[0].Reason != ack.ReasonDisabled {
+		t.Fatalf("dry run under policy: %+v %v", dry, err)
+	}
+	c := imapAs(t, w.d, agency, agencyPass)
+	if _, err := c.Select("INBOX", nil).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if found, _ := c.UIDSearch(&imap.SearchCriteria{Flag: []imap.Flag{ack.Keyword}}, nil).Wait(); len(found.AllUIDs()) != 0 {
+		t.Fatalf("marked acknowledged under policy")
+	}
+	if n := count(t, w.d, stc, stcPass, "INBOX", "Đã nhận được văn bản"); n != 0 {
+		t.Fatalf("%d acknowledgements sent under policy", n)
+	}
+	e.Policy = &config.Policy{}
+	if res, err := e.AckPass(ctx, a); err != nil || countState(res, "sent") != 1 {
+		t.Fatalf("pass after the policy: %+v %v", res, err)
+	}
+	waitCount(t, w.d, stc, stcPass, "INBOX", "Đã nhận được văn bản", 1)
+}
+
+// The user opens the mail (\Seen) between the pass's fetch and its claim:
+// the conditional STORE loses to that change, and the claim is tried
+// again; another client's $TCVAcked set at that moment makes it stand down.
+func TestAckClaimAfterUnrelatedFlagChange(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		flags []imap.Flag
+		state string
+		acks  int
+	}{
+		{"seen", []imap.Flag{imap.FlagSeen}, "sent", 1},
+		{"other client", []imap.Flag{ack.Keyword, "$TCVAckByfeedbeef"}, ack.StateOther, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			w := startAckWorld(t)
+			a := w.account(t)
+			w.submit(t, stc, stcPass, []string{agency}, msg(stc, agency, "Tờ trình số 3/TTr-STC", "", withAttachment("tt.pdf", "application/pdf")))
+			w.d.WaitMessages(t, agency, "INBOX", 1)
+			user := imapAs(t, w.d, agency, agencyPass)
+			if _, err := user.Select("INBOX", nil).Wait(); err != nil {
+				t.Fatal(err)
+			}
+			e := openEngineAt(t, t.TempDir(), a, agencyPass)
+			res, err := e.AckPass(ctx, a, AckOptions{Step: func(step string) {
+				if step == "recorded" {
+					if err := user.Store(imap.UIDSetNum(1), &imap.StoreFlags{Op: imap.StoreFlagsAdd, Flags: tc.flags}, nil).Close(); err != nil {
+						t.Error(err)
+					}
+				}
+			}})
+			if err != nil || len(res) != 1 || res[0].State != tc.state {
+				t.Fatalf("pass: %+v %v, want state %s", res, err, tc.state)
+			}
+			waitCount(t, w.d, stc, stcPass, "INBOX", "Đã nhận được văn bản", tc.acks)
+			if res, err := e.AckPass(ctx, a); err != nil || countState(res, "sent") != 0 {
+				t.Fatalf("second pass: %+v %v", res, err)
+			}
+		})
+	}
+}
+
+// Two engines on one home (the GUI and the command line: one client id,
+// one ledger) and a second pass of the same engine, all at once: each
+// document is acknowledged once.
+func TestAckSingleFlightOnOneHome(t *testing.T) {
+	ctx := context.Background()
+	w := startAckWorld(t)
+	a := w.account(t)
+	const docs = 8
+	for i := 0; i < docs; i++ {
+		if err := w.d.DeliverEnvelope(stc, []string{agency}, []byte(msg(stc, agency, fmt.Sprintf("Công văn số %d/STC", i), "", withAttachment("cv.pdf", "application/pdf")))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.d.WaitMessages(t, agency, "INBOX", docs)
+	home := t.TempDir()
+	e1 := openEngineAt(t, home, a, agencyPass)
+	e2 := openEngineAt(t, home, a, agencyPass)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	sent := 0
+	for _, e := range []*Engine{e1, e2, e1, e2} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := e.AckPass(ctx, a)
+			if err != nil {
+				t.Error(err)
+			}
+			mu.Lock()
+			sent += countState(res, "sent")
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if sent != docs {
+		t.Fatalf("acknowledged %d times in all, want %d", sent, docs)
+	}
+	waitCount(t, w.d, stc, stcPass, "INBOX", "Đã nhận được văn bản", docs)
+}
+
+// The account lock holds across processes: a child process waits while
+// this one holds it, and takes it once it is released.
+func TestLockAccountAcrossProcesses(t *testing.T) {
+	home := t.TempDir()
+	e, err := Open(home, secret.NewMemory())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	unlock, err := e.LockAccount(context.Background(), "vanthu", DutyAck)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same process waits too: a cancelled wait gives up.
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := e.LockAccount(cancelled, "vanthu", DutyAck); !errors.Is(err, context.Canceled) {
+		t.Fatalf("second lock in the process: %v", err)
+	}
+	other, err := e.LockAccount(context.Background(), "vanthu", DutyOutbox)
+	if err != nil {
+		t.Fatalf("another duty is not held: %v", err)
+	}
+	other()
+	child := func() int {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestLockChild$")
+		cmd.Env = append(os.Environ(), "TCV_LOCK_HOME="+home)
+		out, err := cmd.CombinedOutput()
+		if ee, ok := err.(*exec.ExitError); ok {
+			return ee.ExitCode()
+		} else if err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		return 0
+	}
+	if code := child(); code != 7 {
+		t.Fatalf("child took the lock this process holds (exit %d)", code)
+	}
+	unlock()
+	unlock() // twice is harmless
+	if code := child(); code != 0 {
+		t.Fatalf("child could not take the released lock (exit %d)", code)
+	}
+}
+
+// TestLockChild is the other process of TestLockAccountAcrossProcesses:
+// exit 7 when the lock stays held for the whole wait.
+func TestLockChild(t *testing.T) {
+	home := os.Getenv("TCV_LOCK_HOME")
+	if home == "" {
+		t.Skip("child process of TestLockAccountAcrossProcesses")
+	}
+	e, err := Open(home, secret.NewMemory())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	unlock, err := e.LockAccount(ctx, "vanthu", DutyAck)
+	if errors.Is(err, context.DeadlineExceeded) {
+		os.Exit(7)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	unlock()
+}
+
+// Two flushes of one account at once, from two engines on one home: every
+// queued mail is delivered once.
+func TestFlushSingleFlight(t *testing.T) {
+	ctx := context.Background()
+	w := startWorld(t)
+	a := w.account(t)
+	home := t.TempDir()
+	e1 := openEngineAt(t, home, a, passA)
+	e2 := openEngineAt(t, home, a, passA)
+	const n = 12
+	for i := 0; i < n; i++ {
+		if _, _, err := e1.Queue(ctx, a, draft(fmt.Sprintf("Phiếu gửi số %d", i)), "vi"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	for _, e := range []*Engine{e1, e2, e1} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := e.Flush(ctx, a); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	waitCount(t, w.d, officerB, passB, "INBOX", "Phiếu gửi số", n)
+	if c := count(t, w.d, officerA, passA, "Sent", "Phiếu gửi số"); c != n {
+		t.Fatalf("Sent copies: %d, want %d", c, n)
+	}
+}
+
+// This client's claim keyword left on a document whose claim the ledger
+// does not know (a ledger lost or reset) is no win: the document may have
+// been acknowledged, so the pass stands down rather than send it twice.
+func TestAckLeftoverKeywordIsNoWin(t *testing.T) {
+	ctx := context.Background()
+	w := startAckWorld(t)
+	a := w.account(t)
+	w.submit(t, stc, stcPass, []string{agency}, msg(stc, agency, "Chỉ thị số 2/CT-STC", "", withAttachment("ct.pdf", "application/pdf")))
+	w.d.WaitMessages(t, agency, "INBOX", 1)
+	e := openEngineAt(t, t.TempDir(), a, agencyPass)
+	user := imapAs(t, w.d, agency, agencyPass)
+	if _, err := user.Select("INBOX", nil).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	leftover := []imap.Flag{ack.Keyword, imap.Flag("$TCVAckBy" + e.ClientID())}
+	if err := user.Store(imap.UIDSetNum(1), &imap.StoreFlags{Op: imap.StoreFlagsAdd, Flags: leftover}, nil).Close(); err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.AckPass(ctx, a)
+	if err != nil || len(res) != 1 || res[0].State != ack.StateOther {
+		t.Fatalf("pass: %+v %v, want the document left as acknowledged by another", res, err)
+	}
+	time.Sleep(time.Second)
+	if n := count(t, w.d, stc, stcPass, "INBOX", "Đã nhận được văn bản"); n != 0 {
+		t.Fatalf("%d acknowledgements sent on a leftover keyword", n)
+	}
+}
+
+func TestFileSafe(t *testing.T) {
+	for in, want := range map[string]string{"vanthu": "vanthu", "văn:thư*": "v%C4%83n%3Ath%C6%B0%2A", "a.b-c_d": "a.b-c_d"} {
+		if got := fileSafe(in); got != want {
+			t.Errorf("fileSafe(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// An oversized message is decided on its head (ackBodyCap), never
+// downloaded whole: the document's files are named before the bulk.
+func TestAckOversizedMessageCut(t *testing.T) {
+	defer func(c int64) { ackBodyCap = c }(ackBodyCap)
+	ackBodyCap = 16 << 10
+	ctx := context.Background()
+	w := startAckWorld(t)
+	a := w.account(t)
+	bulk := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte("ảnh chụp hồ sơ "), 20000))
+	var wrapped strings.Builder
+	for len(bulk) > 76 {
+		wrapped.WriteString(bulk[:76] + "\r\n")
+		bulk = bulk[76:]
+	}
+	body := "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nKính gửi.\r\n" +
+		"--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"qd-12.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n" +
+		"--b\r\nContent-Type: image/jpeg\r\nContent-Disposition: attachment; filename=\"scan.jpg\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" + wrapped.String() + "--b--\r\n"
+	raw := msg(stc, agency, "Quyết định số 12/QĐ-STC", "", body)
+	if err := w.d.DeliverEnvelope(stc, []string{agency}, []byte(raw)); err != nil {
+		t.Fatal(err)
+	}
+	w.d.WaitMessages(t, agency, "INBOX", 1)
+	e := openEngineAt(t, t.TempDir(), a, agencyPass)
+	var read atomic.Int64
+	e.Sync.Dial = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		return &countingConn{Conn: c, n: &read}, nil
+	}
+	var st AckStats
+	if res, err := e.AckPass(ctx, a, AckOptions{Stats: &st}); err != nil || countState(res, "sent") != 1 || st.Bodies != 1 {
+		t.Fatalf("pass: %+v %v %+v", res, err, st)
+	}
+	if n := read.Load(); n > int64(len(raw))/4 {
+		t.Fatalf("read %d bytes for a %d-byte message cut at %d", n, len(raw), ackBodyCap)
+	}
+	waitCount(t, w.d, stc, stcPass, "INBOX", "Đã nhận được văn bản", 1)
 }

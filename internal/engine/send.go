@@ -78,12 +78,18 @@ func (e *Engine) Queue(ctx context.Context, a model.Account, d compose.Draft, la
 	return id, report, err
 }
 
-// Flush delivers the account's due mail and files the Sent copies.
+// Flush delivers the account's due mail and files the Sent copies. It is
+// single-flight per account (LockAccount): a second flush waits.
 func (e *Engine) Flush(ctx context.Context, a model.Account) (send.Result, error) {
 	ob, err := e.Outbox()
 	if err != nil {
 		return send.Result{}, err
 	}
+	unlock, err := e.LockAccount(ctx, a.Name, DutyOutbox)
+	if err != nil {
+		return send.Result{}, err
+	}
+	defer unlock()
 	sync := e.Syncer(a)
 	app := &sentAppender{engine: e, account: a, syncer: sync}
 	defer app.close()
