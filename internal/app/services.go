@@ -30,6 +30,7 @@ import (
 	"thucongvu/internal/model"
 	"thucongvu/internal/pdfconv"
 	"thucongvu/internal/profile"
+	"thucongvu/internal/remind"
 	"thucongvu/internal/send"
 	"thucongvu/internal/store"
 	"thucongvu/internal/ui"
@@ -47,13 +48,16 @@ type Services struct {
 	converter *pdfconv.Converter
 	opened    map[string]time.Time
 	reminders *Reminders
+	duties    *Duties
 }
 
 var _ ui.Services = (*Services)(nil)
 
 // New returns the UI's services over e, keeping settings under home.
 func New(e *engine.Engine, home string) *Services {
-	return &Services{E: e, Home: home, Lang: "vi"}
+	s := &Services{E: e, Home: home, Lang: "vi"}
+	s.duties = &Duties{s: s}
+	return s
 }
 
 func (s *Services) ctx() (context.Context, context.CancelFunc) {
@@ -90,24 +94,79 @@ func (s *Services) Search(query string, limit int) ([]model.MessageSummary, erro
 	return s.E.Store.Search(context.Background(), query, "", limit)
 }
 
+// Peek implements ui.Services: the summary and, when downloaded, the
+// decoded body, from the store alone.
+func (s *Services) Peek(id int64) (*ui.ReaderMessage, error) {
+	ctx := context.Background()
+	sum, err := s.E.Store.Message(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := s.E.Store.Body(ctx, id)
+	if errors.Is(err, failure.ErrNotFound) {
+		return &ui.ReaderMessage{Summary: sum, Loading: true}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	r, _ := s.decode(ctx, sum, raw)
+	return r, nil
+}
+
 // Open implements ui.Services: the body (downloaded if needed), decoded,
-// with its acknowledgement state; the message is marked seen.
-func (s *Services) Open(id int64) (*ui.ReaderMessage, error) {
+// with its acknowledgement state; the message is marked seen. A message
+// that fails to decode, even by a panic, comes back with the reason.
+func (s *Services) Open(id int64) (r *ui.ReaderMessage, err error) {
 	ctx, cancel := s.ctx()
 	defer cancel()
 	sum, err := s.E.Store.Message(ctx, id)
 	if err != nil {
 		return nil, err
 	}
+	defer func() {
+		if p := recover(); p != nil {
+			r, err = &ui.ReaderMessage{Summary: sum, Problem: fmt.Sprint(p)}, nil
+		}
+	}()
 	raw, err := s.E.Body(ctx, id)
 	if err != nil {
 		return nil, err
 	}
+	r, m := s.decode(ctx, sum, raw)
+	if m != nil {
+		// RFC 8098: a receipt goes only as the user chose; "ask" shows a button.
+		flags, _ := s.E.Store.MessageFlags(ctx, id)
+		a, _ := s.account(sum.Account)
+		mode := s.Settings().ReadReceipts
+		switch d, _ := ack.ReceiptDecision(ack.Header(raw), flags, nil, a.Email, mode); d {
+		case ack.ReceiptSend:
+			go s.E.ReadReceipt(context.Background(), id, mode, false)
+		case ack.ReceiptAskUser:
+			r.ReceiptRequested = true
+		}
+	}
+	if !sum.Seen {
+		if err := s.E.AddFlags(ctx, id, `\Seen`); err == nil {
+			r.Summary.Seen = true
+			s.emit(ui.Event{Kind: ui.EventChanged})
+		}
+	}
+	return r, nil
+}
+
+// decode turns a stored message into the reader's; when it cannot be
+// parsed, the reason and its header lines are shown instead, and m is nil.
+func (s *Services) decode(ctx context.Context, sum model.MessageSummary, raw []byte) (r *ui.ReaderMessage, m *mail.Message) {
+	defer func() {
+		if p := recover(); p != nil {
+			r, m = &ui.ReaderMessage{Summary: sum, Problem: fmt.Sprint(p), Text: headerBlock(raw)}, nil
+		}
+	}()
 	m, err := mail.Parse(raw)
 	if err != nil {
-		return nil, err
+		return &ui.ReaderMessage{Summary: sum, Problem: err.Error(), Text: headerBlock(raw)}, nil
 	}
-	r := &ui.ReaderMessage{Summary: sum, Text: m.Text, HTML: m.HTML}
+	r = &ui.ReaderMessage{Summary: sum, Text: m.Text, HTML: m.HTML}
 	for _, c := range m.Cc {
 		r.Cc = append(r.Cc, model.Address{Name: c.Name, Address: c.Address})
 	}
@@ -117,23 +176,22 @@ func (s *Services) Open(id int64) (*ui.ReaderMessage, error) {
 	}
 	r.Ack = s.ackStatus(ctx, sum, m)
 	r.Receipts = s.receipts(ctx, sum)
-	// RFC 8098: a receipt goes only as the user chose; "ask" shows a button.
-	flags, _ := s.E.Store.MessageFlags(ctx, id)
-	a, _ := s.account(sum.Account)
-	mode := s.Settings().ReadReceipts
-	switch d, _ := ack.ReceiptDecision(ack.Header(raw), flags, nil, a.Email, mode); d {
-	case ack.ReceiptSend:
-		go s.E.ReadReceipt(context.Background(), id, mode, false)
-	case ack.ReceiptAskUser:
-		r.ReceiptRequested = true
+	return r, m
+}
+
+// headerBlock is the header of a raw message as text (at most 8 KB),
+// decoded words left as they are.
+func headerBlock(raw []byte) string {
+	head := raw
+	if i := bytes.Index(raw, []byte("\r\n\r\n")); i >= 0 {
+		head = raw[:i]
+	} else if i := bytes.Index(raw, []byte("\n\n")); i >= 0 {
+		head = raw[:i]
 	}
-	if !sum.Seen {
-		if err := s.E.AddFlags(ctx, id, `\Seen`); err == nil {
-			r.Summary.Seen = true
-			s.emit(ui.Event{Kind: ui.EventChanged})
-		}
+	if len(head) > 8<<10 {
+		head = head[:8<<10]
 	}
-	return r, nil
+	return strings.ToValidUTF8(strings.ReplaceAll(string(head), "\r\n", "\n"), "\uFFFD")
 }
 
 // receipts lists who acknowledged a sent document (R2, the sender's side).
@@ -513,6 +571,20 @@ func (s *Services) AddAccount(a model.Account, password string) error {
 	if err := s.E.AddAccount(ctx, a, password); err != nil {
 		return err
 	}
+	s.duties.Reconcile() // its sync, acknowledgements and outbox start now
+	s.emit(ui.Event{Kind: ui.EventChanged})
+	return nil
+}
+
+// RemoveAccount implements ui.Services; its duties stop at once.
+func (s *Services) RemoveAccount(name string) error {
+	ctx, cancel := s.ctx()
+	defer cancel()
+	err := s.E.RemoveAccount(ctx, name)
+	s.duties.Reconcile()
+	if err != nil {
+		return err
+	}
 	s.emit(ui.Event{Kind: ui.EventChanged})
 	return nil
 }
@@ -538,7 +610,11 @@ func (s *Services) SetSignature(account string, sig model.Signature) error {
 		}
 		compose.SetField(&a.Signature, f, compose.Field(sig, f))
 	}
-	return s.E.Config.Save()
+	if err := s.E.Config.Save(); err != nil {
+		return err
+	}
+	s.duties.Reconcile()
+	return nil
 }
 
 const settingsFile = "settings.json"
@@ -613,7 +689,11 @@ func (s *Services) SaveSettings(st ui.Settings) error {
 		return err
 	}
 	s.Lang = st.Language
-	return config.WriteFileAtomic(filepath.Join(s.Home, settingsFile), raw, 0o600)
+	if err := config.WriteFileAtomic(filepath.Join(s.Home, settingsFile), raw, 0o600); err != nil {
+		return err
+	}
+	s.duties.Reconcile() // new check times restart the reminders
+	return nil
 }
 
 // Subscribe implements ui.Services.
@@ -651,39 +731,14 @@ func (s *Services) emitOutbox(ctx context.Context) {
 // OutboxRetry is how often the client looks for mail due for another try.
 const OutboxRetry = time.Minute
 
-// Run keeps every account in sync (IDLE, reconnects) until ctx ends and
-// tells the UI when mail changed; the outbox is retried as its mails
-// come due.
-func (s *Services) Run(ctx context.Context) {
-	go func() {
-		tick := time.NewTicker(OutboxRetry)
-		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-				for _, a := range s.E.Config.Accounts {
-					s.E.Flush(ctx, a)
-				}
-				s.emitOutbox(ctx)
-			}
-		}
-	}()
-	for _, a := range s.E.Config.Accounts {
-		go s.E.Syncer(a).Run(ctx, false, func(ev imapsync.Event) {
-			if ev.Err != nil {
-				s.emit(ui.Event{Kind: ui.EventChanged, Err: ev.Err})
-				return
-			}
-			if ev.Summary.New > 0 {
-				s.E.AckPass(ctx, a, s.ackOptions())
-				s.emit(ui.Event{Kind: ui.EventNewMail})
-			}
-			s.emit(ui.Event{Kind: ui.EventChanged})
-		})
-	}
-}
+// Run starts the background duties (see Duties) until ctx ends: every
+// account kept in sync with its acknowledgements and outbox, also for
+// accounts added later.
+func (s *Services) Run(ctx context.Context) { s.duties.Start(ctx) }
+
+// StartReminders runs the check-time reminders (R1) among the duties,
+// shown through n.
+func (s *Services) StartReminders(n remind.Notifier, c remind.Clock) { s.duties.SetNotifier(n, c) }
 
 // ackOptions are the acknowledgement settings the user chose (R2).
 func (s *Services) ackOptions() engine.AckOptions {

@@ -44,7 +44,7 @@ func (u *UI) NewCompose(d Draft) {
 	w := u.app.NewWindow(lang.L("compose.title"))
 	c := u.newComposeView(w, d)
 	w.SetContent(c.object())
-	w.Resize(fyne.NewSize(960, 720))
+	w.Resize(fyne.NewSize(960, 600)) // fits WindowSize
 	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) {
 		for _, uri := range uris {
 			if uri.Scheme() == "file" {

@@ -292,16 +292,25 @@ func (s *setupWizard) finish() {
 	g := func(k string) string { return strings.TrimSpace(s.sig[k].Text) }
 	s.acct.Signature = model.Signature{Name: g("name"), Title: g("title"), Agency: g("agency"), Address: g("address"),
 		Phone: g("phone"), Mobile: g("mobile"), Email: s.acct.Email, Fax: g("fax"), Website: g("website")}
-	if err := s.u.svc.AddAccount(s.acct, s.password.Text); err != nil {
-		s.u.showErrorIn(s.win, err)
-		return
-	}
-	s.password.SetText("")
-	if s.inline {
-		s.u.account, s.u.folder = s.acct.Name, "INBOX"
-		s.u.showMain()
-	} else {
-		s.win.Close()
-		s.u.refresh()
-	}
+	a, pw := s.acct, s.password.Text
+	s.next.Disable()
+	// The login is checked again before saving: off the UI goroutine.
+	s.u.goBG(func() {
+		err := s.u.svc.AddAccount(a, pw)
+		fyne.Do(func() {
+			s.next.Enable()
+			if err != nil {
+				s.u.showErrorIn(s.win, err)
+				return
+			}
+			s.password.SetText("")
+			if s.inline {
+				s.u.account, s.u.folder = a.Name, "INBOX"
+				s.u.showMain()
+			} else {
+				s.win.Close()
+				s.u.accountsChanged()
+			}
+		})
+	})
 }
