@@ -180,21 +180,25 @@ func (v *settingsView) accountsPage() fyne.CanvasObject {
 // duties stop at once.
 func (v *settingsView) removeAccount(a model.Account) {
 	dialog.ShowConfirm(lang.L("settings.remove_title"), lang.L("settings.remove_confirm", map[string]any{"Email": a.Email}), func(ok bool) {
-		if !ok {
-			return
+		if ok {
+			v.remove(a)
 		}
-		v.u.goBG(func() {
-			err := v.u.svc.RemoveAccount(a.Name)
-			fyne.Do(func() {
-				if err != nil {
-					dialog.ShowError(humanErr(err), v.win)
-					return
-				}
-				v.win.SetContent(v.u.newSettingsView(v.win).object())
-				v.u.accountsChanged()
-			})
-		})
 	}, v.win)
+}
+
+// remove forgets the mailbox off the UI goroutine and rebuilds the screens.
+func (v *settingsView) remove(a model.Account) {
+	v.u.goBG(func() {
+		err := v.u.svc.RemoveAccount(a.Name)
+		fyne.Do(func() {
+			if err != nil {
+				dialog.ShowError(humanErr(err), v.win)
+				return
+			}
+			v.win.SetContent(v.u.newSettingsView(v.win).object())
+			v.u.accountsChanged()
+		})
+	})
 }
 
 // save stores the settings; a new language or text size rebuilds the screens.
