@@ -151,7 +151,7 @@ func (u *UI) buildMain() fyne.CanvasObject {
 	u.buildFolders()
 	listPane := container.NewBorder(u.buildHeader(), nil, nil, nil, u.buildList())
 	right := container.NewVSplit(listPane, u.reader.object())
-	right.Offset = 0.42
+	right.Offset = 0.48
 	split := container.NewHSplit(u.folders, right)
 	split.Offset = 0.21
 	bottom := container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(220, u.progress.MinSize().Height), u.progress), u.status)
@@ -227,6 +227,7 @@ func (u *UI) buildFolders() {
 		u.folders.OpenBranch(a.Name)
 	}
 	u.folders.Select(folderID(u.account, u.folder))
+	u.folders.ScrollToTop() // the selection scrolled a window not yet laid out
 }
 
 func (u *UI) reloadFolders() {
