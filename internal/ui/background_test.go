@@ -149,7 +149,8 @@ func trayItem(t *testing.T, m *fyne.Menu, label string) *fyne.MenuItem {
 // only; the tray opens it again, and "Thoát" quits. Without a tray,
 // closing quits as before.
 func TestCloseHidesToTray(t *testing.T) {
-	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent") // the tray needs a session bus on Linux
+	hasTrayHost = func() bool { return true }
+	t.Cleanup(func() { hasTrayHost = trayHost })
 	if err := SetLanguage("vi"); err != nil {
 		t.Fatal(err)
 	}
@@ -188,11 +189,16 @@ func TestCloseHidesToTray(t *testing.T) {
 		t.Fatal("Thoát did not quit")
 	}
 
-	plain := &trayWindow{Window: test.NewWindow(nil)}
-	t.Cleanup(plain.Window.Close)
-	New(test.NewTempApp(t), plain, NewMemServices())
-	if plain.intercept != nil {
-		t.Fatal("without a tray, closing must quit, not hide")
+	for name, app := range map[string]fyne.App{"no desktop app": test.NewTempApp(t), "no tray host": &trayApp{App: test.NewTempApp(t)}} {
+		if name == "no tray host" {
+			hasTrayHost = func() bool { return false }
+		}
+		plain := &trayWindow{Window: test.NewWindow(nil)}
+		t.Cleanup(plain.Window.Close)
+		New(app, plain, NewMemServices())
+		if plain.intercept != nil {
+			t.Fatalf("%s: closing must quit, not hide", name)
+		}
 	}
 }
 

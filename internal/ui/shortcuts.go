@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"os"
-	"runtime"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -76,14 +74,19 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 	return fyne.NewMainMenu(fyne.NewMenu(lang.L("menu.mail"), mail...))
 }
 
+// hasTrayHost is trayHost; tests stand in for the desktop's tray.
+var hasTrayHost = trayHost
+
 // setupTray puts the unread count and the main actions in the system tray.
 func (u *UI) setupTray() {
 	desk, ok := u.app.(desktop.App)
 	if !ok {
 		return
 	}
-	// Without a session bus Fyne's Linux tray fails and then crashes on quit.
-	if runtime.GOOS == "linux" && os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+	// Without a tray host (on Linux, no session bus or no
+	// StatusNotifierWatcher) Fyne's tray fails, and a hidden window could
+	// not come back: closing quits.
+	if !hasTrayHost() {
 		return
 	}
 	u.trayMenu = fyne.NewMenu(lang.L("app.title"))
