@@ -36,8 +36,25 @@ func TestPeekNeedsNoServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	r, err = s.Peek(id)
-	if err != nil || r.Loading || !strings.Contains(r.Text, "Kính gửi Sở Tài chính.") || r.Problem != "" {
-		t.Fatalf("peek of a stored body: %+v %v", r, err)
+	if err != nil || !r.Loading || !strings.Contains(r.Text, "Kính gửi Sở Tài chính.") || r.Problem != "" {
+		t.Fatalf("peek of a stored body, not yet seen: %+v %v", r, err)
+	}
+	fid, err := s.E.Store.FolderID(ctx, "vanthu", "INBOX")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.E.Store.BeginBatch(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.SetFlags(fid, list[0].UID, []string{`\Seen`}, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if r, err = s.Peek(id); err != nil || r.Loading {
+		t.Fatalf("peek of a stored, seen mail still asks for Open: %+v %v", r, err)
 	}
 }
 

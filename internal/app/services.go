@@ -109,7 +109,11 @@ func (s *Services) Peek(id int64) (*ui.ReaderMessage, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, _ := s.decode(ctx, sum, raw)
+	r, m := s.decode(ctx, sum, raw)
+	if m != nil {
+		s.readReceipt(ctx, r, raw, false)
+	}
+	r.Loading = !sum.Seen // Open still marks it seen
 	return r, nil
 }
 
@@ -134,16 +138,7 @@ func (s *Services) Open(id int64) (r *ui.ReaderMessage, err error) {
 	}
 	r, m := s.decode(ctx, sum, raw)
 	if m != nil {
-		// RFC 8098: a receipt goes only as the user chose; "ask" shows a button.
-		flags, _ := s.E.Store.MessageFlags(ctx, id)
-		a, _ := s.account(sum.Account)
-		mode := s.Settings().ReadReceipts
-		switch d, _ := ack.ReceiptDecision(ack.Header(raw), flags, nil, a.Email, mode); d {
-		case ack.ReceiptSend:
-			go s.E.ReadReceipt(context.Background(), id, mode, false)
-		case ack.ReceiptAskUser:
-			r.ReceiptRequested = true
-		}
+		s.readReceipt(ctx, r, raw, true)
 	}
 	if !sum.Seen {
 		if err := s.E.AddFlags(ctx, id, `\Seen`); err == nil {
@@ -152,6 +147,23 @@ func (s *Services) Open(id int64) (r *ui.ReaderMessage, err error) {
 		}
 	}
 	return r, nil
+}
+
+// readReceipt applies RFC 8098: a receipt goes only as the user chose
+// (sent when send is set, on opening); "ask" shows a button.
+func (s *Services) readReceipt(ctx context.Context, r *ui.ReaderMessage, raw []byte, send bool) {
+	id := r.Summary.ID
+	flags, _ := s.E.Store.MessageFlags(ctx, id)
+	a, _ := s.account(r.Summary.Account)
+	mode := s.Settings().ReadReceipts
+	switch d, _ := ack.ReceiptDecision(ack.Header(raw), flags, nil, a.Email, mode); d {
+	case ack.ReceiptSend:
+		if send {
+			go s.E.ReadReceipt(context.Background(), id, mode, false)
+		}
+	case ack.ReceiptAskUser:
+		r.ReceiptRequested = true
+	}
 }
 
 // decode turns a stored message into the reader's; when it cannot be

@@ -74,6 +74,9 @@ type UI struct {
 	bg sync.WaitGroup
 }
 
+// Wait waits for the background work started so far (tests, benchmarks).
+func (u *UI) Wait() { u.bg.Wait() }
+
 // goBG runs fn in the background, tracked by u.bg; fn reports back through fyne.Do.
 func (u *UI) goBG(fn func()) {
 	u.bg.Add(1)
@@ -461,6 +464,9 @@ func (u *UI) openMessage(id int64) {
 	}
 	u.selected = id
 	u.reader.show(msg)
+	if !msg.Loading {
+		return // stored and seen: nothing left to do
+	}
 	u.goBG(func() {
 		full, err := guard(func() (*ReaderMessage, error) { return u.svc.Open(id) })
 		fyne.Do(func() {

@@ -65,6 +65,12 @@ func TestReaderShowsStoredMailBeforeOpening(t *testing.T) {
 	if u.reader.problem.Visible() {
 		t.Fatalf("a problem shown for a good mail: %q", u.reader.problem.Text)
 	}
+	// Stored and already seen: nothing to fetch, no login at all.
+	u.list.Select(rowIndex(t, u, "Công văn 2101/STC"))
+	u.bg.Wait()
+	if p.opens != 1 || !strings.HasPrefix(u.reader.subject.Text, "Công văn 2101/STC") {
+		t.Fatalf("a stored, seen mail: Open called %d times in all, reader %q", p.opens, u.reader.subject.Text)
+	}
 }
 
 // A mail that cannot be downloaded or decoded, or whose decoder panics,
@@ -85,9 +91,9 @@ func TestReaderShowsWhyAMailCannotBeRead(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			u, w, p := newProbeUI(t)
 			tc.setup(p)
-			u.list.Select(rowIndex(t, u, "Công văn 2101/STC"))
+			u.list.Select(rowIndex(t, u, "Giấy mời họp"))
 			u.bg.Wait()
-			if !strings.HasPrefix(u.reader.subject.Text, "Công văn 2101/STC") {
+			if !strings.HasPrefix(u.reader.subject.Text, "Giấy mời họp") {
 				t.Fatalf("reader lost the headers: %q", u.reader.subject.Text)
 			}
 			if !u.reader.problem.Visible() || !strings.Contains(u.reader.problem.Text, tc.want) {

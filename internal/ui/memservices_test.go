@@ -334,7 +334,7 @@ func (m *MemServices) Peek(id int64) (*ReaderMessage, error) {
 		return nil, fmt.Errorf("open message %d: %w", id, failure.ErrNotFound)
 	}
 	return &ReaderMessage{Summary: mm.sum, Cc: mm.cc, Text: mm.text, HTML: mm.html,
-		Attachments: mm.attachments, Receipts: mm.receipts}, nil
+		Attachments: mm.attachments, Receipts: mm.receipts, Loading: !mm.sum.Seen}, nil
 }
 
 // RemoveAccount implements Services.

@@ -24,7 +24,8 @@ type Services interface {
 	// Search finds messages in every account, diacritics and case ignored.
 	Search(query string, limit int) ([]model.MessageSummary, error)
 	// Peek returns at once what the store holds of a message (its summary,
-	// its body when downloaded), without the network.
+	// its body when downloaded), without the network; Loading says whether
+	// Open is still needed.
 	Peek(id int64) (*ReaderMessage, error)
 	// Open returns a message for the reader, downloading its body if
 	// needed, and marks it seen. A message that cannot be decoded comes
@@ -101,7 +102,8 @@ type ReaderMessage struct {
 	// ReceiptRequested: the sender asked for a read receipt and the user
 	// is to be asked (RFC 8098).
 	ReceiptRequested bool
-	// Loading: the body is not stored yet and is being downloaded.
+	// Loading: Open still has work to do — download the body (Text and
+	// HTML are empty then) or mark the message seen.
 	Loading bool
 	// Problem says why the message could not be downloaded or decoded;
 	// the reader shows it with the headers it has.
