@@ -204,13 +204,26 @@ func (s *setupWizard) goTo(i int) {
 func (s *setupWizard) advance() {
 	switch s.step {
 	case stepEmail:
-		a, err := s.u.svc.Discover(context.Background(), strings.TrimSpace(s.email.Text))
-		if err != nil {
-			s.u.showErrorIn(s.win, err)
-			return
-		}
-		a.Shared = s.shared.Checked
-		s.fill(a)
+		// Discovery asks DNS and web servers: off the UI goroutine.
+		email, shared := strings.TrimSpace(s.email.Text), s.shared.Checked
+		s.next.Disable()
+		s.u.goBG(func() {
+			a, err := s.u.svc.Discover(context.Background(), email)
+			fyne.Do(func() {
+				s.next.Enable()
+				if err != nil {
+					s.u.showErrorIn(s.win, err)
+					return
+				}
+				if s.step != stepEmail {
+					return
+				}
+				a.Shared = shared
+				s.fill(a)
+				s.goTo(stepServers)
+			})
+		})
+		return
 	case stepServers:
 		s.collect()
 	case stepPassword:

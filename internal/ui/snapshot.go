@@ -80,6 +80,7 @@ func renderSnapshots(dir string, newServices func() (Services, error)) ([]string
 		sw.SetContent(wiz.object())
 		wiz.email.SetText(demoEmail)
 		wiz.advance()
+		u.bg.Wait()
 		if err := save("setup-"+code+".png", sw); err != nil {
 			return files, err
 		}

@@ -364,6 +364,7 @@ func TestSetupWizard(t *testing.T) {
 	test.Type(s.email, "vanthu@hanam.gov.vn")
 	s.shared.SetChecked(true)
 	s.advance()
+	u.bg.Wait() // servers discovered in the background
 	if s.step != stepServers || s.imapHost.Text != "mail.hanam.gov.vn" || s.profile.Selected == "" {
 		t.Fatalf("servers step: step %d host %q profile %q", s.step, s.imapHost.Text, s.profile.Selected)
 	}
