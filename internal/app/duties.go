@@ -137,9 +137,10 @@ func (d *Duties) Reconcile() {
 	}
 }
 
-// Stop ends every duty and waits for them.
+// Stop ends every duty and waits for them; Reconcile starts none after.
 func (d *Duties) Stop() {
 	d.mu.Lock()
+	d.ctx = nil
 	var all []*duty
 	for name, running := range d.accounts {
 		all = append(all, running)

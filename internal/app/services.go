@@ -762,8 +762,18 @@ func (s *Services) ackOptions() engine.AckOptions {
 	return o
 }
 
-// Close releases the converter.
+// Close ends the background duties (waiting up to 5 s for a pass under
+// way, so the store is not closed under it) and releases the converter.
 func (s *Services) Close() {
+	done := make(chan struct{})
+	go func() {
+		s.duties.Stop()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+	}
 	if s.converter != nil {
 		s.converter.Close()
 	}
