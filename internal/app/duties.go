@@ -44,7 +44,7 @@ func (d *duty) stop() { d.cancel() }
 
 func (d *duty) wait() { <-d.done }
 
-// start runs fn in a goroutine under a context of its own.
+// startDuty runs fn in a goroutine under a context of its own.
 func startDuty(parent context.Context, key string, fn func(ctx context.Context)) *duty {
 	ctx, cancel := context.WithCancel(parent)
 	d := &duty{key: key, cancel: cancel, done: make(chan struct{})}
@@ -141,6 +141,14 @@ func (d *Duties) Reconcile() {
 func (d *Duties) Stop() {
 	d.mu.Lock()
 	d.ctx = nil
+	d.mu.Unlock()
+	d.pause()
+}
+
+// pause ends every duty and waits for them; the next Reconcile starts
+// them again.
+func (d *Duties) pause() {
+	d.mu.Lock()
 	var all []*duty
 	for name, running := range d.accounts {
 		all = append(all, running)

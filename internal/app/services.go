@@ -49,6 +49,9 @@ type Services struct {
 	opened    map[string]time.Time
 	reminders *Reminders
 	duties    *Duties
+	// cfgMu guards the engine's accounts (E.Config, its policy locks),
+	// read by the duties and the UI while a mailbox is added or removed.
+	cfgMu sync.RWMutex
 }
 
 var _ ui.Services = (*Services)(nil)
@@ -65,7 +68,11 @@ func (s *Services) ctx() (context.Context, context.CancelFunc) {
 }
 
 // Accounts implements ui.Services.
-func (s *Services) Accounts() []model.Account { return s.E.Config.Accounts }
+func (s *Services) Accounts() []model.Account {
+	s.cfgMu.RLock()
+	defer s.cfgMu.RUnlock()
+	return append([]model.Account(nil), s.E.Config.Accounts...)
+}
 
 // Folders implements ui.Services.
 func (s *Services) Folders(account string) ([]model.Folder, error) {
@@ -278,11 +285,11 @@ func (s *Services) Resend(id int64) (int, error) {
 
 // ackStatus says whether a received document was acknowledged (R2, LA 6.2).
 func (s *Services) ackStatus(ctx context.Context, sum model.MessageSummary, m *mail.Message) ui.AckStatus {
-	a, err := s.E.Config.Account(sum.Account)
+	a, err := s.account(sum.Account)
 	if err != nil {
 		return ui.AckStatus{}
 	}
-	p := engine.Profile(*a)
+	p := engine.Profile(a)
 	st := ui.AckStatus{Required: ack.IsDocument(m, p), Sent: sum.Acked}
 	if at, ok := s.E.AckedAt(ctx, sum.Account, sum.MessageID); ok {
 		st.Sent, st.At = true, at
@@ -321,7 +328,7 @@ func (s *Services) Attachment(id int64, index int) ([]byte, error) {
 // CheckNow implements ui.Services: a sync pass of every account, the
 // outbox flushed and acknowledgements sent.
 func (s *Services) CheckNow(ctx context.Context, progress func(done, total int)) error {
-	accounts := s.E.Config.Accounts
+	accounts := s.Accounts()
 	var first error
 	for i, a := range accounts {
 		if progress != nil {
@@ -349,6 +356,8 @@ func (s *Services) Recipients(prefix string, limit int) []model.Address {
 }
 
 func (s *Services) account(name string) (model.Account, error) {
+	s.cfgMu.RLock()
+	defer s.cfgMu.RUnlock()
 	if name == "" && len(s.E.Config.Accounts) > 0 {
 		return s.E.Config.Accounts[0], nil
 	}
@@ -580,10 +589,14 @@ func (s *Services) TestConnection(ctx context.Context, a model.Account, password
 func (s *Services) AddAccount(a model.Account, password string) error {
 	ctx, cancel := s.ctx()
 	defer cancel()
-	if err := s.E.AddAccount(ctx, a, password); err != nil {
+	s.duties.pause() // no duty reads the accounts while they change
+	s.cfgMu.Lock()
+	err := s.E.AddAccount(ctx, a, password)
+	s.cfgMu.Unlock()
+	s.duties.Reconcile() // the new account's sync, acknowledgements and outbox start now
+	if err != nil {
 		return err
 	}
-	s.duties.Reconcile() // its sync, acknowledgements and outbox start now
 	s.emit(ui.Event{Kind: ui.EventChanged})
 	return nil
 }
@@ -592,7 +605,10 @@ func (s *Services) AddAccount(a model.Account, password string) error {
 func (s *Services) RemoveAccount(name string) error {
 	ctx, cancel := s.ctx()
 	defer cancel()
+	s.duties.pause()
+	s.cfgMu.Lock()
 	err := s.E.RemoveAccount(ctx, name)
+	s.cfgMu.Unlock()
 	s.duties.Reconcile()
 	if err != nil {
 		return err
@@ -612,8 +628,10 @@ func (s *Services) Profiles() []ui.Profile {
 
 // SetSignature implements ui.Services.
 func (s *Services) SetSignature(account string, sig model.Signature) error {
+	s.cfgMu.Lock()
 	a, err := s.E.Config.Account(account)
 	if err != nil {
+		s.cfgMu.Unlock()
 		return err
 	}
 	for _, f := range compose.SignatureFields {
@@ -622,7 +640,9 @@ func (s *Services) SetSignature(account string, sig model.Signature) error {
 		}
 		compose.SetField(&a.Signature, f, compose.Field(sig, f))
 	}
-	if err := s.E.Config.Save(); err != nil {
+	err = s.E.Config.Save()
+	s.cfgMu.Unlock()
+	if err != nil {
 		return err
 	}
 	s.duties.Reconcile()
@@ -638,8 +658,8 @@ var defaultAckTemplate = ack.DefaultTemplates["vi"]
 func (s *Services) Settings() ui.Settings {
 	st := ui.Settings{AutoAck: true, Converter: "auto", Language: "vi", TextScale: 1, ReadReceipts: ack.ReceiptAsk,
 		AckTemplate: defaultAckTemplate}
-	if len(s.E.Config.Accounts) > 0 {
-		p := engine.Profile(s.E.Config.Accounts[0])
+	if accounts := s.Accounts(); len(accounts) > 0 {
+		p := engine.Profile(accounts[0])
 		for _, t := range p.Checks.Times.Value {
 			st.CheckTimes = append(st.CheckTimes, t.String())
 		}
@@ -676,6 +696,8 @@ func (s *Services) withPolicy(st ui.Settings) ui.Settings {
 		st.Converter = p.Converter
 		st.Locked = append(st.Locked, config.SettingConverter)
 	}
+	s.cfgMu.RLock()
+	defer s.cfgMu.RUnlock()
 	for _, a := range s.E.Config.Accounts {
 		for _, f := range []string{config.SettingSigAgency, config.SettingSigAddress, config.SettingSigPhone, config.SettingSigFax, config.SettingSigWebsite} {
 			if s.E.Locked(a.Name, f) {
@@ -690,8 +712,8 @@ func (s *Services) withPolicy(st ui.Settings) ui.Settings {
 func (s *Services) SaveSettings(st ui.Settings) error {
 	st = s.withPolicy(st)
 	st.Locked = nil
-	if len(s.E.Config.Accounts) > 0 {
-		if err := checkTimes(engine.Profile(s.E.Config.Accounts[0]), st.CheckTimes); err != nil {
+	if accounts := s.Accounts(); len(accounts) > 0 {
+		if err := checkTimes(engine.Profile(accounts[0]), st.CheckTimes); err != nil {
 			return err
 		}
 	}
