@@ -127,7 +127,7 @@ func cmdDemo(c *cli, args []string) error {
 	svc.Run(ctx)
 	a := fyneapp.NewWithID("vn.gov.thucongvu")
 	win := a.NewWindow("Thư Công Vụ — demo")
-	win.Resize(fyne.NewSize(1280, 800))
+	win.Resize(ui.WindowSize)
 	u := ui.New(a, win, svc)
 	startReminders(ctx, u, svc)
 	go func() {

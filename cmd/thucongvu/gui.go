@@ -35,14 +35,13 @@ func cmdGUI(c *cli, args []string) error {
 	defer stop()
 	svc := app.New(e, c.home)
 	defer svc.Close()
+	// The duties follow the accounts: one added by the setup wizard syncs,
+	// acknowledges and reminds at once, a removed one stops.
 	svc.Run(ctx)
 	a := fyneapp.NewWithID("vn.gov.thucongvu")
 	w := a.NewWindow("Thư Công Vụ")
-	w.Resize(fyne.NewSize(1280, 800))
+	w.Resize(ui.WindowSize)
 	u := ui.New(a, w, svc)
-	if len(e.Config.Accounts) == 0 {
-		u.ShowSetup(false)
-	}
 	startReminders(ctx, u, svc)
 	if exe, err := os.Executable(); err == nil {
 		app.EnsureAutostart(exe)
@@ -56,8 +55,8 @@ func cmdGUI(c *cli, args []string) error {
 }
 
 // startReminders shows notifications through the OS notifier (beeep: a
-// WinRT toast on Windows, D-Bus on Linux) and runs the check-time
-// reminders (R1).
+// WinRT toast on Windows, D-Bus on Linux) and adds the check-time
+// reminders (R1) to the duties svc runs until ctx ends.
 func startReminders(ctx context.Context, u *ui.UI, svc *app.Services) {
 	appName := "Thư Công Vụ"
 	if runtime.GOOS == "windows" {
@@ -65,6 +64,5 @@ func startReminders(ctx context.Context, u *ui.UI, svc *app.Services) {
 	}
 	notifier := remind.NewBeeep(appName, "")
 	u.SetNotifier(notifier.Notify)
-	r := &app.Reminders{S: svc, Clock: remind.SystemClock{}, Notifier: notifier}
-	go r.Run(ctx)
+	svc.StartReminders(notifier, remind.SystemClock{})
 }

@@ -22,19 +22,16 @@ func cmdSnapshots(c *cli, args []string) error {
 			w.cleanup()
 		}
 	}()
-	var startErr error
-	files, err := ui.RenderSnapshots(args[0], func() ui.Services {
+	files, err := ui.RenderSnapshots(args[0], func() (ui.Services, error) {
+		// The real engine in a fresh temporary home, synced with the
+		// embedded demo server, as `thucongvu demo` runs it.
 		w, err := startDemo(context.Background(), secret.NewMemory())
 		if err != nil {
-			startErr = err
-			return ui.NewMemServices()
+			return nil, err
 		}
 		worlds = append(worlds, w)
-		return app.New(w.engine, w.home)
+		return app.New(w.engine, w.home), nil
 	})
-	if startErr != nil {
-		return startErr
-	}
 	if err != nil {
 		return err
 	}

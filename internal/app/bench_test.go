@@ -93,7 +93,8 @@ func BenchmarkUI(b *testing.B) {
 	w.Canvas().Capture()
 	repaint := time.Since(start)
 	start = time.Now()
-	u.ShowMessage(id)
+	u.ShowMessage(id) // the stored mail at once, then opened in the background
+	u.Wait()
 	shown := time.Since(start)
 	w.Canvas().Capture()
 	open := time.Since(start)

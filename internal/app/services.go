@@ -27,6 +27,7 @@ import (
 	"thucongvu/internal/model"
 	"thucongvu/internal/pdfconv"
 	"thucongvu/internal/profile"
+	"thucongvu/internal/remind"
 	"thucongvu/internal/send"
 	"thucongvu/internal/store"
 	"thucongvu/internal/ui"
@@ -44,6 +45,10 @@ type Services struct {
 	converter *pdfconv.Converter
 	opened    map[string]time.Time
 	reminders *Reminders
+	duties    *Duties
+	// cfgMu guards the engine's accounts (E.Config, its policy locks),
+	// read by the duties and the UI while a mailbox is added or removed.
+	cfgMu sync.RWMutex
 }
 
 var _ ui.Services = (*Services)(nil)
@@ -53,6 +58,7 @@ var _ ui.Services = (*Services)(nil)
 func New(e *engine.Engine, home string) *Services {
 	s := &Services{E: e, Home: home, Lang: "vi"}
 	s.migrateAckTemplate()
+	s.duties = &Duties{s: s}
 	return s
 }
 
@@ -61,7 +67,11 @@ func (s *Services) ctx() (context.Context, context.CancelFunc) {
 }
 
 // Accounts implements ui.Services.
-func (s *Services) Accounts() []model.Account { return s.E.Config.Accounts }
+func (s *Services) Accounts() []model.Account {
+	s.cfgMu.RLock()
+	defer s.cfgMu.RUnlock()
+	return append([]model.Account(nil), s.E.Config.Accounts...)
+}
 
 // Folders implements ui.Services.
 func (s *Services) Folders(account string) ([]model.Folder, error) {
@@ -90,24 +100,91 @@ func (s *Services) Search(query string, limit int) ([]model.MessageSummary, erro
 	return s.E.Store.Search(context.Background(), query, "", limit)
 }
 
+// Peek implements ui.Services: the summary and, when downloaded, the
+// decoded body, from the store alone.
+func (s *Services) Peek(id int64) (*ui.ReaderMessage, error) {
+	ctx := context.Background()
+	sum, err := s.E.Store.Message(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := s.E.Store.Body(ctx, id)
+	if errors.Is(err, failure.ErrNotFound) {
+		return &ui.ReaderMessage{Summary: sum, Loading: true}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	r, m := s.decode(ctx, sum, raw)
+	if m != nil {
+		s.readReceipt(ctx, r, raw, false)
+	}
+	r.Loading = !sum.Seen // Open still marks it seen
+	return r, nil
+}
+
 // Open implements ui.Services: the body (downloaded if needed), decoded,
-// with its acknowledgement state; the message is marked seen.
-func (s *Services) Open(id int64) (*ui.ReaderMessage, error) {
+// with its acknowledgement state; the message is marked seen. A message
+// that fails to decode, even by a panic, comes back with the reason.
+func (s *Services) Open(id int64) (r *ui.ReaderMessage, err error) {
 	ctx, cancel := s.ctx()
 	defer cancel()
 	sum, err := s.E.Store.Message(ctx, id)
 	if err != nil {
 		return nil, err
 	}
+	defer func() {
+		if p := recover(); p != nil {
+			r, err = &ui.ReaderMessage{Summary: sum, Problem: fmt.Sprint(p)}, nil
+		}
+	}()
 	raw, err := s.E.Body(ctx, id)
 	if err != nil {
 		return nil, err
 	}
+	r, m := s.decode(ctx, sum, raw)
+	if m != nil {
+		s.readReceipt(ctx, r, raw, true)
+	}
+	if !sum.Seen {
+		if err := s.E.AddFlags(ctx, id, `\Seen`); err == nil {
+			r.Summary.Seen = true
+			s.emit(ui.Event{Kind: ui.EventChanged})
+		}
+	}
+	return r, nil
+}
+
+// readReceipt applies RFC 8098: a receipt goes only as the user chose
+// (sent when send is set, on opening); "ask" shows a button.
+func (s *Services) readReceipt(ctx context.Context, r *ui.ReaderMessage, raw []byte, send bool) {
+	id := r.Summary.ID
+	flags, _ := s.E.Store.MessageFlags(ctx, id)
+	a, _ := s.account(r.Summary.Account)
+	mode := s.Settings().ReadReceipts
+	switch d, _ := ack.ReceiptDecision(ack.Header(raw), flags, nil, a.Email, mode); d {
+	case ack.ReceiptSend:
+		if send {
+			go s.E.ReadReceipt(context.Background(), id, mode, false)
+		}
+	case ack.ReceiptAskUser:
+		r.ReceiptRequested = true
+	}
+}
+
+// decode turns a stored message into the reader's; when it cannot be
+// parsed, the reason and its header lines are shown instead, and m is nil.
+func (s *Services) decode(ctx context.Context, sum model.MessageSummary, raw []byte) (r *ui.ReaderMessage, m *mail.Message) {
+	defer func() {
+		if p := recover(); p != nil {
+			r, m = &ui.ReaderMessage{Summary: sum, Problem: fmt.Sprint(p), Text: headerBlock(raw)}, nil
+		}
+	}()
 	m, err := mail.Parse(raw)
 	if err != nil {
-		return nil, err
+		return &ui.ReaderMessage{Summary: sum, Problem: err.Error(), Text: headerBlock(raw)}, nil
 	}
-	r := &ui.ReaderMessage{Summary: sum, Text: m.Text, HTML: m.HTML}
+	r = &ui.ReaderMessage{Summary: sum, Text: m.Text, HTML: m.HTML}
 	for _, c := range m.Cc {
 		r.Cc = append(r.Cc, model.Address{Name: c.Name, Address: c.Address})
 	}
@@ -117,23 +194,22 @@ func (s *Services) Open(id int64) (*ui.ReaderMessage, error) {
 	}
 	r.Ack = s.ackStatus(ctx, sum, m)
 	r.Receipts = s.receipts(ctx, sum)
-	// RFC 8098: a receipt goes only as the user chose; "ask" shows a button.
-	flags, _ := s.E.Store.MessageFlags(ctx, id)
-	a, _ := s.account(sum.Account)
-	mode := s.Settings().ReadReceipts
-	switch d, _ := ack.ReceiptDecision(ack.Header(raw), flags, nil, a.Email, mode); d {
-	case ack.ReceiptSend:
-		go s.E.ReadReceipt(context.Background(), id, mode, false)
-	case ack.ReceiptAskUser:
-		r.ReceiptRequested = true
+	return r, m
+}
+
+// headerBlock is the header of a raw message as text (at most 8 KB),
+// decoded words left as they are.
+func headerBlock(raw []byte) string {
+	head := raw
+	if i := bytes.Index(raw, []byte("\r\n\r\n")); i >= 0 {
+		head = raw[:i]
+	} else if i := bytes.Index(raw, []byte("\n\n")); i >= 0 {
+		head = raw[:i]
 	}
-	if !sum.Seen {
-		if err := s.E.AddFlags(ctx, id, `\Seen`); err == nil {
-			r.Summary.Seen = true
-			s.emit(ui.Event{Kind: ui.EventChanged})
-		}
+	if len(head) > 8<<10 {
+		head = head[:8<<10]
 	}
-	return r, nil
+	return strings.ToValidUTF8(strings.ReplaceAll(string(head), "\r\n", "\n"), "\uFFFD")
 }
 
 // receipts lists who acknowledged a sent document (R2, the sender's side).
@@ -208,11 +284,11 @@ func (s *Services) Resend(id int64) (int, error) {
 
 // ackStatus says whether a received document was acknowledged (R2, LA 6.2).
 func (s *Services) ackStatus(ctx context.Context, sum model.MessageSummary, m *mail.Message) ui.AckStatus {
-	a, err := s.E.Config.Account(sum.Account)
+	a, err := s.account(sum.Account)
 	if err != nil {
 		return ui.AckStatus{}
 	}
-	p := engine.Profile(*a)
+	p := engine.Profile(a)
 	st := ui.AckStatus{Required: ack.IsDocument(m, p), Sent: sum.Acked}
 	if at, ok := s.E.AckedAt(ctx, sum.Account, sum.MessageID); ok {
 		st.Sent, st.At = true, at
@@ -251,7 +327,7 @@ func (s *Services) Attachment(id int64, index int) ([]byte, error) {
 // CheckNow implements ui.Services: a sync pass of every account, the
 // outbox flushed and acknowledgements sent.
 func (s *Services) CheckNow(ctx context.Context, progress func(done, total int)) error {
-	accounts := s.E.Config.Accounts
+	accounts := s.Accounts()
 	var first error
 	for i, a := range accounts {
 		if progress != nil {
@@ -279,6 +355,8 @@ func (s *Services) Recipients(prefix string, limit int) []model.Address {
 }
 
 func (s *Services) account(name string) (model.Account, error) {
+	s.cfgMu.RLock()
+	defer s.cfgMu.RUnlock()
 	if name == "" && len(s.E.Config.Accounts) > 0 {
 		return s.E.Config.Accounts[0], nil
 	}
@@ -510,7 +588,28 @@ func (s *Services) TestConnection(ctx context.Context, a model.Account, password
 func (s *Services) AddAccount(a model.Account, password string) error {
 	ctx, cancel := s.ctx()
 	defer cancel()
-	if err := s.E.AddAccount(ctx, a, password); err != nil {
+	s.duties.pause() // no duty reads the accounts while they change
+	s.cfgMu.Lock()
+	err := s.E.AddAccount(ctx, a, password)
+	s.cfgMu.Unlock()
+	s.duties.Reconcile() // the new account's sync, acknowledgements and outbox start now
+	if err != nil {
+		return err
+	}
+	s.emit(ui.Event{Kind: ui.EventChanged})
+	return nil
+}
+
+// RemoveAccount implements ui.Services; its duties stop at once.
+func (s *Services) RemoveAccount(name string) error {
+	ctx, cancel := s.ctx()
+	defer cancel()
+	s.duties.pause()
+	s.cfgMu.Lock()
+	err := s.E.RemoveAccount(ctx, name)
+	s.cfgMu.Unlock()
+	s.duties.Reconcile()
+	if err != nil {
 		return err
 	}
 	s.emit(ui.Event{Kind: ui.EventChanged})
@@ -528,8 +627,10 @@ func (s *Services) Profiles() []ui.Profile {
 
 // SetSignature implements ui.Services.
 func (s *Services) SetSignature(account string, sig model.Signature) error {
+	s.cfgMu.Lock()
 	a, err := s.E.Config.Account(account)
 	if err != nil {
+		s.cfgMu.Unlock()
 		return err
 	}
 	for _, f := range compose.SignatureFields {
@@ -538,7 +639,13 @@ func (s *Services) SetSignature(account string, sig model.Signature) error {
 		}
 		compose.SetField(&a.Signature, f, compose.Field(sig, f))
 	}
-	return s.E.Config.Save()
+	err = s.E.Config.Save()
+	s.cfgMu.Unlock()
+	if err != nil {
+		return err
+	}
+	s.duties.Reconcile()
+	return nil
 }
 
 // Subscribe implements ui.Services.
@@ -576,42 +683,27 @@ func (s *Services) emitOutbox(ctx context.Context) {
 // OutboxRetry is how often the client looks for mail due for another try.
 const OutboxRetry = time.Minute
 
-// Run keeps every account in sync (IDLE, reconnects) until ctx ends and
-// tells the UI when mail changed; the outbox is retried as its mails
-// come due.
-func (s *Services) Run(ctx context.Context) {
-	go func() {
-		tick := time.NewTicker(OutboxRetry)
-		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-				for _, a := range s.E.Config.Accounts {
-					s.E.Flush(ctx, a)
-				}
-				s.emitOutbox(ctx)
-			}
-		}
-	}()
-	for _, a := range s.E.Config.Accounts {
-		go s.E.Syncer(a).Run(ctx, false, func(ev imapsync.Event) {
-			if ev.Err != nil {
-				s.emit(ui.Event{Kind: ui.EventChanged, Err: ev.Err})
-				return
-			}
-			if ev.Summary.New > 0 {
-				s.E.AckPass(ctx, a, s.ackOptions())
-				s.emit(ui.Event{Kind: ui.EventNewMail})
-			}
-			s.emit(ui.Event{Kind: ui.EventChanged})
-		})
-	}
-}
+// Run starts the background duties (see Duties) until ctx ends: every
+// account kept in sync with its acknowledgements and outbox, also for
+// accounts added later.
+func (s *Services) Run(ctx context.Context) { s.duties.Start(ctx) }
 
-// Close releases the converter.
+// StartReminders runs the check-time reminders (R1) among the duties,
+// shown through n.
+func (s *Services) StartReminders(n remind.Notifier, c remind.Clock) { s.duties.SetNotifier(n, c) }
+
+// Close ends the background duties (waiting up to 5 s for a pass under
+// way, so the store is not closed under it) and releases the converter.
 func (s *Services) Close() {
+	done := make(chan struct{})
+	go func() {
+		s.duties.Stop()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+	}
 	if s.converter != nil {
 		s.converter.Close()
 	}

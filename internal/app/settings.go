@@ -33,8 +33,8 @@ func (s *Services) stored() ui.Settings {
 // while the user has set none (each account's own apply: Reminders).
 func (s *Services) profileTimes() []string {
 	var out []string
-	if len(s.E.Config.Accounts) > 0 {
-		for _, t := range engine.Profile(s.E.Config.Accounts[0]).Checks.Times.Value {
+	if accounts := s.Accounts(); len(accounts) > 0 {
+		for _, t := range engine.Profile(accounts[0]).Checks.Times.Value {
 			out = append(out, t.String())
 		}
 	}
@@ -50,8 +50,8 @@ func (s *Services) Settings() ui.Settings {
 		st.CheckTimes = s.profileTimes()
 	}
 	st.AckTemplate = ack.DefaultTemplates[ackLang(st.Language)]
-	if len(s.E.Config.Accounts) > 0 {
-		st.AckTemplate = s.E.AckTemplate(s.E.Config.Accounts[0], st.Language).Text
+	if accounts := s.Accounts(); len(accounts) > 0 {
+		st.AckTemplate = s.E.AckTemplate(accounts[0], st.Language).Text
 	}
 	return s.withPolicy(st)
 }
@@ -84,6 +84,8 @@ func (s *Services) withPolicy(st ui.Settings) ui.Settings {
 		st.Converter = p.Converter
 		st.Locked = append(st.Locked, config.SettingConverter)
 	}
+	s.cfgMu.RLock()
+	defer s.cfgMu.RUnlock()
 	for _, a := range s.E.Config.Accounts {
 		for _, f := range []string{config.SettingSigAgency, config.SettingSigAddress, config.SettingSigPhone, config.SettingSigFax, config.SettingSigWebsite} {
 			if s.E.Locked(a.Name, f) && !slices.Contains(st.Locked, f) {
@@ -108,7 +110,7 @@ func (s *Services) SaveSettings(st ui.Settings) error {
 		if len(old.CheckTimes) == 0 && slices.Equal(st.CheckTimes, s.profileTimes()) {
 			st.CheckTimes = nil // still the profile's: each account keeps its own
 		}
-		for _, a := range s.E.Config.Accounts {
+		for _, a := range s.Accounts() {
 			if err := checkTimes(engine.Profile(a), st.CheckTimes); err != nil {
 				return fmt.Errorf("%s: %w", a.Name, err)
 			}
@@ -134,12 +136,18 @@ func (s *Services) SaveSettings(st ui.Settings) error {
 		return err
 	}
 	s.Lang = st.Language
-	return config.WriteFileAtomic(filepath.Join(s.Home, settingsFile), raw, 0o600)
+	if err := config.WriteFileAtomic(filepath.Join(s.Home, settingsFile), raw, 0o600); err != nil {
+		return err
+	}
+	s.duties.Reconcile() // new check times restart the reminders
+	return nil
 }
 
 // setAckTemplate sets every account's acknowledgement text for lang; the
 // default text (or none) clears the account's own.
 func (s *Services) setAckTemplate(lang, text string) error {
+	s.cfgMu.Lock()
+	defer s.cfgMu.Unlock()
 	for i := range s.E.Config.Accounts {
 		a := &s.E.Config.Accounts[i]
 		a.AckTemplates = maps.Clone(a.AckTemplates)

@@ -60,17 +60,22 @@ type UI struct {
 	// pendingOpen is the message the last notification pointed to.
 	pendingOpen int64
 
-	compose   *composeView // the most recent compose window
-	settings  *settingsView
-	setup     *setupWizard
-	trayMenu  *fyne.Menu
-	checking  context.CancelFunc
-	composeWn fyne.Window
-	now       func() time.Time
+	compose  *composeView // the most recent compose window
+	settings *settingsView
+	setup    *setupWizard
+	trayMenu *fyne.Menu
+	// trayNotice is the one-time "still running in the tray" notice.
+	trayNotice dialog.Dialog
+	checking   context.CancelFunc
+	composeWn  fyne.Window
+	now        func() time.Time
 	// bg tracks background work (check, send, test, convert) so tests and
 	// shutdown can wait for it.
 	bg sync.WaitGroup
 }
+
+// Wait waits for the background work started so far (tests, benchmarks).
+func (u *UI) Wait() { u.bg.Wait() }
 
 // goBG runs fn in the background, tracked by u.bg; fn reports back through fyne.Do.
 func (u *UI) goBG(fn func()) {
@@ -149,7 +154,7 @@ func (u *UI) buildMain() fyne.CanvasObject {
 	u.buildFolders()
 	listPane := container.NewBorder(u.buildHeader(), nil, nil, nil, u.buildList())
 	right := container.NewVSplit(listPane, u.reader.object())
-	right.Offset = 0.42
+	right.Offset = 0.48
 	split := container.NewHSplit(u.folders, right)
 	split.Offset = 0.21
 	bottom := container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(220, u.progress.MinSize().Height), u.progress), u.status)
@@ -225,6 +230,7 @@ func (u *UI) buildFolders() {
 		u.folders.OpenBranch(a.Name)
 	}
 	u.folders.Select(folderID(u.account, u.folder))
+	u.folders.ScrollToTop() // the selection scrolled a window not yet laid out
 }
 
 func (u *UI) reloadFolders() {
@@ -376,6 +382,25 @@ func (u *UI) onEvent(e Event) {
 	u.refresh()
 }
 
+// accountsChanged rebuilds the main window after a mailbox was added or
+// removed; with none left, the setup wizard shows.
+func (u *UI) accountsChanged() {
+	accts := u.svc.Accounts()
+	if len(accts) == 0 {
+		u.folders, u.model, u.reader = nil, nil, nil
+		u.ShowSetup(false)
+		return
+	}
+	found := false
+	for _, a := range accts {
+		found = found || a.Name == u.account
+	}
+	if !found {
+		u.account, u.folder = accts[0].Name, "INBOX"
+	}
+	u.showMain()
+}
+
 // refresh re-reads folders, counts and the list after the engine changed them.
 func (u *UI) refresh() {
 	if u.folders == nil {
@@ -428,19 +453,50 @@ func (u *UI) OpenPending() {
 // ShowMessage shows message id in the reader (a notification's "open").
 func (u *UI) ShowMessage(id int64) { u.openMessage(id) }
 
+// openMessage shows at once what the store holds of message id, then
+// downloads, decodes and marks it seen in the background (a fresh login
+// must never hold the window) and updates the reader when done.
 func (u *UI) openMessage(id int64) {
-	msg, err := u.svc.Open(id)
+	msg, err := guard(func() (*ReaderMessage, error) { return u.svc.Peek(id) })
 	if err != nil {
 		u.ShowError(err)
 		return
 	}
 	u.selected = id
 	u.reader.show(msg)
-	if u.model != nil {
-		u.model.update(msg.Summary)
-		u.list.RefreshItem(-1)
-		u.list.Refresh()
+	if !msg.Loading {
+		return // stored and seen: nothing left to do
 	}
+	u.goBG(func() {
+		full, err := guard(func() (*ReaderMessage, error) { return u.svc.Open(id) })
+		fyne.Do(func() {
+			if u.selected != id || u.reader == nil {
+				return // the user moved on
+			}
+			if err != nil {
+				msg.Loading = false
+				msg.Problem = humanError(err)
+				u.reader.show(msg)
+				return
+			}
+			u.reader.show(full)
+			if u.model != nil {
+				u.model.update(full.Summary)
+				u.list.Refresh()
+			}
+		})
+	})
+}
+
+// guard calls fn, turning a panic into an error: one message the decoder
+// chokes on must not take the window down.
+func guard(fn func() (*ReaderMessage, error)) (m *ReaderMessage, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			m, err = nil, fmt.Errorf("%v", p)
+		}
+	}()
+	return fn()
 }
 
 // CheckNow syncs every account once, showing progress.

@@ -44,7 +44,7 @@ func (u *UI) NewCompose(d Draft) {
 	w := u.app.NewWindow(lang.L("compose.title"))
 	c := u.newComposeView(w, d)
 	w.SetContent(c.object())
-	w.Resize(fyne.NewSize(960, 720))
+	w.Resize(fyne.NewSize(960, 600)) // fits WindowSize
 	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) {
 		for _, uri := range uris {
 			if uri.Scheme() == "file" {
@@ -126,7 +126,11 @@ func (c *composeView) object() fyne.CanvasObject {
 	editSig := widget.NewButtonWithIcon(lang.L("compose.edit_signature"), theme.DocumentCreateIcon(), c.editSignature)
 	sigBox := container.NewBorder(nil, nil, nil, container.NewVBox(editSig), container.NewVBox(
 		widget.NewLabelWithStyle(lang.L("compose.signature"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), c.signature))
-	left := container.NewBorder(c.form, container.NewVBox(c.attachBox, widget.NewSeparator(), sigBox), nil, nil, c.body)
+	// The signature scrolls under the body: on a 1366×768 screen at 125 %
+	// it would otherwise leave the body three lines.
+	sigSplit := container.NewVSplit(c.body, container.NewVScroll(sigBox))
+	sigSplit.Offset = 0.62
+	left := container.NewBorder(container.NewVBox(c.form, c.attachBox), nil, nil, nil, sigSplit)
 	checkTitle := widget.NewLabelWithStyle(lang.L("compose.preflight"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	right := container.NewBorder(checkTitle, nil, nil, nil, container.NewVScroll(c.findings))
 	split := container.NewHSplit(left, right)

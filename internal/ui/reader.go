@@ -30,6 +30,7 @@ type readerPane struct {
 	meta        *fyne.Container
 	ack         *widget.Label
 	ackIcon     *widget.Icon
+	problem     *widget.Label
 	images      *widget.Button
 	browser     *widget.Button
 	receipt     *widget.Button
@@ -54,6 +55,10 @@ func newReaderPane(u *UI) *readerPane {
 	r.ack = widget.NewLabel("")
 	r.ack.Truncation = fyne.TextTruncateEllipsis
 	r.ackIcon = widget.NewIcon(nil)
+	r.problem = widget.NewLabel("")
+	r.problem.Wrapping = fyne.TextWrapWord
+	r.problem.Importance = widget.DangerImportance
+	r.problem.Hide()
 	r.images = widget.NewButtonWithIcon(lang.L("reader.show_images"), theme.MediaPhotoIcon(), func() {
 		if r.msg != nil {
 			r.allowed[r.msg.Summary.ID] = true
@@ -69,30 +74,47 @@ func newReaderPane(u *UI) *readerPane {
 		if r.msg == nil {
 			return
 		}
-		if err := r.u.svc.SendReadReceipt(r.msg.Summary.ID); err != nil {
-			r.u.ShowError(err)
-			return
-		}
-		r.msg.ReceiptRequested = false
-		r.receipt.Hide()
+		m := r.msg
+		r.receipt.Disable()
+		r.u.goBG(func() {
+			err := r.u.svc.SendReadReceipt(m.Summary.ID)
+			fyne.Do(func() {
+				r.receipt.Enable()
+				if err != nil {
+					r.u.ShowError(err)
+					return
+				}
+				m.ReceiptRequested = false
+				if r.msg == m {
+					r.receipt.Hide()
+				}
+			})
+		})
 	})
 	r.receipt.Hide()
 	r.resend = widget.NewButtonWithIcon(lang.L("reader.resend"), theme.MailForwardIcon(), func() {
 		if r.msg == nil {
 			return
 		}
-		n, err := r.u.svc.Resend(r.msg.Summary.ID)
-		if err != nil {
-			r.u.ShowError(err)
-			return
-		}
-		dialog.ShowInformation(lang.L("reader.resend"), lang.L("reader.resent", map[string]any{"Count": n}), r.u.win)
+		id := r.msg.Summary.ID
+		r.resend.Disable()
+		r.u.goBG(func() {
+			n, err := r.u.svc.Resend(id)
+			fyne.Do(func() {
+				r.resend.Enable()
+				if err != nil {
+					r.u.ShowError(err)
+					return
+				}
+				dialog.ShowInformation(lang.L("reader.resend"), lang.L("reader.resent", map[string]any{"Count": n}), r.u.win)
+			})
+		})
 	})
 	r.resend.Hide()
 	r.body = widget.NewRichText()
 	r.body.Wrapping = fyne.TextWrapWord
 	r.attachments = container.NewVBox()
-	head := container.NewVBox(r.subject, r.meta,
+	head := container.NewVBox(r.subject, r.meta, r.problem,
 		container.NewBorder(nil, nil, r.ackIcon, container.NewHBox(r.receipt, r.resend, r.images, r.browser), r.ack), r.attachments, widget.NewSeparator())
 	r.content = container.NewBorder(head, nil, nil, nil, container.NewVScroll(r.body))
 	r.content.Hide()
@@ -133,6 +155,12 @@ func (r *readerPane) show(m *ReaderMessage) {
 	}
 	r.meta.Refresh()
 	r.setAck(m)
+	if m.Problem != "" {
+		r.problem.SetText(lang.L("reader.problem") + "\n" + lang.L("reader.problem_reason", map[string]any{"Reason": m.Problem}))
+		r.problem.Show()
+	} else {
+		r.problem.Hide()
+	}
 
 	var rb richBody
 	if m.HTML != "" {
@@ -149,6 +177,10 @@ func (r *readerPane) show(m *ReaderMessage) {
 			text = strings.ToValidUTF8(text[:maxRenderedText], "") + "\n…"
 		}
 		rb = textToRich(text)
+		if text == "" && m.Loading {
+			rb.Segments = []widget.RichTextSegment{&widget.TextSegment{Text: lang.L("reader.loading"),
+				Style: widget.RichTextStyle{TextStyle: fyne.TextStyle{Italic: true}, ColorName: theme.ColorNamePlaceHolder}}}
+		}
 		r.browser.Hide()
 	}
 	r.body.Segments = rb.Segments
@@ -252,19 +284,25 @@ func (r *readerPane) tempCopy(id int64, index int, a Attachment) (string, error)
 	return path, nil
 }
 
+// openAttachment downloads the attachment in the background (the body
+// may not be stored yet) and opens it with the system's viewer.
 func (r *readerPane) openAttachment(id int64, index int, a Attachment) {
-	path, err := r.tempCopy(id, index, a)
-	if err != nil {
-		r.u.ShowError(err)
-		return
-	}
-	link, err := url.Parse(storage.NewFileURI(path).String())
-	if err == nil {
-		err = r.u.app.OpenURL(link)
-	}
-	if err != nil {
-		r.u.ShowError(err)
-	}
+	r.u.goBG(func() {
+		path, err := r.tempCopy(id, index, a)
+		fyne.Do(func() {
+			if err != nil {
+				r.u.ShowError(err)
+				return
+			}
+			link, err := url.Parse(storage.NewFileURI(path).String())
+			if err == nil {
+				err = r.u.app.OpenURL(link)
+			}
+			if err != nil {
+				r.u.ShowError(err)
+			}
+		})
+	})
 }
 
 func (r *readerPane) saveAttachment(id int64, index int, a Attachment) {
@@ -275,14 +313,16 @@ func (r *readerPane) saveAttachment(id int64, index int, a Attachment) {
 			}
 			return
 		}
-		defer w.Close()
-		data, err := r.u.svc.Attachment(id, index)
-		if err == nil {
-			_, err = w.Write(data)
-		}
-		if err != nil {
-			r.u.ShowError(err)
-		}
+		r.u.goBG(func() {
+			defer w.Close()
+			data, err := r.u.svc.Attachment(id, index)
+			if err == nil {
+				_, err = w.Write(data)
+			}
+			if err != nil {
+				fyne.Do(func() { r.u.ShowError(err) })
+			}
+		})
 	}, r.u.win)
 	d.SetFileName(a.Filename)
 	d.Show()
@@ -290,15 +330,18 @@ func (r *readerPane) saveAttachment(id int64, index int, a Attachment) {
 
 // convertAttachment makes a PDF of an attachment, showing progress (R4).
 func (r *readerPane) convertAttachment(id int64, index int, a Attachment) {
-	path, err := r.tempCopy(id, index, a)
-	if err != nil {
-		r.u.ShowError(err)
-		return
-	}
 	bar := widget.NewProgressBar()
 	d := dialog.NewCustomWithoutButtons(lang.L("convert.title"), container.NewVBox(widget.NewLabel(a.Filename), bar), r.u.win)
 	d.Show()
 	r.u.goBG(func() {
+		path, err := r.tempCopy(id, index, a)
+		if err != nil {
+			fyne.Do(func() {
+				d.Hide()
+				r.u.ShowError(err)
+			})
+			return
+		}
 		out, err := r.u.svc.ConvertToPDF(context.Background(), path, func(done, total int) {
 			fyne.Do(func() { bar.SetValue(float64(done) / float64(max(total, 1))) })
 		})

@@ -8,9 +8,9 @@ import (
 )
 
 // Services is everything the screens need from the mail engine. The UI never
-// reaches past it; the engine implements it (MemServices stands in until
-// then and in tests). Methods may be called from the UI goroutine, so they
-// must return quickly except those taking a context.
+// reaches past it; internal/app implements it over the engine. Methods
+// that may touch the network (Open, Attachment, Send, …) are called off
+// the UI goroutine; the others must return quickly.
 type Services interface {
 	// Accounts lists the configured mailboxes, personal and agency (R8).
 	Accounts() []model.Account
@@ -23,7 +23,13 @@ type Services interface {
 	Messages(account, folder string, sort SortKey, desc bool, offset, limit int) ([]model.MessageSummary, error)
 	// Search finds messages in every account, diacritics and case ignored.
 	Search(query string, limit int) ([]model.MessageSummary, error)
-	// Open returns a message for the reader and marks it seen.
+	// Peek returns at once what the store holds of a message (its summary,
+	// its body when downloaded), without the network; Loading says whether
+	// Open is still needed.
+	Peek(id int64) (*ReaderMessage, error)
+	// Open returns a message for the reader, downloading its body if
+	// needed, and marks it seen. A message that cannot be decoded comes
+	// back with Problem set, not as an error.
 	Open(id int64) (*ReaderMessage, error)
 	// Attachment returns the bytes of attachment index of message id.
 	Attachment(id int64, index int) ([]byte, error)
@@ -46,6 +52,9 @@ type Services interface {
 	TestConnection(ctx context.Context, a model.Account, password string) error
 	// AddAccount saves an account; the password goes to the OS keychain only (R6).
 	AddAccount(a model.Account, password string) error
+	// RemoveAccount forgets an account: its password, its local mail and
+	// its background duties.
+	RemoveAccount(name string) error
 	// Profiles lists the rule profiles (one per regulation, plus generic).
 	Profiles() []Profile
 	// SetSignature stores an account's signature fields (R3).
@@ -93,6 +102,12 @@ type ReaderMessage struct {
 	// ReceiptRequested: the sender asked for a read receipt and the user
 	// is to be asked (RFC 8098).
 	ReceiptRequested bool
+	// Loading: Open still has work to do — download the body (Text and
+	// HTML are empty then) or mark the message seen.
+	Loading bool
+	// Problem says why the message could not be downloaded or decoded;
+	// the reader shows it with the headers it has.
+	Problem string
 }
 
 // Attachment describes one attachment of a message.
@@ -184,6 +199,9 @@ type Settings struct {
 	TextScale float32 // 1.0 = normal
 	// PausedUntil silences check-time reminders until then.
 	PausedUntil time.Time
+	// TrayNoticeShown: the user was told once that closing the window
+	// leaves the client running in the system tray.
+	TrayNoticeShown bool
 	// Locked names the settings agency IT fixed by machine policy
 	// ("check_times", "ack.template", "ack.auto", "converter",
 	// "signature.agency", …); the screens show them read-only.

@@ -167,10 +167,38 @@ func (v *settingsView) accountsPage() fyne.CanvasObject {
 		if a.Shared {
 			kind = lang.L("account.agency")
 		}
-		box.Add(widget.NewCard(a.Email, kind+" · IMAP "+a.IMAP.Host+fmt.Sprintf(":%d", a.IMAP.Port)+" · "+lang.L("settings.profile")+" "+a.Profile, nil))
+		a := a
+		remove := widget.NewButtonWithIcon(lang.L("settings.remove_account"), theme.DeleteIcon(), func() { v.removeAccount(a) })
+		box.Add(widget.NewCard(a.Email, kind+" · IMAP "+a.IMAP.Host+fmt.Sprintf(":%d", a.IMAP.Port)+" · "+lang.L("settings.profile")+" "+a.Profile,
+			container.NewHBox(remove)))
 	}
 	add := widget.NewButtonWithIcon(lang.L("settings.add_account"), theme.ContentAddIcon(), func() { v.u.ShowSetup(true) })
 	return container.NewBorder(nil, container.NewHBox(add), nil, nil, container.NewVScroll(box))
+}
+
+// removeAccount forgets a mailbox after the user confirmed; its background
+// duties stop at once.
+func (v *settingsView) removeAccount(a model.Account) {
+	dialog.ShowConfirm(lang.L("settings.remove_title"), lang.L("settings.remove_confirm", map[string]any{"Email": a.Email}), func(ok bool) {
+		if ok {
+			v.remove(a)
+		}
+	}, v.win)
+}
+
+// remove forgets the mailbox off the UI goroutine and rebuilds the screens.
+func (v *settingsView) remove(a model.Account) {
+	v.u.goBG(func() {
+		err := v.u.svc.RemoveAccount(a.Name)
+		fyne.Do(func() {
+			if err != nil {
+				dialog.ShowError(humanErr(err), v.win)
+				return
+			}
+			v.win.SetContent(v.u.newSettingsView(v.win).object())
+			v.u.accountsChanged()
+		})
+	})
 }
 
 // save stores the settings; a new language or text size rebuilds the screens.

@@ -204,13 +204,26 @@ func (s *setupWizard) goTo(i int) {
 func (s *setupWizard) advance() {
 	switch s.step {
 	case stepEmail:
-		a, err := s.u.svc.Discover(context.Background(), strings.TrimSpace(s.email.Text))
-		if err != nil {
-			s.u.showErrorIn(s.win, err)
-			return
-		}
-		a.Shared = s.shared.Checked
-		s.fill(a)
+		// Discovery asks DNS and web servers: off the UI goroutine.
+		email, shared := strings.TrimSpace(s.email.Text), s.shared.Checked
+		s.next.Disable()
+		s.u.goBG(func() {
+			a, err := s.u.svc.Discover(context.Background(), email)
+			fyne.Do(func() {
+				s.next.Enable()
+				if err != nil {
+					s.u.showErrorIn(s.win, err)
+					return
+				}
+				if s.step != stepEmail {
+					return
+				}
+				a.Shared = shared
+				s.fill(a)
+				s.goTo(stepServers)
+			})
+		})
+		return
 	case stepServers:
 		s.collect()
 	case stepPassword:
@@ -292,16 +305,25 @@ func (s *setupWizard) finish() {
 	g := func(k string) string { return strings.TrimSpace(s.sig[k].Text) }
 	s.acct.Signature = model.Signature{Name: g("name"), Title: g("title"), Agency: g("agency"), Address: g("address"),
 		Phone: g("phone"), Mobile: g("mobile"), Email: s.acct.Email, Fax: g("fax"), Website: g("website")}
-	if err := s.u.svc.AddAccount(s.acct, s.password.Text); err != nil {
-		s.u.showErrorIn(s.win, err)
-		return
-	}
-	s.password.SetText("")
-	if s.inline {
-		s.u.account, s.u.folder = s.acct.Name, "INBOX"
-		s.u.showMain()
-	} else {
-		s.win.Close()
-		s.u.refresh()
-	}
+	a, pw := s.acct, s.password.Text
+	s.next.Disable()
+	// The login is checked again before saving: off the UI goroutine.
+	s.u.goBG(func() {
+		err := s.u.svc.AddAccount(a, pw)
+		fyne.Do(func() {
+			s.next.Enable()
+			if err != nil {
+				s.u.showErrorIn(s.win, err)
+				return
+			}
+			s.password.SetText("")
+			if s.inline {
+				s.u.account, s.u.folder = a.Name, "INBOX"
+				s.u.showMain()
+			} else {
+				s.win.Close()
+				s.u.accountsChanged()
+			}
+		})
+	})
 }

@@ -1,11 +1,10 @@
 package ui
 
 import (
-	"os"
-	"runtime"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
@@ -75,20 +74,55 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 	return fyne.NewMainMenu(fyne.NewMenu(lang.L("menu.mail"), mail...))
 }
 
+// hasTrayHost is trayHost; tests stand in for the desktop's tray.
+var hasTrayHost = trayHost
+
 // setupTray puts the unread count and the main actions in the system tray.
 func (u *UI) setupTray() {
 	desk, ok := u.app.(desktop.App)
 	if !ok {
 		return
 	}
-	// Without a session bus Fyne's Linux tray fails and then crashes on quit.
-	if runtime.GOOS == "linux" && os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+	// Without a tray host (on Linux, no session bus or no
+	// StatusNotifierWatcher) Fyne's tray fails, and a hidden window could
+	// not come back: closing quits.
+	if !hasTrayHost() {
 		return
 	}
 	u.trayMenu = fyne.NewMenu(lang.L("app.title"))
 	u.updateTray()
 	desk.SetSystemTrayMenu(u.trayMenu)
 	desk.SetSystemTrayIcon(theme.MailComposeIcon())
+	desk.SetSystemTrayWindow(u.win)
+	// Closing the window hides it: reminders (R1) and acknowledgements
+	// (R2) go on; "Thoát" in the tray quits.
+	u.win.SetCloseIntercept(u.closeToTray)
+}
+
+// closeToTray hides the main window to the tray. The first time, a notice
+// says so first (remembered in the settings); closing again while it shows
+// hides at once.
+func (u *UI) closeToTray() {
+	s := u.svc.Settings()
+	if s.TrayNoticeShown || u.trayNotice != nil {
+		if u.trayNotice != nil {
+			u.trayNotice.Hide() // its OnClosed hides the window
+			return
+		}
+		u.win.Hide()
+		return
+	}
+	s.TrayNoticeShown = true
+	if err := u.svc.SaveSettings(s); err != nil {
+		fyne.LogError("remember the tray notice", err)
+	}
+	d := dialog.NewInformation(lang.L("tray.hidden_title"), lang.L("tray.hidden_notice"), u.win)
+	d.SetOnClosed(func() {
+		u.trayNotice = nil
+		u.win.Hide()
+	})
+	u.trayNotice = d
+	d.Show()
 }
 
 // updateTray refreshes the tray menu's unread line and labels.
@@ -96,6 +130,9 @@ func (u *UI) updateTray() {
 	if u.trayMenu == nil {
 		return
 	}
+	// The quit item is ours: Fyne adds one only when the menu is first set.
+	quit := fyne.NewMenuItem(lang.L("tray.quit"), u.app.Quit)
+	quit.IsQuit = true
 	unread := fyne.NewMenuItem(lang.L("tray.unread", map[string]any{"Count": u.unreadTotal()}), nil)
 	unread.Disabled = true
 	u.trayMenu.Items = []*fyne.MenuItem{
@@ -108,6 +145,8 @@ func (u *UI) updateTray() {
 		fyne.NewMenuItem(lang.L("action.check"), u.CheckNow),
 		fyne.NewMenuItem(lang.L("tray.snooze"), func() { u.svc.Snooze(15 * time.Minute) }),
 		fyne.NewMenuItem(lang.L("tray.pause_today"), u.PauseRemindersToday),
+		fyne.NewMenuItemSeparator(),
+		quit,
 	}
 	u.trayMenu.Refresh()
 }

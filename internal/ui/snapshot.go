@@ -12,15 +12,19 @@ import (
 	"fyne.io/fyne/v2/theme"
 )
 
+// WindowSize is the main window's first size: a 1366×768 screen at 125 %
+// scaling leaves 1093×614 logical pixels.
+var WindowSize = fyne.NewSize(1093, 614)
+
 // SnapshotSize is the window size of the snapshots.
-var SnapshotSize = fyne.NewSize(1280, 800)
+var SnapshotSize = WindowSize
 
 // RenderSnapshots renders the main screens — setup, inbox, reader, compose
 // with preflight findings, settings — in Vietnamese and English to PNG files
 // in dir (e.g. inbox-vi.png), with Fyne's software renderer: no display is
 // needed. newServices gives fresh demo data for each language. It returns
 // the files written.
-func RenderSnapshots(dir string, newServices func() Services) ([]string, error) {
+func RenderSnapshots(dir string, newServices func() (Services, error)) ([]string, error) {
 	// The test driver treats the main goroutine as Fyne's own thread.
 	type result struct {
 		files []string
@@ -35,7 +39,7 @@ func RenderSnapshots(dir string, newServices func() Services) ([]string, error) 
 	return r.files, r.err
 }
 
-func renderSnapshots(dir string, newServices func() Services) ([]string, error) {
+func renderSnapshots(dir string, newServices func() (Services, error)) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("snapshots: %w", err)
 	}
@@ -54,7 +58,10 @@ func renderSnapshots(dir string, newServices func() Services) ([]string, error) 
 		return nil
 	}
 	for _, code := range []string{"vi", "en"} {
-		svc := newServices()
+		svc, err := newServices()
+		if err != nil {
+			return files, fmt.Errorf("snapshots: %w", err)
+		}
 		s := svc.Settings()
 		s.Language = code
 		if err := svc.SaveSettings(s); err != nil {
@@ -73,6 +80,7 @@ func renderSnapshots(dir string, newServices func() Services) ([]string, error) 
 		sw.SetContent(wiz.object())
 		wiz.email.SetText(demoEmail)
 		wiz.advance()
+		u.bg.Wait()
 		if err := save("setup-"+code+".png", sw); err != nil {
 			return files, err
 		}
@@ -82,13 +90,16 @@ func renderSnapshots(dir string, newServices func() Services) ([]string, error) 
 			return files, err
 		}
 
-		// reader: the weekly schedule (HTML with a table and a blocked remote image)
-		if msgs, err := svc.Search("lịch công tác tuần", 1); err == nil && len(msgs) > 0 {
+		// reader: the weekly schedule, in its mailbox
+		if msgs, err := svc.Search("lịch công tác tuần ban giám đốc", 1); err == nil && len(msgs) > 0 {
+			u.OpenFolder(msgs[0].Account, msgs[0].Folder)
+			u.folders.Select(folderID(msgs[0].Account, msgs[0].Folder))
 			for i := 0; i < u.model.Len(); i++ {
 				if m, ok := u.model.Row(i); ok && m.ID == msgs[0].ID {
 					u.list.Select(i)
 				}
 			}
+			u.bg.Wait() // the reader updates once the message is opened
 		}
 		if err := save("reader-"+code+".png", win); err != nil {
 			return files, err
@@ -124,7 +135,8 @@ func renderSnapshots(dir string, newServices func() Services) ([]string, error) 
 	return files, nil
 }
 
-// demoEmail is the address typed into the setup snapshot.
+// demoEmail is the address typed into the setup snapshot: a Long An
+// officer, whose servers come from the R11 preset.
 const demoEmail = "nvan.stttt@longan.gov.vn"
 
 func demoBody(code string) string {

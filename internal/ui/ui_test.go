@@ -93,6 +93,7 @@ func TestSelectMessageShowsReader(t *testing.T) {
 	before := unreadInbox(t, svc, "ca-nhan")
 	i := rowIndex(t, u, "Lịch công tác tuần")
 	u.list.Select(i)
+	u.bg.Wait() // opened and marked seen in the background
 	if got := u.reader.subject.Text; !strings.HasPrefix(got, "Lịch công tác tuần") {
 		t.Fatalf("reader shows %q", got)
 	}
@@ -114,6 +115,7 @@ func TestSelectMessageShowsReader(t *testing.T) {
 		t.Fatal("show images did not show the image")
 	}
 	u.list.Select(rowIndex(t, u, "Giấy mời họp"))
+	u.bg.Wait()
 	if hasImage(u.reader.body.Segments) {
 		t.Fatal("allowing images for one message allowed them for another")
 	}
@@ -362,6 +364,7 @@ func TestSetupWizard(t *testing.T) {
 	test.Type(s.email, "vanthu@hanam.gov.vn")
 	s.shared.SetChecked(true)
 	s.advance()
+	u.bg.Wait() // servers discovered in the background
 	if s.step != stepServers || s.imapHost.Text != "mail.hanam.gov.vn" || s.profile.Selected == "" {
 		t.Fatalf("servers step: step %d host %q profile %q", s.step, s.imapHost.Text, s.profile.Selected)
 	}
@@ -382,6 +385,7 @@ func TestSetupWizard(t *testing.T) {
 	s.advance()
 	test.Type(s.sig["name"], "Trần Văn Thư")
 	s.advance()
+	u.bg.Wait() // the account is saved off the UI goroutine
 	var got *model.Account
 	for _, a := range svc.Accounts() {
 		if a.Email == "vanthu@hanam.gov.vn" {
@@ -457,6 +461,7 @@ func TestReaderResendToUnacknowledged(t *testing.T) {
 	}
 	u.OpenFolder(sentAcct, "Đã gửi")
 	u.list.Select(0)
+	u.bg.Wait()
 	if u.reader.msg == nil || len(u.reader.msg.Receipts) == 0 {
 		t.Fatal("no receipts for a sent document")
 	}

@@ -14,10 +14,10 @@ import (
 	"thucongvu/internal/vntext"
 )
 
-// MemServices is an in-memory Services with realistic Vietnamese official
-// mail: a personal and an agency mailbox of a Long An department. Tests, the
-// snapshots and the GUI use it until the engine is wired in. Safe for
-// concurrent use.
+// MemServices is an in-memory Services for the UI tests, with Vietnamese
+// official mail: a personal and an agency mailbox of a Long An department.
+// Its rules are stand-ins; the product runs internal/app over the engine.
+// Safe for concurrent use.
 type MemServices struct {
 	mu        sync.Mutex
 	accounts  []model.Account
@@ -323,6 +323,32 @@ func (m *MemServices) Search(query string, limit int) ([]model.MessageSummary, e
 		out = out[:limit]
 	}
 	return out, nil
+}
+
+// Peek implements Services: the message as stored, not marked seen.
+func (m *MemServices) Peek(id int64) (*ReaderMessage, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	mm, ok := m.byID[id]
+	if !ok {
+		return nil, fmt.Errorf("open message %d: %w", id, failure.ErrNotFound)
+	}
+	return &ReaderMessage{Summary: mm.sum, Cc: mm.cc, Text: mm.text, HTML: mm.html,
+		Attachments: mm.attachments, Receipts: mm.receipts, Loading: !mm.sum.Seen}, nil
+}
+
+// RemoveAccount implements Services.
+func (m *MemServices) RemoveAccount(name string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i, a := range m.accounts {
+		if a.Name == name {
+			m.accounts = append(m.accounts[:i:i], m.accounts[i+1:]...)
+			delete(m.folders, name)
+			return nil
+		}
+	}
+	return fmt.Errorf("remove account %q: %w", name, failure.ErrNotFound)
 }
 
 // Open implements Services.
