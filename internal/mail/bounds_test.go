@@ -50,7 +50,7 @@ func runChild(t *testing.T) {
 
 // poisonVariants are crafted multiparts whose boundaries point at each
 // other; the first is testdata/poison-boundaries.eml.
-func poisonVariants(t *testing.T) map[string][]byte {
+func poisonVariants(t testing.TB) map[string][]byte {
 	raw, err := os.ReadFile("testdata/poison-boundaries.eml")
 	if err != nil {
 		t.Fatal(err)
