@@ -42,7 +42,15 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		for _, s := range []string{m.Subject, m.Text, m.HTML, m.From.Name} {
+		texts := []string{m.Subject, m.Text, m.HTML}
+		for _, a := range append(append([]Address{m.From}, m.To...), m.Cc...) {
+			texts = append(texts, a.Name, a.Address)
+		}
+		for _, a := range m.Attachments {
+			texts = append(texts, a.Filename)
+			texts = append(texts, a.Contains...)
+		}
+		for _, s := range append(texts, m.Warnings...) {
 			if !utf8.ValidString(s) {
 				t.Fatalf("invalid UTF-8 in output: %q", s)
 			}
