@@ -64,7 +64,7 @@ func Open(home string, secrets secret.Store) (*Engine, error) {
 		return nil, fmt.Errorf("machine policy: %w", err)
 	}
 	e := &Engine{Config: cfg, Store: st, Secrets: secrets, Policy: pol, locked: map[string][]string{}}
-	e.Sync.BodyText = searchText
+	e.Sync.BodyText = bodyText
 	e.Sync.NamesDocument = namesDocument
 	for i := range cfg.Accounts {
 		e.locked[cfg.Accounts[i].Name] = pol.Apply(&cfg.Accounts[i])
@@ -102,16 +102,22 @@ func namesDocument(from, subject string) bool {
 // searchText is what the full-text index keeps of a downloaded message:
 // its decoded body and attachment names.
 func searchText(raw []byte) string {
+	text, _ := bodyText(raw)
+	return text
+}
+
+// bodyText is searchText with the reason a body cannot be decoded.
+func bodyText(raw []byte) (string, error) {
 	m, err := mail.Parse(raw)
 	if err != nil {
-		return ""
+		return "", err
 	}
 	var b strings.Builder
 	b.WriteString(m.Text)
 	for _, a := range m.Attachments {
 		b.WriteString(" " + a.Filename)
 	}
-	return b.String()
+	return b.String(), nil
 }
 
 // Close closes the store.

@@ -164,7 +164,7 @@ func (s *Syncer) startWriter(ctx context.Context) *bodyWriter {
 					return
 				}
 				if s.Opts != nil && s.Opts.BodyText != nil {
-					b.Text = s.Opts.BodyText(b.Raw)
+					b.Text, b.ParseError = bodyText(s.Opts.BodyText, b.Raw)
 				}
 				batch = append(batch, b)
 				size += len(b.Raw)
@@ -178,6 +178,22 @@ func (s *Syncer) startWriter(ctx context.Context) *bodyWriter {
 		}
 	}()
 	return w
+}
+
+// bodyText decodes one body for the index. A decoder error or panic
+// becomes that body's parse error: the body is stored all the same and
+// the sync goes on.
+func bodyText(decode func([]byte) (string, error), raw []byte) (text, reason string) {
+	defer func() {
+		if p := recover(); p != nil {
+			text, reason = "", fmt.Sprintf("the mail decoder failed: %v", p)
+		}
+	}()
+	text, err := decode(raw)
+	if err != nil {
+		return "", err.Error()
+	}
+	return text, ""
 }
 
 func (w *bodyWriter) add(id int64, raw []byte) {

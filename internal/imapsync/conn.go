@@ -51,8 +51,9 @@ type Options struct {
 	// passes the profile's rule: a trusted sender naming a document type).
 	NamesDocument func(from, subject string) bool
 	// BodyText extracts the searchable text of a raw message (the engine
-	// passes the MIME decoder); nil indexes headers only.
-	BodyText func(raw []byte) string
+	// passes the MIME decoder); nil indexes headers only. Its error, or
+	// panic, is stored as the message's parse error and the sync goes on.
+	BodyText func(raw []byte) (string, error)
 	// Progress, if set, hears about sync progress. Never given secrets.
 	Progress func(Progress)
 }
