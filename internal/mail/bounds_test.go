@@ -218,3 +218,19 @@ func hasWarning(m *Message, s string) bool {
 	}
 	return false
 }
+
+// BenchmarkParsePoison: the crafted multiparts of TestPoisonBoundaries
+// (the first once took 20 s and 1.1 GB before the stack overflowed).
+func BenchmarkParsePoison(b *testing.B) {
+	for name, raw := range poisonVariants(b) {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(raw)))
+			for b.Loop() {
+				if _, err := Parse(raw); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
