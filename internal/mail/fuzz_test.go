@@ -1,9 +1,12 @@
 package mail
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -125,6 +128,27 @@ func FuzzDecodeLegacy(f *testing.F) {
 		}
 		if enc == "" && out != norm.NFC.String(string(raw)) {
 			t.Fatalf("text changed without a legacy encoding: %q -> %q", raw, out)
+		}
+	})
+}
+
+// FuzzBoundaryToken: the line scanner that guesses boundaries reads a
+// line as the regular expression it replaced (linear on any input) did.
+func FuzzBoundaryToken(f *testing.F) {
+	for _, s := range []string{"--A", "--A--", "----", "-----", "--abc----\r", "--a b", "--" + strings.Repeat("x", 201), "-x", "--\r"} {
+		f.Add([]byte(s))
+	}
+	oracle := regexp.MustCompile(`^--([^\t\n\f\r ]{1,200}?)(--)?\r?$`)
+	f.Fuzz(func(t *testing.T, line []byte) {
+		if bytes.ContainsAny(line, "\n\v") {
+			return
+		}
+		want := ""
+		if m := oracle.FindSubmatch(line); m != nil {
+			want = string(m[1])
+		}
+		if got := boundaryToken(line); got != want {
+			t.Fatalf("%q: %q, want %q", line, got, want)
 		}
 	})
 }

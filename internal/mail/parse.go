@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -323,8 +322,6 @@ func (w *walker) multipart(body io.Reader, boundary string, depth int, guessed b
 	}
 }
 
-var boundaryLine = regexp.MustCompile(`(?m)^--([^\s]{1,200}?)(--)?\r?$`)
-
 func (w *walker) recoverMultipart(capture *captureBuffer, body io.Reader, boundary string, depth int) {
 	rest, _ := io.ReadAll(io.LimitReader(body, maxCaptureBody))
 	data := append(capture.buf.Bytes(), rest...)
@@ -352,10 +349,17 @@ func (w *walker) guessBoundary(data []byte, boundary string) string {
 	}
 	var order []string
 	counts := map[string]int{}
-	for _, m := range boundaryLine.FindAllSubmatch(data, -1) {
-		g := string(m[1])
-		if counts[g]++; counts[g] == 1 && g != boundary {
-			order = append(order, g)
+	for rest := data; len(rest) > 0; {
+		line := rest
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			line, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = nil
+		}
+		if g := boundaryToken(line); g != "" {
+			if counts[g]++; counts[g] == 1 && g != boundary {
+				order = append(order, g)
+			}
 		}
 	}
 	w.recoverScan += len(data)
@@ -373,6 +377,23 @@ func (w *walker) guessBoundary(data []byte, boundary string) string {
 		}
 	}
 	return ""
+}
+
+// boundaryToken returns the boundary of a line "--token" or "--token--"
+// (1 to 200 characters, no white space), or "".
+func boundaryToken(line []byte) string {
+	line = bytes.TrimSuffix(line, []byte("\r"))
+	if !bytes.HasPrefix(line, []byte("--")) {
+		return ""
+	}
+	tok := line[2:]
+	if len(tok) > 2 && bytes.HasSuffix(tok, []byte("--")) {
+		tok = tok[:len(tok)-2]
+	}
+	if len(tok) == 0 || len(tok) > 200 || bytes.ContainsAny(tok, " \t\r\n\f\v") {
+		return ""
+	}
+	return string(tok)
 }
 
 // attachment counts a non-body part without keeping it, except a zip small
