@@ -390,7 +390,7 @@ func boundaryToken(line []byte) string {
 	if len(tok) > 2 && bytes.HasSuffix(tok, []byte("--")) {
 		tok = tok[:len(tok)-2]
 	}
-	if len(tok) == 0 || len(tok) > 200 || bytes.ContainsAny(tok, " \t\r\n\f\v") {
+	if len(tok) == 0 || utf8.RuneCount(tok) > 200 || bytes.ContainsAny(tok, " \t\r\n\f\v") {
 		return ""
 	}
 	return string(tok)
