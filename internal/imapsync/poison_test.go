@@ -85,3 +85,51 @@ func TestDovecotBodiesIsolatePoisonMail(t *testing.T) {
 		t.Errorf("bodies fetched again: %d, %v", n, err)
 	}
 }
+
+// TestDovecotBodiesSkipOversized: a message over Options.MaxBodyBytes is
+// stored empty with its reason instead of being held in memory (past
+// 1 GB SQLite would refuse it and every pass would fail there).
+func TestDovecotBodiesSkipOversized(t *testing.T) {
+	ctx := context.Background()
+	d := startDovecot(t, testsrv.DovecotOptions{})
+	d.Deliver(t, userHa, officialMail(1))
+	d.Deliver(t, userHa, bigMail(3<<20))
+	s := dovecotSyncer(t, dovecotAccount(d, true), &Options{MaxBodyBytes: 1 << 20, BodyText: func(raw []byte) (string, error) {
+		m, err := mail.Parse(raw)
+		if err != nil {
+			return "", err
+		}
+		return m.Text, nil
+	}})
+	c, err := s.Connect(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := s.SyncOnce(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.SyncBodies(ctx, c); err != nil || n != 2 {
+		t.Fatalf("bodies: %d, %v", n, err)
+	}
+	list, _ := s.Store.Messages(ctx, "canhan", "INBOX", store.SortSize, true, 0, 2)
+	if len(list) != 2 {
+		t.Fatalf("%d messages", len(list))
+	}
+	big, small := list[0], list[1]
+	if raw, err := s.Store.Body(ctx, big.ID); err != nil || len(raw) != 0 {
+		t.Errorf("oversized body: %d bytes, %v", len(raw), err)
+	}
+	if r, _ := s.Store.ParseError(ctx, big.ID); !strings.Contains(r, "not downloaded: 3.0 MB, more than the 1.0 MB") {
+		t.Errorf("reason %q", r)
+	}
+	if r, _ := s.Store.ParseError(ctx, small.ID); r != "" {
+		t.Errorf("normal mail: reason %q", r)
+	}
+	if hits, _ := s.Store.Search(ctx, "Văn bản số 1/STC-NS", "", 5); len(hits) != 1 {
+		t.Errorf("normal mail not indexed: %+v", hits)
+	}
+	if n, err := s.SyncBodies(ctx, c); n != 0 || err != nil {
+		t.Errorf("bodies fetched again: %d, %v", n, err)
+	}
+}
