@@ -230,44 +230,10 @@ func secretLabel(level string) string {
 
 // Bounds on what preflight reads of a mail, whatever it holds.
 const (
-	maxPartDepth      = 20       // nested multiparts, as mail.Parse reads them
-	maxParts          = 1000     // parts read
 	maxAttachmentRead = 64 << 20 // one attachment read for its text
 	maxExtracted      = 32 << 20 // text taken from all attachments together (zip bombs)
 	maxZipEntries     = 1000     // entries of one office file opened
 )
-
-// eachPart calls fn with each leaf part of raw, in order, until fn returns
-// false; nesting and part count are bounded, so a crafted mail cannot make
-// the nested part readers pile up.
-func eachPart(raw []byte, fn func(h message.Header, body io.Reader) bool) {
-	e, _ := message.Read(bytes.NewReader(raw)) // an unknown charset still yields the entity
-	if e == nil {
-		return
-	}
-	parts := 0
-	var walk func(e *message.Entity, depth int) bool
-	walk = func(e *message.Entity, depth int) bool {
-		mr := e.MultipartReader()
-		if mr == nil {
-			parts++
-			return parts <= maxParts && fn(e.Header, e.Body)
-		}
-		if depth >= maxPartDepth {
-			return true
-		}
-		for {
-			p, err := mr.NextPart()
-			if p == nil || (err != nil && !message.IsUnknownCharset(err) && !message.IsUnknownEncoding(err)) {
-				return true
-			}
-			if !walk(p, depth+1) {
-				return false
-			}
-		}
-	}
-	walk(e, 0)
-}
 
 // inline tells a body part from an attachment as go-message's mail reader does.
 func inline(h message.Header) bool {
@@ -281,7 +247,7 @@ func inline(h message.Header) bool {
 func attachmentData(raw []byte) map[string]string {
 	out := map[string]string{}
 	left := int64(maxExtracted)
-	eachPart(raw, func(h message.Header, body io.Reader) bool {
+	mail.Parts(raw, func(h message.Header, body io.Reader) bool {
 		if inline(h) {
 			return true
 		}
@@ -361,7 +327,7 @@ func extractText(name string, data []byte, limit int64) string {
 // rawText is the decoded text of the first text part, for the NFC check.
 func rawText(raw []byte) string {
 	text := ""
-	eachPart(raw, func(h message.Header, body io.Reader) bool {
+	mail.Parts(raw, func(h message.Header, body io.Reader) bool {
 		if !inline(h) {
 			return true
 		}
