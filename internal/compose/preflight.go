@@ -5,11 +5,14 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/emersion/go-message"
 	gomail "github.com/emersion/go-message/mail"
 	"golang.org/x/text/unicode/norm"
 
@@ -123,7 +126,7 @@ func Check(in Input) (Report, error) {
 		for _, a := range m.Attachments {
 			where[a.Filename] = mail.Strongest(mail.SecretInFilename(a.Filename), mail.SecretMarking(files[a.Filename]))
 		}
-		for _, place := range sortedKeys(where) {
+		for _, place := range slices.Sorted(maps.Keys(where)) {
 			if level := where[place]; level != "" {
 				add(Finding{Rule: "R7", Severity: SeverityBlock, Code: "secret.marked", Source: p.Secret.Source, Target: place, args: []any{secretLabel(level)}})
 			}
@@ -225,58 +228,94 @@ func secretLabel(level string) string {
 	return "MẬT"
 }
 
+// Bounds on what preflight reads of a mail, whatever it holds.
+const (
+	maxAttachmentRead = 64 << 20 // one attachment read for its text
+	maxExtracted      = 32 << 20 // text taken from all attachments together (zip bombs)
+	maxZipEntries     = 1000     // entries of one office file opened
+)
+
+// inline tells a body part from an attachment as go-message's mail reader does.
+func inline(h message.Header) bool {
+	t, _, _ := h.ContentType()
+	disp, _, _ := h.ContentDisposition()
+	return disp == "inline" || (disp != "attachment" && strings.HasPrefix(t, "text/"))
+}
+
 // attachmentData returns the searchable text of each attachment: text
-// files as they are, office files' XML text.
+// files as they are, office files' XML text; maxExtracted in all.
 func attachmentData(raw []byte) map[string]string {
 	out := map[string]string{}
-	r, err := gomail.CreateReader(bytes.NewReader(raw))
-	if err != nil {
-		return out
-	}
-	for {
-		p, err := r.NextPart()
+	left := int64(maxExtracted)
+	mail.Parts(raw, func(h message.Header, body io.Reader) bool {
+		if inline(h) {
+			return true
+		}
+		name, _ := (&gomail.AttachmentHeader{Header: h}).Filename()
+		data, err := io.ReadAll(io.LimitReader(body, maxAttachmentRead))
 		if err != nil {
-			break
+			return true
 		}
-		ah, ok := p.Header.(*gomail.AttachmentHeader)
-		if !ok {
-			continue
-		}
-		name, _ := ah.Filename()
-		data, err := io.ReadAll(io.LimitReader(p.Body, 64<<20))
-		if err != nil {
-			continue
-		}
-		out[vntext.NFC(name)] = extractText(name, data)
-	}
+		text := extractText(name, data, left)
+		left -= int64(len(text))
+		out[vntext.NFC(name)] = text
+		return left > 0
+	})
 	return out
 }
 
-var xmlTag = regexp.MustCompile(`<[^>]*>`)
+// stripTags drops the XML tags of x and keeps the text between them.
+func stripTags(b *strings.Builder, x []byte) {
+	for len(x) > 0 {
+		i := bytes.IndexByte(x, '<')
+		if i < 0 {
+			b.Write(x)
+			return
+		}
+		b.Write(x[:i])
+		j := bytes.IndexByte(x[i:], '>')
+		if j < 0 {
+			b.Write(x[i:])
+			return
+		}
+		x = x[i+j+1:]
+	}
+}
 
-func extractText(name string, data []byte) string {
+// extractText returns at most limit bytes of a file's text.
+func extractText(name string, data []byte, limit int64) string {
+	if limit <= 0 {
+		return ""
+	}
 	switch strings.ToLower(path.Ext(name)) {
 	case ".txt", ".csv", ".html", ".htm", ".xml":
-		return string(data)
+		return string(data[:min(int64(len(data)), limit)])
 	case ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp":
 		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 		if err != nil {
 			return ""
 		}
 		var b strings.Builder
+		opened := 0
 		for _, f := range zr.File {
+			if opened == maxZipEntries || int64(b.Len()) >= limit {
+				break
+			}
 			if f.Name == "word/document.xml" || f.Name == "content.xml" || f.Name == "xl/sharedStrings.xml" ||
 				strings.HasPrefix(f.Name, "word/header") || strings.HasPrefix(f.Name, "ppt/slides/slide") {
+				opened++
 				rc, err := f.Open()
 				if err != nil {
 					continue
 				}
-				x, _ := io.ReadAll(io.LimitReader(rc, 32<<20))
+				// The XML read is bounded too: a zip bomb inflates a few
+				// kilobytes into gigabytes.
+				x, _ := io.ReadAll(io.LimitReader(rc, limit-int64(b.Len())))
 				rc.Close()
 				// Paragraph ends become line breaks so a marking stands on its own line.
 				x = bytes.ReplaceAll(x, []byte("</w:p>"), []byte("\n"))
 				x = bytes.ReplaceAll(x, []byte("</text:p>"), []byte("\n"))
-				b.WriteString(xmlTag.ReplaceAllString(string(x), ""))
+				stripTags(&b, x)
 				b.WriteString("\n")
 			}
 		}
@@ -287,31 +326,14 @@ func extractText(name string, data []byte) string {
 
 // rawText is the decoded text of the first text part, for the NFC check.
 func rawText(raw []byte) string {
-	r, err := gomail.CreateReader(bytes.NewReader(raw))
-	if err != nil {
-		return ""
-	}
-	for {
-		p, err := r.NextPart()
-		if err != nil {
-			return ""
+	text := ""
+	mail.Parts(raw, func(h message.Header, body io.Reader) bool {
+		if !inline(h) {
+			return true
 		}
-		if _, ok := p.Header.(*gomail.InlineHeader); ok {
-			b, _ := io.ReadAll(io.LimitReader(p.Body, 8<<20))
-			return string(b)
-		}
-	}
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	for i := 1; i < len(keys); i++ {
-		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
-			keys[j], keys[j-1] = keys[j-1], keys[j]
-		}
-	}
-	return keys
+		b, _ := io.ReadAll(io.LimitReader(body, 8<<20))
+		text = string(b)
+		return false
+	})
+	return text
 }

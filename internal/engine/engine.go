@@ -73,7 +73,7 @@ func OpenWithPolicy(home string, secrets secret.Store, pol *config.Policy) (*Eng
 		return nil, err
 	}
 	e := &Engine{Config: cfg, Store: st, Secrets: secrets, Policy: pol}
-	e.Sync.BodyText = searchText
+	e.Sync.BodyText = bodyText
 	e.Sync.NamesDocument = namesDocument
 	cfg.SetPolicy(pol)
 	if pol.TrustedCACert != "" {
@@ -119,19 +119,19 @@ func namesDocument(from, subject string) bool {
 	return profile.ForDomain(domain).IsTrusted(domain) && mail.NamesDocument(subject)
 }
 
-// searchText is what the full-text index keeps of a downloaded message:
-// its decoded body and attachment names.
-func searchText(raw []byte) string {
+// bodyText is what the full-text index keeps of a downloaded message (its
+// decoded body and attachment names), or why it cannot be decoded.
+func bodyText(raw []byte) (string, error) {
 	m, err := mail.Parse(raw)
 	if err != nil {
-		return ""
+		return "", err
 	}
 	var b strings.Builder
 	b.WriteString(m.Text)
 	for _, a := range m.Attachments {
 		b.WriteString(" " + a.Filename)
 	}
-	return b.String()
+	return b.String(), nil
 }
 
 // Close closes the store.

@@ -44,7 +44,12 @@ func (e *Engine) Body(ctx context.Context, id int64) ([]byte, error) {
 		return nil, fmt.Errorf("%w: the message is no longer on the server", failure.ErrNotFound)
 	}
 	raw = msgs[0].FindBodySection(section)
-	if err := e.Store.PutBodies(ctx, []store.Body{{ID: id, Raw: raw, Text: searchText(raw)}}); err != nil {
+	text, perr := bodyText(raw)
+	b := store.Body{ID: id, Raw: raw, Text: text}
+	if perr != nil {
+		b.ParseError = perr.Error()
+	}
+	if err := e.Store.PutBodies(ctx, []store.Body{b}); err != nil {
 		return nil, err
 	}
 	return raw, nil

@@ -237,12 +237,12 @@ func ourSyncPlain(b *testing.B, d *testsrv.Dovecot, dir string) (time.Duration, 
 }
 
 // benchBodyText is what the engine indexes: the decoded body.
-func benchBodyText(raw []byte) string {
+func benchBodyText(raw []byte) (string, error) {
 	m, err := mail.Parse(raw)
 	if err != nil {
-		return ""
+		return "", err
 	}
-	return m.Text
+	return m.Text, nil
 }
 
 func splitAddr(addr string) (string, string) {

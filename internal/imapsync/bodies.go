@@ -47,6 +47,7 @@ func (s *Syncer) fetchAllBodies(ctx context.Context, c *Conn, w *bodyWriter) (in
 				todo = append(todo, r)
 			}
 		}
+		todo = s.skipOversized(todo, w, seen)
 		if len(todo) == 0 {
 			if !w.idle() {
 				w.wait() // let the writer catch up, then look again
@@ -82,6 +83,29 @@ func (s *Syncer) fetchAllBodies(ctx context.Context, c *Conn, w *bodyWriter) (in
 			return fetched, nil // what is left is gone from the server; the next envelope pass removes it
 		}
 	}
+}
+
+// defaultMaxBody is the default of Options.MaxBodyBytes.
+const defaultMaxBody = 256 << 20
+
+// skipOversized stores each message larger than Options.MaxBodyBytes
+// empty, with its reason, and returns the others.
+func (s *Syncer) skipOversized(refs []store.BodyRef, w *bodyWriter, seen map[int64]bool) []store.BodyRef {
+	limit := int64(defaultMaxBody)
+	if s.Opts != nil && s.Opts.MaxBodyBytes > 0 {
+		limit = s.Opts.MaxBodyBytes
+	}
+	kept := refs[:0]
+	for _, r := range refs {
+		if r.Size <= limit {
+			kept = append(kept, r)
+			continue
+		}
+		seen[r.ID] = true
+		w.put(store.Body{ID: r.ID, Raw: []byte{}, ParseError: fmt.Sprintf(
+			"not downloaded: %.1f MB, more than the %.1f MB the client keeps", float64(r.Size)/(1<<20), float64(limit)/(1<<20))})
+	}
+	return kept
 }
 
 func (s *Syncer) fetchBodies(ctx context.Context, c *Conn, folder string, refs []store.BodyRef, w *bodyWriter) (int, error) {
@@ -163,8 +187,8 @@ func (s *Syncer) startWriter(ctx context.Context) *bodyWriter {
 					flush()
 					return
 				}
-				if s.Opts != nil && s.Opts.BodyText != nil {
-					b.Text = s.Opts.BodyText(b.Raw)
+				if s.Opts != nil && s.Opts.BodyText != nil && b.ParseError == "" {
+					b.Text, b.ParseError = bodyText(s.Opts.BodyText, b.Raw)
 				}
 				batch = append(batch, b)
 				size += len(b.Raw)
@@ -180,11 +204,29 @@ func (s *Syncer) startWriter(ctx context.Context) *bodyWriter {
 	return w
 }
 
-func (w *bodyWriter) add(id int64, raw []byte) {
+// bodyText decodes one body for the index. A decoder error or panic
+// becomes that body's parse error: the body is stored all the same and
+// the sync goes on.
+func bodyText(decode func([]byte) (string, error), raw []byte) (text, reason string) {
+	defer func() {
+		if p := recover(); p != nil {
+			text, reason = "", fmt.Sprintf("the mail decoder failed: %v", p)
+		}
+	}()
+	text, err := decode(raw)
+	if err != nil {
+		return "", err.Error()
+	}
+	return text, ""
+}
+
+func (w *bodyWriter) add(id int64, raw []byte) { w.put(store.Body{ID: id, Raw: raw}) }
+
+func (w *bodyWriter) put(b store.Body) {
 	w.mu.Lock()
 	w.queued++
 	w.mu.Unlock()
-	w.in <- store.Body{ID: id, Raw: raw}
+	w.in <- b
 }
 
 func (w *bodyWriter) err() error {

@@ -51,8 +51,13 @@ type Options struct {
 	// passes the profile's rule: a trusted sender naming a document type).
 	NamesDocument func(from, subject string) bool
 	// BodyText extracts the searchable text of a raw message (the engine
-	// passes the MIME decoder); nil indexes headers only.
-	BodyText func(raw []byte) string
+	// passes the MIME decoder); nil indexes headers only. Its error, or
+	// panic, is stored as the message's parse error and the sync goes on.
+	BodyText func(raw []byte) (string, error)
+	// MaxBodyBytes: a larger message is not downloaded but stored empty
+	// with its reason, so it cannot exhaust memory or stop the sync
+	// (default 256 MB; SQLite holds at most 1 GB in one value).
+	MaxBodyBytes int64
 	// Progress, if set, hears about sync progress. Never given secrets.
 	Progress func(Progress)
 }

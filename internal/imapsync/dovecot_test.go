@@ -204,13 +204,13 @@ func TestDovecotBodiesAndLargeMessage(t *testing.T) {
 	big := bigMail(50 << 20)
 	d.Deliver(t, userHa, big)
 	var indexed []string
-	s := dovecotSyncer(t, dovecotAccount(d, true), &Options{BodyText: func(raw []byte) string {
+	s := dovecotSyncer(t, dovecotAccount(d, true), &Options{BodyText: func(raw []byte) (string, error) {
 		text := "Văn bản số 1/STC-NS"
 		if len(raw) > 1<<20 {
 			text = "tệp đính kèm rất lớn"
 		}
 		indexed = append(indexed, text)
-		return text
+		return text, nil
 	}})
 	c, err := s.Connect(ctx, nil)
 	if err != nil {

@@ -125,7 +125,8 @@ func decodeHeaderText(v string) (string, error) {
 	if err != nil {
 		return v, fmt.Errorf("decode encoded words: %w", err)
 	}
-	return s, nil
+	// A word labelled UTF-8 is passed through unchecked by the decoder.
+	return strings.ToValidUTF8(s, "\uFFFD"), nil
 }
 
 // cp1252Bytes maps a rune back to the byte it came from when text in a

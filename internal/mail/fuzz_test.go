@@ -1,8 +1,12 @@
 package mail
 
 import (
+	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -11,6 +15,8 @@ import (
 
 func seedTestdata(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "*", "*.eml"))
+	top, _ := filepath.Glob(filepath.Join("testdata", "*.eml"))
+	files = append(files, top...)
 	if len(files) == 0 {
 		f.Fatal("no testdata")
 	}
@@ -23,14 +29,31 @@ func seedTestdata(f *testing.F) {
 	}
 }
 
+// FuzzParse: any input parses without a panic, into valid UTF-8, with
+// output bounded by the input (charset and legacy decoding may triple a
+// byte, NFC may triple a rune) plus the fixed per-part and warning costs.
 func FuzzParse(f *testing.F) {
 	seedTestdata(f)
+	for _, raw := range poisonVariants(f) {
+		f.Add(raw)
+	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		m, err := Parse(raw)
 		if err != nil {
+			if !errors.Is(err, ErrUnreadable) {
+				t.Fatalf("unexpected error %v", err)
+			}
 			return
 		}
-		for _, s := range []string{m.Subject, m.Text, m.From.Name} {
+		texts := []string{m.Subject, m.Text, m.HTML}
+		for _, a := range append(append([]Address{m.From}, m.To...), m.Cc...) {
+			texts = append(texts, a.Name, a.Address)
+		}
+		for _, a := range m.Attachments {
+			texts = append(texts, a.Filename)
+			texts = append(texts, a.Contains...)
+		}
+		for _, s := range append(texts, m.Warnings...) {
 			if !utf8.ValidString(s) {
 				t.Fatalf("invalid UTF-8 in output: %q", s)
 			}
@@ -39,6 +62,44 @@ func FuzzParse(f *testing.F) {
 			if a.Size < 0 {
 				t.Fatalf("negative size %d", a.Size)
 			}
+		}
+		if n, limit := outputSize(m), 10*len(raw)+(64<<10); n > limit {
+			t.Fatalf("%d bytes out of %d in (limit %d)", n, len(raw), limit)
+		}
+		if len(m.Attachments) > maxParts || len(m.Warnings) > maxWarnings {
+			t.Fatalf("%d attachments, %d warnings", len(m.Attachments), len(m.Warnings))
+		}
+	})
+}
+
+// outputSize is the number of bytes of text a parse produced.
+func outputSize(m *Message) int {
+	n := len(m.Subject) + len(m.Text) + len(m.HTML) + len(m.Date) + len(m.MessageID) + len(m.InReplyTo) + len(m.ReturnPath)
+	for _, a := range append(append([]Address{m.From}, m.To...), m.Cc...) {
+		n += len(a.Name) + len(a.Address)
+	}
+	for _, s := range append(m.References, m.Warnings...) {
+		n += len(s)
+	}
+	for _, a := range m.Attachments {
+		n += len(a.Filename) + len(a.ContentType)
+		for _, c := range a.Contains {
+			n += len(c)
+		}
+	}
+	return n
+}
+
+// FuzzHTMLToText: the reader's plain rendering of HTML never grows past
+// twice the input (an entity expands to at most two runes).
+func FuzzHTMLToText(f *testing.F) {
+	for _, s := range []string{"<p>Kính gửi</p><ul><li>một<li>hai</ul>", "<table><tr><td>a<td>b</table>", "&nGt;&lt;<br><br/>", "<script>x</script>y"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := htmlToText(s)
+		if len(out) > 2*len(s)+16 {
+			t.Fatalf("%d bytes out of %d", len(out), len(s))
 		}
 	})
 }
@@ -67,6 +128,27 @@ func FuzzDecodeLegacy(f *testing.F) {
 		}
 		if enc == "" && out != norm.NFC.String(string(raw)) {
 			t.Fatalf("text changed without a legacy encoding: %q -> %q", raw, out)
+		}
+	})
+}
+
+// FuzzBoundaryToken: the line scanner that guesses boundaries reads a
+// line as the regular expression it replaced (linear on any input) did.
+func FuzzBoundaryToken(f *testing.F) {
+	for _, s := range []string{"--A", "--A--", "----", "-----", "--abc----\r", "--a b", "--" + strings.Repeat("x", 201), "-x", "--\r"} {
+		f.Add([]byte(s))
+	}
+	oracle := regexp.MustCompile(`^--([^\t\n\f\r ]{1,200}?)(--)?\r?$`)
+	f.Fuzz(func(t *testing.T, line []byte) {
+		if bytes.ContainsAny(line, "\n\v") {
+			return
+		}
+		want := ""
+		if m := oracle.FindSubmatch(line); m != nil {
+			want = string(m[1])
+		}
+		if got := boundaryToken(line); got != want {
+			t.Fatalf("%q: %q, want %q", line, got, want)
 		}
 	})
 }

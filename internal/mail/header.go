@@ -116,7 +116,7 @@ func parseAddresses(raw string) (list []Address, repaired bool) {
 	p := netmail.AddressParser{WordDecoder: wordDecoder}
 	if as, err := p.ParseList(raw); err == nil {
 		for _, a := range as {
-			list = append(list, Address{Name: vntext.NFC(a.Name), Address: a.Address})
+			list = append(list, Address{Name: vntext.NFC(strings.ToValidUTF8(a.Name, "\uFFFD")), Address: strings.ToValidUTF8(a.Address, "\uFFFD")})
 		}
 		return list, false
 	}

@@ -8,7 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -24,12 +24,23 @@ import (
 // Message.Warnings instead.
 var ErrUnreadable = errors.New("not a readable mail message")
 
+// ErrDecoderFailed means the decoder itself failed on the message (a
+// panic, recovered): the message is isolated, the process goes on.
+var ErrDecoderFailed = errors.New("the mail decoder failed on this message")
+
+// Bounds on the work one message may cost, whatever it holds.
 const (
-	maxTextBytes   = 32 << 20 // one text part kept in memory; more is cut
+	maxTextBytes   = 32 << 20 // text kept in memory, all body parts together; more is cut
 	maxZipInspect  = 20 << 20 // zip attachments up to this size are opened (R5, HN 8.1.b: 20 MB)
-	maxDepth       = 20       // nested multiparts
+	maxZipNames    = 1000     // file names listed from one zip
+	maxDepth       = 20       // nested multiparts, as other MIME libraries bound them
+	maxParts       = 1000     // MIME parts read; the rest of the message is skipped
 	maxCaptureBody = 16 << 20 // kept to recover a multipart whose boundary is wrong
-	maxSecretScan  = 1 << 20  // body read for a secret marking (stamps sit near the top)
+	maxRecoverScan = 64 << 20 // bytes re-read to guess boundaries, all guesses together
+	maxGuesses     = 8        // candidate boundaries tried for one broken multipart
+	maxWarnings    = 50       // warnings kept, each cut to maxWarningLen bytes
+	maxWarningLen  = 300
+	maxSecretScan  = 1 << 20 // body read for a secret marking (stamps sit near the top)
 )
 
 // Parse decodes and classifies one message held in memory.
@@ -39,14 +50,21 @@ func Parse(raw []byte) (*Message, error) {
 
 // ParseReader decodes and classifies one message read from r. Attachment
 // bodies are streamed and counted, never held, so a 50 MB message costs
-// little more memory than its text.
-func ParseReader(r io.Reader) (*Message, error) {
+// little more memory than its text. Nesting, part count, text size and
+// boundary guessing are bounded: hostile mail yields a partial message
+// with warnings, or ErrDecoderFailed, never a crash.
+func ParseReader(r io.Reader) (m *Message, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			m, err = nil, fmt.Errorf("%w: %v", ErrDecoderFailed, p)
+		}
+	}()
 	br := bufio.NewReaderSize(r, 64<<10)
 	h, dropped, err := readHeaderLenient(br)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrUnreadable, err)
 	}
-	m := &Message{To: []Address{}, Attachments: []Attachment{}}
+	m = &Message{To: []Address{}, Attachments: []Attachment{}}
 	w := &walker{m: m}
 	if dropped > 0 {
 		w.warnf("header: %d malformed line(s) skipped", dropped)
@@ -63,16 +81,23 @@ type walker struct {
 	plains, htmls []string
 	legacy        string
 	sawReport     bool
+	parts         int // entities seen
+	textBytes     int // body text read, all parts together
+	recoverScan   int // bytes re-read by boundary guessing
 }
 
 func (w *walker) warnf(format string, args ...any) {
-	s := vntext.NFC(fmt.Sprintf(format, args...))
-	for _, old := range w.m.Warnings {
-		if old == s {
-			return
-		}
+	if len(w.m.Warnings) >= maxWarnings {
+		return
 	}
-	w.m.Warnings = append(w.m.Warnings, s)
+	s := fmt.Sprintf(format, args...)
+	if len(s) > maxWarningLen {
+		s = strings.ToValidUTF8(s[:maxWarningLen], "") + "…"
+	}
+	s = vntext.NFC(s)
+	if !slices.Contains(w.m.Warnings, s) {
+		w.m.Warnings = append(w.m.Warnings, s)
+	}
 }
 
 func (w *walker) header(h textproto.Header) {
@@ -130,6 +155,7 @@ func (w *walker) header(h textproto.Header) {
 
 // entity handles one MIME entity and, for multiparts, its children.
 func (w *walker) entity(h textproto.Header, body io.Reader, depth int) {
+	w.parts++
 	ct, params, repaired := mediaType(h.Get("Content-Type"))
 	if repaired {
 		w.warnf("Content-Type %q: malformed parameters repaired", ct)
@@ -147,7 +173,7 @@ func (w *walker) entity(h textproto.Header, body io.Reader, depth int) {
 			w.attachment(h, ct, "", body)
 			return
 		}
-		w.multipart(body, params["boundary"], depth)
+		w.multipart(body, params["boundary"], depth, false)
 		return
 	}
 	if ct == "message/delivery-status" || ct == "message/global-delivery-status" {
@@ -159,15 +185,17 @@ func (w *walker) entity(h textproto.Header, body io.Reader, depth int) {
 		w.attachment(h, ct, filename, body)
 		return
 	}
-	raw, err := io.ReadAll(io.LimitReader(body, maxTextBytes+1))
+	room := maxTextBytes - w.textBytes
+	raw, err := io.ReadAll(io.LimitReader(body, int64(room)+1))
 	if err != nil {
 		w.warnf("%s part: %v; kept what was readable", ct, brief(err))
 	}
-	if len(raw) > maxTextBytes {
-		raw = raw[:maxTextBytes]
-		w.warnf("%s part longer than %d MB: cut", ct, maxTextBytes>>20)
+	if len(raw) > room {
+		raw = raw[:room]
+		w.warnf("text longer than %d MB: cut", maxTextBytes>>20)
 		_, _ = io.Copy(io.Discard, body)
 	}
+	w.textBytes += len(raw)
 	data := w.transferDecode(h.Get("Content-Transfer-Encoding"), raw)
 	text, legacy := w.decodeText(data, params["charset"])
 	if w.legacy == "" || (w.legacy == LegacyCP1258 && legacy != "") {
@@ -265,18 +293,23 @@ func singleByteWestern(e encoding.Encoding) bool {
 }
 
 // multipart walks the parts of a multipart body. A wrong or missing
-// boundary is guessed from the body; failing that the body is read as text.
-func (w *walker) multipart(body io.Reader, boundary string, depth int) {
-	capture := &captureBuffer{max: maxCaptureBody}
+// boundary is guessed from the body, once per level (guessed is true on
+// the retry); failing that the body is read as text.
+func (w *walker) multipart(body io.Reader, boundary string, depth int, guessed bool) {
+	capture := &captureBuffer{max: maxCaptureBody, stopped: guessed}
 	mr := textproto.NewMultipartReader(io.TeeReader(body, capture), boundary)
 	parts := 0
 	for {
+		if w.parts >= maxParts {
+			w.warnf("more than %d MIME parts: the rest is not read", maxParts)
+			return
+		}
 		p, err := mr.NextPart()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			if parts == 0 {
+			if parts == 0 && !guessed {
 				w.recoverMultipart(capture, body, boundary, depth)
 				return
 			}
@@ -289,30 +322,78 @@ func (w *walker) multipart(body io.Reader, boundary string, depth int) {
 	}
 }
 
-var boundaryLine = regexp.MustCompile(`(?m)^--([^\s]{1,200}?)(--)?\r?$`)
-
 func (w *walker) recoverMultipart(capture *captureBuffer, body io.Reader, boundary string, depth int) {
 	rest, _ := io.ReadAll(io.LimitReader(body, maxCaptureBody))
 	data := append(capture.buf.Bytes(), rest...)
+	capture.stop()
 	if capture.truncated {
 		w.warnf("multipart: boundary not found; body beyond %d MB lost", maxCaptureBody>>20)
 	}
-	counts := map[string]int{}
-	for _, m := range boundaryLine.FindAllSubmatch(data, -1) {
-		counts[string(m[1])]++
-	}
-	for _, m := range boundaryLine.FindAllSubmatch(data, -1) {
-		guess := string(m[1])
-		if guess != boundary && counts[guess] >= 2 {
-			w.warnf("multipart: boundary %q not found, used %q", boundary, guess)
-			w.multipart(bytes.NewReader(data), guess, depth+1)
-			return
-		}
+	if guess := w.guessBoundary(data, boundary); guess != "" {
+		w.warnf("multipart: boundary %q not found, used %q", boundary, guess)
+		w.multipart(bytes.NewReader(data), guess, depth, true)
+		return
 	}
 	w.warnf("multipart: boundary %q not found; body read as plain text", boundary)
 	var h textproto.Header
 	h.Set("Content-Type", "text/plain")
 	w.entity(h, bytes.NewReader(data), maxDepth)
+}
+
+// guessBoundary returns the first boundary-like line of data, other than
+// boundary, that occurs at least twice and opens a readable part; "" when
+// none does or the message's budget for guessing is spent.
+func (w *walker) guessBoundary(data []byte, boundary string) string {
+	if w.recoverScan+len(data) > maxRecoverScan {
+		return ""
+	}
+	var order []string
+	counts := map[string]int{}
+	for rest := data; len(rest) > 0; {
+		line := rest
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			line, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = nil
+		}
+		if g := boundaryToken(line); g != "" {
+			if counts[g]++; counts[g] == 1 && g != boundary {
+				order = append(order, g)
+			}
+		}
+	}
+	w.recoverScan += len(data)
+	tried := 0
+	for _, g := range order {
+		if counts[g] < 2 {
+			continue
+		}
+		if tried++; tried > maxGuesses || w.recoverScan+len(data) > maxRecoverScan {
+			return ""
+		}
+		w.recoverScan += len(data)
+		if _, err := textproto.NewMultipartReader(bytes.NewReader(data), g).NextPart(); err == nil {
+			return g
+		}
+	}
+	return ""
+}
+
+// boundaryToken returns the boundary of a line "--token" or "--token--"
+// (1 to 200 characters, no white space), or "".
+func boundaryToken(line []byte) string {
+	line = bytes.TrimSuffix(line, []byte("\r"))
+	if !bytes.HasPrefix(line, []byte("--")) {
+		return ""
+	}
+	tok := line[2:]
+	if len(tok) > 2 && bytes.HasSuffix(tok, []byte("--")) {
+		tok = tok[:len(tok)-2]
+	}
+	if len(tok) == 0 || utf8.RuneCount(tok) > 200 || bytes.ContainsAny(tok, " \t\r\n\f\v") {
+		return ""
+	}
+	return string(tok)
 }
 
 // attachment counts a non-body part without keeping it, except a zip small
@@ -332,6 +413,10 @@ func (w *walker) attachment(h textproto.Header, ct, filename string, body io.Rea
 		if n <= maxZipInspect && err == nil {
 			if zr, zerr := zip.NewReader(bytes.NewReader(buf.Bytes()), n); zerr == nil {
 				for _, f := range zr.File {
+					if len(a.Contains) == maxZipNames {
+						w.warnf("attachment %q: more than %d files, the rest not listed", filename, maxZipNames)
+						break
+					}
 					a.Contains = append(a.Contains, zipName(f))
 				}
 			} else {

@@ -221,6 +221,9 @@ type Body struct {
 	ID   int64
 	Raw  []byte
 	Text string
+	// ParseError is why the body could not be decoded ("" when it could);
+	// see Store.ParseError.
+	ParseError string
 }
 
 // PutBody stores a message's raw body and indexes its text for search.
@@ -244,6 +247,9 @@ func (s *Store) PutBodies(ctx context.Context, bodies []Body) error {
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE messages SET has_body = 1 WHERE id = ?`, b.ID); err != nil {
 				return err
+			}
+			if err := setParseError(ctx, tx, b.ID, b.ParseError); err != nil {
+				return fmt.Errorf("store body of %d: %w", b.ID, err)
 			}
 			rows = append(rows, indexRow{key: key, subject: vntext.Fold(subject + " " + strings.ReplaceAll(attachments, "\n", " ")),
 				sender: vntext.Fold(fromName + " " + fromAddr), body: vntext.Fold(b.Text)})

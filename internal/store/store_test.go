@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"thucongvu/internal/model"
 )
@@ -138,5 +140,43 @@ func TestResetAndDeleteUnindex(t *testing.T) {
 	st, _ := s.FolderStates(ctx, "a")
 	if st[0].UIDValidity != 99 || st[0].UIDNext != 0 {
 		t.Fatalf("state after reset: %+v", st[0])
+	}
+}
+
+func TestParseErrorKeptWithBody(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	f, _ := s.EnsureFolder(ctx, "a", "INBOX", model.RoleInbox)
+	put(t, s, f.ID, &Record{UID: 1, Subject: "hỏng"}, &Record{UID: 2, Subject: "lành"})
+	bad, good := mustID(t, s, f.ID, 1), mustID(t, s, f.ID, 2)
+	long := strings.Repeat("ư", 1000) // cut to maxReasonBytes, still UTF-8
+	if err := s.PutBodies(ctx, []Body{{ID: bad, Raw: []byte("x"), ParseError: long}, {ID: good, Raw: []byte("y"), Text: "nội dung"}}); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := s.ParseError(ctx, bad); err != nil || len(r) > maxReasonBytes || !utf8.ValidString(r) || !strings.HasPrefix(r, "ư") {
+		t.Errorf("bad: %q, %v", r, err)
+	}
+	if r, err := s.ParseError(ctx, good); err != nil || r != "" {
+		t.Errorf("good: %q, %v", r, err)
+	}
+	if refs, _ := s.MissingBodies(ctx, "a", 10); len(refs) != 0 {
+		t.Errorf("an unreadable body is fetched again: %+v", refs)
+	}
+	// A body stored again that now decodes clears the reason.
+	if err := s.PutBody(ctx, bad, []byte("x"), ""); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := s.ParseError(ctx, bad); r != "" {
+		t.Errorf("stale reason %q", r)
+	}
+	if err := s.SetParseError(ctx, good, "decoder failed"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec(`DELETE FROM messages WHERE id = ?`, good); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := s.db.QueryRow(`SELECT count(*) FROM parse_errors`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d reasons left after the message went, %v", n, err)
 	}
 }

@@ -26,8 +26,10 @@ type richBody struct {
 // htmlToRich converts mail HTML to rich-text segments. Nothing active
 // survives: scripts, styles, forms, frames and event handlers are dropped,
 // links keep only http, https and mailto targets, and remote images appear
-// only when allowImages is set.
+// only when allowImages is set. At most maxRenderedText bytes of src are
+// read: text nodes join their segment by copying, so more would be slow.
 func htmlToRich(src string, allowImages bool) richBody {
+	src, _ = truncateHTML(src, maxRenderedText)
 	root, err := html.Parse(strings.NewReader(src))
 	if err != nil { // html.Parse accepts any input; keep the text if it ever fails
 		return textToRich(src)
