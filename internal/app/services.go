@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -304,24 +303,11 @@ func (s *Services) Attachment(id int64, index int) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := gomail.CreateReader(bytes.NewReader(raw))
+	data, err := mail.AttachmentData(raw, index)
 	if err != nil {
-		return nil, fmt.Errorf("read message: %w", err)
+		return nil, fmt.Errorf("%w: attachment %d: %v", failure.ErrNotFound, index, err)
 	}
-	i := 0
-	for {
-		p, err := r.NextPart()
-		if err != nil {
-			return nil, fmt.Errorf("%w: attachment %d", failure.ErrNotFound, index)
-		}
-		if _, ok := p.Header.(*gomail.AttachmentHeader); !ok {
-			continue
-		}
-		if i == index {
-			return io.ReadAll(p.Body)
-		}
-		i++
-	}
+	return data, nil
 }
 
 // CheckNow implements ui.Services: a sync pass of every account, the

@@ -54,6 +54,50 @@ func Parse(raw []byte) (*Message, error) {
 // boundary guessing are bounded: hostile mail yields a partial message
 // with warnings, or ErrDecoderFailed, never a crash.
 func ParseReader(r io.Reader) (m *Message, err error) {
+	return parse(r, nil)
+}
+
+// AttachmentData returns the decoded bytes of the index-th attachment of
+// raw, numbered as Parse lists them in Message.Attachments, under the same
+// bounds as Parse.
+func AttachmentData(raw []byte, index int) ([]byte, error) {
+	if index < 0 {
+		return nil, fmt.Errorf("no attachment %d", index)
+	}
+	var got []byte
+	found := false
+	m, err := parse(bytes.NewReader(raw), func(i int, dec io.Reader) io.Reader {
+		if i != index {
+			return dec
+		}
+		found = true
+		var buf bytes.Buffer
+		return io.TeeReader(dec, &captured{&buf, &got})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !found || index >= len(m.Attachments) {
+		return nil, fmt.Errorf("no attachment %d", index)
+	}
+	return got, nil
+}
+
+// captured keeps what an attachment's decoder yields.
+type captured struct {
+	buf *bytes.Buffer
+	out *[]byte
+}
+
+func (c *captured) Write(p []byte) (int, error) {
+	n, err := c.buf.Write(p)
+	*c.out = c.buf.Bytes()
+	return n, err
+}
+
+// parse is ParseReader; tap, when set, sees each attachment's decoded body
+// by its index before it is counted.
+func parse(r io.Reader, tap func(index int, dec io.Reader) io.Reader) (m *Message, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			m, err = nil, fmt.Errorf("%w: %v", ErrDecoderFailed, p)
@@ -65,7 +109,7 @@ func ParseReader(r io.Reader) (m *Message, err error) {
 		return nil, fmt.Errorf("%w: %w", ErrUnreadable, err)
 	}
 	m = &Message{To: []Address{}, Attachments: []Attachment{}}
-	w := &walker{m: m}
+	w := &walker{m: m, tap: tap}
 	if dropped > 0 {
 		w.warnf("header: %d malformed line(s) skipped", dropped)
 	}
@@ -84,6 +128,7 @@ type walker struct {
 	parts         int // entities seen
 	textBytes     int // body text read, all parts together
 	recoverScan   int // bytes re-read by boundary guessing
+	tap           func(index int, dec io.Reader) io.Reader
 }
 
 func (w *walker) warnf(format string, args ...any) {
@@ -404,6 +449,9 @@ func (w *walker) attachment(h textproto.Header, ct, filename string, body io.Rea
 		w.warnf("unknown Content-Transfer-Encoding %q: read as is", h.Get("Content-Transfer-Encoding"))
 	}
 	a := Attachment{Filename: filename, ContentType: ct}
+	if w.tap != nil {
+		dec = w.tap(len(w.m.Attachments), dec)
+	}
 	var err error
 	if isZip(ct, filename) {
 		var buf bytes.Buffer
