@@ -91,7 +91,7 @@ func (e *Engine) Flush(ctx context.Context, a model.Account) (send.Result, error
 		Account:    a,
 		Password:   sync.Password,
 		AppendSent: app.append,
-		Opts:       &send.Options{TLS: &e.Sync},
+		Opts:       &send.Options{RootCAs: e.Sync.RootCAs},
 	})
 }
 
