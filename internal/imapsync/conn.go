@@ -253,4 +253,3 @@ func (c *Conn) guard(ctx context.Context, fn func() error) error {
 	}
 	return err
 }
-
