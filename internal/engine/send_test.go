@@ -3,11 +3,13 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -250,6 +252,47 @@ func TestWrongSMTPPasswordKeepsMail(t *testing.T) {
 	ob, _ := e.Outbox()
 	if it, err := ob.Item(ctx, id); err != nil || it.State != send.StateQueued {
 		t.Fatalf("mail lost after a wrong password: %+v %v", it, err)
+	}
+}
+
+// Two processes on one home (the window and `thucongvu outbox --flush`)
+// flush at the same moment: each mail reaches the recipient once and is
+// filed in Sent once.
+func TestTwoFlushesDeliverEachMailOnce(t *testing.T) {
+	ctx := context.Background()
+	w := startWorld(t)
+	a := w.account(t)
+	home := t.TempDir()
+	e1 := openEngine(t, home, a, passA)
+	e2 := openEngine(t, home, a, passA)
+	const n = 8
+	for i := 0; i < n; i++ {
+		if _, _, err := e1.Queue(ctx, a, draft(fmt.Sprintf("Giấy mời họp số %d", i)), "vi"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	results := make([]send.Result, 2)
+	for i, e := range []*Engine{e1, e2} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var err error
+			if results[i], err = e.Flush(ctx, a); err != nil {
+				t.Errorf("flush %d: %v", i, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if results[0].Sent+results[1].Sent != n {
+		t.Fatalf("flushes: %+v", results)
+	}
+	for i := 0; i < n; i++ {
+		subject := fmt.Sprintf("Giấy mời họp số %d", i)
+		waitCount(t, w.d, officerB, passB, "INBOX", subject, 1)
+		if c := count(t, w.d, officerA, passA, "Sent", subject); c != 1 {
+			t.Fatalf("%s: %d Sent copies", subject, c)
+		}
 	}
 }
 
