@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -114,19 +115,48 @@ func (s *sentAppender) append(ctx context.Context, raw []byte) error {
 			return err
 		}
 		s.conn = c
-		s.folder = s.engine.sentFolder(ctx, s.account, c)
+		s.folder = s.engine.storedSentFolder(ctx, s.account)
+		if s.folder == "" {
+			s.folder = serverSentFolder(c)
+		}
 	}
-	cmd := s.conn.Append(s.folder, int64(len(raw)), &imap.AppendOptions{Flags: []imap.Flag{imap.FlagSeen}, Time: time.Now()})
-	if _, err := cmd.Write(raw); err != nil {
-		return fmt.Errorf("append to %s: %w", s.folder, err)
+	err := s.appendOnce(raw)
+	switch {
+	case imapsync.HasCode(err, imap.ResponseCodeTryCreate):
+		// Gone (deleted or renamed by another client): the server's \Sent
+		// folder, else this one created again.
+		s.folder = serverSentFolder(s.conn)
+		if err := s.conn.EnsureFolder(ctx, s.folder, model.RoleSent); err != nil {
+			return err
+		}
+		err = s.appendOnce(raw)
+	case imapsync.HasCode(err, imap.ResponseCodeAlreadyExists):
+		// The server made the folder on first use while another session
+		// did the same (Dovecot's "auto" folders); it is there now.
+		err = s.appendOnce(raw)
 	}
-	if err := cmd.Close(); err != nil {
-		return fmt.Errorf("append to %s: %w", s.folder, err)
+	var ie *imap.Error
+	if err != nil && !errors.As(err, &ie) {
+		s.conn.Close() // broken: the next copy reconnects
+		s.conn = nil
 	}
-	if _, err := cmd.Wait(); err != nil {
+	if err != nil {
 		return fmt.Errorf("append to %s: %w", s.folder, err)
 	}
 	return nil
+}
+
+func (s *sentAppender) appendOnce(raw []byte) error {
+	cmd := s.conn.Append(s.folder, int64(len(raw)), &imap.AppendOptions{Flags: []imap.Flag{imap.FlagSeen}, Time: time.Now()})
+	if _, err := cmd.Write(raw); err != nil {
+		cmd.Close()
+		return err
+	}
+	if err := cmd.Close(); err != nil {
+		return err
+	}
+	_, err := cmd.Wait()
+	return err
 }
 
 func (s *sentAppender) close() {
@@ -136,9 +166,8 @@ func (s *sentAppender) close() {
 	}
 }
 
-// sentFolder is the account's \Sent folder: from the store, else from the
-// server's SPECIAL-USE list, else "Sent".
-func (e *Engine) sentFolder(ctx context.Context, a model.Account, c *imapsync.Conn) string {
+// storedSentFolder is the account's \Sent folder as the last sync saw it.
+func (e *Engine) storedSentFolder(ctx context.Context, a model.Account) string {
 	if folders, err := e.Store.Folders(ctx, a.Name); err == nil {
 		for _, f := range folders {
 			if f.Role == model.RoleSent {
@@ -146,6 +175,11 @@ func (e *Engine) sentFolder(ctx context.Context, a model.Account, c *imapsync.Co
 			}
 		}
 	}
+	return ""
+}
+
+// serverSentFolder is the server's \Sent folder by SPECIAL-USE, else "Sent".
+func serverSentFolder(c *imapsync.Conn) string {
 	if list, err := c.List("", "*", &imap.ListOptions{ReturnSpecialUse: c.Has(imap.CapSpecialUse)}).Collect(); err == nil {
 		for _, l := range list {
 			if imapsync.Role(l) == model.RoleSent {

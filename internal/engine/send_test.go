@@ -296,6 +296,32 @@ func TestTwoFlushesDeliverEachMailOnce(t *testing.T) {
 	}
 }
 
+// The Sent folder the last sync saw was deleted by another client: the
+// copy goes to the server's Sent folder, created again on first use, and
+// the mail leaves the outbox.
+func TestSentCopyWhenSentFolderIsGone(t *testing.T) {
+	ctx := context.Background()
+	w := startWorld(t)
+	a := w.account(t)
+	e := openEngine(t, t.TempDir(), a, passA)
+	if _, err := e.Store.EnsureFolder(ctx, a.Name, "Thư đã gửi", model.RoleSent); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := e.Queue(ctx, a, draft("Báo cáo khi thư mục Đã gửi bị xoá"), "vi"); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := e.Flush(ctx, a); err != nil || res.Sent != 1 {
+		t.Fatalf("flush: %+v %v", res, err)
+	}
+	ob, _ := e.Outbox()
+	if items, _ := ob.List(ctx); len(items) != 0 {
+		t.Fatalf("outbox: %+v", items)
+	}
+	if n := count(t, w.d, officerA, passA, "Sent", "Báo cáo khi thư mục Đã gửi bị xoá"); n != 1 {
+		t.Fatalf("Sent copies: %d", n)
+	}
+}
+
 // The process dies right after the server accepted the mail, before the
 // Sent copy: on restart the copy is filed and nothing is delivered twice.
 func TestCrashBetweenAcceptanceAndSentCopy(t *testing.T) {
