@@ -120,20 +120,24 @@ func (s *sentAppender) append(ctx context.Context, raw []byte) error {
 			s.folder = serverSentFolder(c)
 		}
 	}
-	err := s.appendOnce(raw)
-	switch {
-	case imapsync.HasCode(err, imap.ResponseCodeTryCreate):
-		// Gone (deleted or renamed by another client): the server's \Sent
-		// folder, else this one created again.
-		s.folder = serverSentFolder(s.conn)
-		if err := s.conn.EnsureFolder(ctx, s.folder, model.RoleSent); err != nil {
-			return err
+	var err error
+	for try := 0; try < 3; try++ {
+		err = s.appendOnce(raw)
+		switch {
+		case imapsync.HasCode(err, imap.ResponseCodeTryCreate):
+			// Gone (deleted or renamed by another client): the server's
+			// \Sent folder, else this one created again.
+			s.folder = serverSentFolder(s.conn)
+			if err := s.conn.EnsureFolder(ctx, s.folder, model.RoleSent); err != nil {
+				return err
+			}
+			continue
+		case imapsync.HasCode(err, imap.ResponseCodeAlreadyExists):
+			// The server made the folder on first use while another
+			// session did the same (Dovecot's "auto" folders): it is there now.
+			continue
 		}
-		err = s.appendOnce(raw)
-	case imapsync.HasCode(err, imap.ResponseCodeAlreadyExists):
-		// The server made the folder on first use while another session
-		// did the same (Dovecot's "auto" folders); it is there now.
-		err = s.appendOnce(raw)
+		break
 	}
 	var ie *imap.Error
 	if err != nil && !errors.As(err, &ie) {
