@@ -655,21 +655,7 @@ const OutboxRetry = time.Minute
 // tells the UI when mail changed; the outbox is retried as its mails
 // come due.
 func (s *Services) Run(ctx context.Context) {
-	go func() {
-		tick := time.NewTicker(OutboxRetry)
-		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-				for _, a := range s.E.Config.Accounts {
-					s.E.Flush(ctx, a)
-				}
-				s.emitOutbox(ctx)
-			}
-		}
-	}()
+	go s.E.RunOutbox(ctx, OutboxRetry, func() { s.emitOutbox(ctx) })
 	for _, a := range s.E.Config.Accounts {
 		go s.E.Syncer(a).Run(ctx, false, func(ev imapsync.Event) {
 			if ev.Err != nil {

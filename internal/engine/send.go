@@ -96,6 +96,39 @@ func (e *Engine) Flush(ctx context.Context, a model.Account) (send.Result, error
 	})
 }
 
+// RunOutbox is the one outbox retry loop, shared by the window and the
+// continuous `thucongvu sync`: until ctx ends it flushes the due mail of
+// the accounts named (all when none), at once and then every `every`.
+// The accounts are looked up at each round, so accounts added or removed
+// meanwhile are followed. onChange, if not nil, runs after a round that
+// sent, deferred or failed a mail or met an error (the faces refresh their
+// outbox count); errors stay on the mail as its last error.
+func (e *Engine) RunOutbox(ctx context.Context, every time.Duration, onChange func(), names ...string) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		changed := false
+		accounts, err := e.Accounts(names...)
+		for _, a := range accounts {
+			if ctx.Err() != nil {
+				return
+			}
+			res, ferr := e.Flush(ctx, a)
+			if ferr != nil || res != (send.Result{}) {
+				changed = true
+			}
+		}
+		if (changed || err != nil) && onChange != nil && ctx.Err() == nil {
+			onChange()
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
 // sentAppender files Sent copies over one IMAP connection per flush.
 type sentAppender struct {
 	engine  *Engine

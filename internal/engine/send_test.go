@@ -378,3 +378,52 @@ func TestCrashChild(t *testing.T) {
 }
 
 func secretWith(string) secret.Store { return secret.NewMemory() }
+
+// The one outbox loop delivers what waits at once, and follows an account
+// added after it started.
+func TestRunOutboxFollowsAccounts(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	w := startWorld(t)
+	a := w.account(t)
+	e := openEngine(t, t.TempDir(), a, passA)
+	if _, _, err := e.Queue(ctx, a, draft("Thư chờ vòng gửi"), "vi"); err != nil {
+		t.Fatal(err)
+	}
+	changed := make(chan struct{}, 16)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		e.RunOutbox(ctx, 50*time.Millisecond, func() { changed <- struct{}{} })
+	}()
+	waitChange := func() {
+		select {
+		case <-changed:
+		case <-time.After(30 * time.Second): // a guard against hanging, not a measure
+			t.Fatal("the outbox loop did nothing")
+		}
+	}
+	waitChange()
+	waitCount(t, w.d, officerB, passB, "INBOX", "Thư chờ vòng gửi", 1)
+
+	// A second account, added while the loop runs.
+	b := a
+	b.Name, b.Email, b.Username = "ducdv", officerB, officerB
+	b.Signature.Email = officerB
+	if err := e.AddAccount(ctx, b, passB); err != nil {
+		t.Fatal(err)
+	}
+	d := draft("Thư của tài khoản mới")
+	d.To = []model.Address{{Address: officerA}}
+	if _, _, err := e.Queue(ctx, b, d, "vi"); err != nil {
+		t.Fatal(err)
+	}
+	waitChange()
+	waitCount(t, w.d, officerA, passA, "INBOX", "Thư của tài khoản mới", 1)
+	cancel()
+	<-done
+	ob, _ := e.Outbox()
+	if items, _ := ob.List(context.Background()); len(items) != 0 {
+		t.Fatalf("outbox: %+v", items)
+	}
+}
