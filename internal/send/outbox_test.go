@@ -53,7 +53,9 @@ func (s *memSession) Data(r io.Reader) error {
 func (s *memSession) Reset()        {}
 func (s *memSession) Logout() error { return nil }
 
-func startSMTP(t *testing.T) (*memBackend, model.Account) {
+func startSMTP(t *testing.T) (*memBackend, model.Account) { return startSMTPB(t) }
+
+func startSMTPB(t testing.TB) (*memBackend, model.Account) {
 	be := &memBackend{}
 	srv := smtp.NewServer(be)
 	srv.AllowInsecureAuth = true
@@ -68,13 +70,15 @@ func startSMTP(t *testing.T) (*memBackend, model.Account) {
 	return be, model.Account{Name: "a", Email: "a@hanam.gov.vn", SMTP: model.Server{Host: host, Port: p, Security: model.SecurityNone}}
 }
 
-func openOutbox(t *testing.T) *Outbox {
+func openOutbox(t *testing.T) *Outbox { return openOutboxB(t) }
+
+func openOutboxB(t testing.TB) *Outbox {
 	return openOutboxAt(t, filepath.Join(t.TempDir(), "mail.db"))
 }
 
 // openOutboxAt opens the outbox of the store at path over its own
 // connections, as another process would.
-func openOutboxAt(t *testing.T, path string) *Outbox {
+func openOutboxAt(t testing.TB, path string) *Outbox {
 	st, err := store.Open(path)
 	if err != nil {
 		t.Fatal(err)
