@@ -18,6 +18,7 @@ import (
 
 	"thucongvu/internal/compose"
 	"thucongvu/internal/failure"
+	"thucongvu/internal/imapsync"
 	"thucongvu/internal/model"
 	"thucongvu/internal/secret"
 	"thucongvu/internal/send"
@@ -113,7 +114,13 @@ func count(t *testing.T, d *testsrv.Dovecot, user, pass, mailbox, subject string
 	if err := c.Login(user, pass).Wait(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Select(mailbox, &imap.SelectOptions{ReadOnly: true}).Wait(); err != nil {
+	// Dovecot makes its "auto" folders on first use and may answer a
+	// session that raced with that creation ALREADYEXISTS: it is there then.
+	_, err = c.Select(mailbox, &imap.SelectOptions{ReadOnly: true}).Wait()
+	for try := 0; try < 3 && imapsync.HasCode(err, imap.ResponseCodeAlreadyExists); try++ {
+		_, err = c.Select(mailbox, &imap.SelectOptions{ReadOnly: true}).Wait()
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
 	data, err := c.UIDSearch(&imap.SearchCriteria{Header: []imap.SearchCriteriaHeaderField{{Key: "Subject", Value: subject}}}, nil).Wait()
