@@ -282,7 +282,7 @@ submit:
 				// Nothing more can go now: what is left waits for the next attempt.
 				for _, q := range queued[i:] {
 					if !o.isUnrecorded(q.id) {
-						note(o.defer_(ctx, q, err))
+						note(o.defer_(ctx, cl.owner, q, err))
 						res.Deferred++
 					}
 				}
@@ -307,11 +307,11 @@ submit:
 			}
 			filer.queue <- r
 		case errors.Is(err, ErrRejected):
-			note(o.setState(ctx, r.id, StateFailed, err.Error()))
+			note(o.setState(ctx, cl.owner, r.id, StateFailed, err.Error()))
 			res.Failed++
 			note(err)
 		default:
-			note(o.defer_(ctx, r, err))
+			note(o.defer_(ctx, cl.owner, r, err))
 			res.Deferred++
 			note(err)
 			client.Close()
@@ -353,11 +353,11 @@ func (o *Outbox) isUnrecorded(id int64) bool {
 	return o.unrecorded[id]
 }
 
-// setState ends a submission attempt that failed for good; it never
-// touches a mail the server accepted.
-func (o *Outbox) setState(ctx context.Context, id int64, state, lastError string) error {
+// setState ends a submission attempt that failed for good; it touches
+// only a queued mail that owner holds, never one the server accepted.
+func (o *Outbox) setState(ctx context.Context, owner string, id int64, state, lastError string) error {
 	_, err := o.db.ExecContext(ctx, `UPDATE outbox SET state = ?, attempts = attempts + 1, last_error = ?, owner = '', lease = 0
-		WHERE id = ? AND state = ?`, state, lastError, id, StateQueued)
+		WHERE id = ? AND state = ? AND owner = ?`, state, lastError, id, StateQueued, owner)
 	if err != nil {
 		return fmt.Errorf("record the outcome of mail %d: %w", id, err)
 	}
@@ -575,19 +575,19 @@ func (o *Outbox) remove(ctx context.Context, owner string, ids []int64) error {
 	return nil
 }
 
-// defer_ reschedules a mail after a temporary failure: 1 min doubling to
-// 1 h, with jitter; past Lifetime it gives up. A mail the server accepted
-// is left alone.
-func (o *Outbox) defer_(ctx context.Context, r due, cause error) error {
+// defer_ reschedules a queued mail owner holds after a temporary
+// failure: 1 min doubling to 1 h, with jitter; past Lifetime it gives up.
+// A mail the server accepted is left alone.
+func (o *Outbox) defer_(ctx context.Context, owner string, r due, cause error) error {
 	now := o.now()
 	if now.Sub(time.Unix(r.queued, 0)) > Lifetime {
-		return o.setState(ctx, r.id, StateFailed, "gave up after "+Lifetime.String()+": "+cause.Error())
+		return o.setState(ctx, owner, r.id, StateFailed, "gave up after "+Lifetime.String()+": "+cause.Error())
 	}
 	delay := time.Minute << min(r.attempts, 6)
 	delay = min(delay, time.Hour)
 	delay = delay/2 + mrand.N(delay/2+1)
 	_, err := o.db.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, next_attempt = ?, last_error = ?, owner = '', lease = 0
-		WHERE id = ? AND state = ?`, now.Add(delay).Unix(), cause.Error(), r.id, StateQueued)
+		WHERE id = ? AND state = ? AND owner = ?`, now.Add(delay).Unix(), cause.Error(), r.id, StateQueued, owner)
 	if err != nil {
 		return fmt.Errorf("record the outcome of mail %d: %w", r.id, err)
 	}
