@@ -153,34 +153,29 @@ func (s *sentAppender) append(ctx context.Context, raw []byte) error {
 			s.folder = serverSentFolder(c)
 		}
 	}
-	var err error
-	for try := 0; try < 3; try++ {
-		err = s.appendOnce(raw)
-		switch {
-		case imapsync.HasCode(err, imap.ResponseCodeTryCreate):
+	err := s.appendOnce(raw)
+	for try := 0; try < 2; try++ {
+		if imapsync.HasCode(err, imap.ResponseCodeTryCreate) {
 			// Gone (deleted or renamed by another client): the server's
 			// \Sent folder, else this one created again.
 			s.folder = serverSentFolder(s.conn)
-			if err := s.conn.EnsureFolder(ctx, s.folder, model.RoleSent); err != nil {
-				return err
+			if err = s.conn.EnsureFolder(ctx, s.folder, model.RoleSent); err == nil {
+				err = s.appendOnce(raw)
 			}
-			continue
-		case imapsync.HasCode(err, imap.ResponseCodeAlreadyExists):
+		} else if imapsync.HasCode(err, imap.ResponseCodeAlreadyExists) {
 			// The server made the folder on first use while another
 			// session did the same (Dovecot's "auto" folders): it is there now.
-			continue
+			err = s.appendOnce(raw)
 		}
-		break
 	}
-	var ie *imap.Error
-	if err != nil && !errors.As(err, &ie) {
+	if err == nil {
+		return nil
+	}
+	if ie := (*imap.Error)(nil); !errors.As(err, &ie) {
 		s.conn.Close() // broken: the next copy reconnects
 		s.conn = nil
 	}
-	if err != nil {
-		return fmt.Errorf("append to %s: %w", s.folder, err)
-	}
-	return nil
+	return fmt.Errorf("append to %s: %w", s.folder, err)
 }
 
 func (s *sentAppender) appendOnce(raw []byte) error {
