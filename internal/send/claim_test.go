@@ -247,3 +247,38 @@ func TestOutboxAcceptanceNotRecorded(t *testing.T) {
 		t.Fatalf("outbox %+v, %d Sent copies", items, appended)
 	}
 }
+
+// A flush that ran so long that its lease ended renews its claim before
+// the next mail, and leaves alone a mail another flush took meanwhile.
+func TestOutboxRenewsClaimAndYieldsLostMail(t *testing.T) {
+	ctx := context.Background()
+	be, a := startSMTP(t)
+	ob := openOutbox(t)
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	ob.now = func() time.Time { return now }
+	ids := queueN(t, ob, 3, always(""))
+	ob.AfterAccept = func(id int64) {
+		if id != ids[0] {
+			return
+		}
+		// The first submission took a whole lease; another flush took the second mail.
+		now = now.Add(Lease + time.Minute)
+		if _, err := ob.db.Exec(`UPDATE outbox SET owner = 'another flush', lease = ? WHERE id = ?`,
+			now.Add(Lease).Unix(), ids[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	appended := 0
+	res, err := ob.Flush(ctx, sender(a, &appended))
+	if err != nil || res.Sent != 2 {
+		t.Fatalf("flush: %+v %v", res, err)
+	}
+	got := be.counts()
+	if len(got) != 2 || got["Subject: 1\r\n\r\nmail 1"] != 0 {
+		t.Fatalf("delivered: %v", got)
+	}
+	var owner string
+	if err := ob.db.QueryRow(`SELECT owner FROM outbox WHERE id = ?`, ids[1]).Scan(&owner); err != nil || owner != "another flush" {
+		t.Fatalf("the other flush's mail: owner %q %v", owner, err)
+	}
+}
