@@ -51,3 +51,23 @@ func (c *Conn) EnsureFolder(ctx context.Context, name, role string) error {
 	}
 	return fmt.Errorf("create folder %s: %w", name, err)
 }
+
+// SelectFolder selects name under the watchdog. A NO [ALREADYEXISTS] is
+// retried: Dovecot answers it when it creates INBOX or an "auto" folder on
+// first use while a delivery does the same (a new account's first sync),
+// and the folder exists then.
+func (c *Conn) SelectFolder(ctx context.Context, name string, opts *imap.SelectOptions) (*imap.SelectData, error) {
+	var sel *imap.SelectData
+	var err error
+	for try := 0; try < 3; try++ {
+		err = c.guard(ctx, func() error {
+			var serr error
+			sel, serr = c.Select(name, opts).Wait()
+			return serr
+		})
+		if !HasCode(err, imap.ResponseCodeAlreadyExists) {
+			break
+		}
+	}
+	return sel, err
+}
