@@ -281,8 +281,12 @@ submit:
 			if err != nil {
 				// Nothing more can go now: what is left waits for the next attempt.
 				for _, q := range queued[i:] {
-					if !o.isUnrecorded(q.id) {
-						note(o.defer_(ctx, cl.owner, q, err))
+					if o.isUnrecorded(q.id) {
+						continue
+					}
+					done, derr := o.defer_(ctx, cl.owner, q, err)
+					note(derr)
+					if done {
 						res.Deferred++
 					}
 				}
@@ -307,11 +311,13 @@ submit:
 			}
 			filer.queue <- r
 		case errors.Is(err, ErrRejected):
-			note(o.setState(ctx, cl.owner, r.id, StateFailed, err.Error()))
+			_, serr := o.setState(ctx, cl.owner, r.id, StateFailed, err.Error())
+			note(serr)
 			res.Failed++
 			note(err)
 		default:
-			note(o.defer_(ctx, cl.owner, r, err))
+			_, derr := o.defer_(ctx, cl.owner, r, err)
+			note(derr)
 			res.Deferred++
 			note(err)
 			client.Close()
@@ -354,14 +360,20 @@ func (o *Outbox) isUnrecorded(id int64) bool {
 }
 
 // setState ends a submission attempt that failed for good; it touches
-// only a queued mail that owner holds, never one the server accepted.
-func (o *Outbox) setState(ctx context.Context, owner string, id int64, state, lastError string) error {
-	_, err := o.db.ExecContext(ctx, `UPDATE outbox SET state = ?, attempts = attempts + 1, last_error = ?, owner = '', lease = 0
+// only a queued mail that owner holds, never one the server accepted, and
+// reports whether it did.
+func (o *Outbox) setState(ctx context.Context, owner string, id int64, state, lastError string) (bool, error) {
+	res, err := o.db.ExecContext(ctx, `UPDATE outbox SET state = ?, attempts = attempts + 1, last_error = ?, owner = '', lease = 0
 		WHERE id = ? AND state = ? AND owner = ?`, state, lastError, id, StateQueued, owner)
+	return changed(res, err, id)
+}
+
+func changed(res sql.Result, err error, id int64) (bool, error) {
 	if err != nil {
-		return fmt.Errorf("record the outcome of mail %d: %w", id, err)
+		return false, fmt.Errorf("record the outcome of mail %d: %w", id, err)
 	}
-	return nil
+	n, err := res.RowsAffected()
+	return n > 0, err
 }
 
 // claim is one flush's hold on the rows it took.
@@ -577,8 +589,8 @@ func (o *Outbox) remove(ctx context.Context, owner string, ids []int64) error {
 
 // defer_ reschedules a queued mail owner holds after a temporary
 // failure: 1 min doubling to 1 h, with jitter; past Lifetime it gives up.
-// A mail the server accepted is left alone.
-func (o *Outbox) defer_(ctx context.Context, owner string, r due, cause error) error {
+// A mail the server accepted is left alone. It reports whether it acted.
+func (o *Outbox) defer_(ctx context.Context, owner string, r due, cause error) (bool, error) {
 	now := o.now()
 	if now.Sub(time.Unix(r.queued, 0)) > Lifetime {
 		return o.setState(ctx, owner, r.id, StateFailed, "gave up after "+Lifetime.String()+": "+cause.Error())
@@ -586,12 +598,9 @@ func (o *Outbox) defer_(ctx context.Context, owner string, r due, cause error) e
 	delay := time.Minute << min(r.attempts, 6)
 	delay = min(delay, time.Hour)
 	delay = delay/2 + mrand.N(delay/2+1)
-	_, err := o.db.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, next_attempt = ?, last_error = ?, owner = '', lease = 0
+	res, err := o.db.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, next_attempt = ?, last_error = ?, owner = '', lease = 0
 		WHERE id = ? AND state = ? AND owner = ?`, now.Add(delay).Unix(), cause.Error(), r.id, StateQueued, owner)
-	if err != nil {
-		return fmt.Errorf("record the outcome of mail %d: %w", r.id, err)
-	}
-	return nil
+	return changed(res, err, r.id)
 }
 
 // Retry makes every queued or failed mail of the outbox due now. A failed
