@@ -11,3 +11,6 @@ func processGone(pid int) bool {
 	p.Release()
 	return false
 }
+
+// pidSpace: Windows has one process-id space per machine.
+func pidSpace() string { return "" }

@@ -393,9 +393,11 @@ func newOwner() string {
 	return hostname() + "/" + strconv.Itoa(os.Getpid()) + "/" + hex.EncodeToString(b)
 }
 
+// hostname names the machine and the process-id space of this process
+// (see pidSpace): a process id means something only within both.
 func hostname() string {
 	h, _ := os.Hostname()
-	return strings.ReplaceAll(h, "/", "_")
+	return strings.ReplaceAll(h+pidSpace(), "/", "_")
 }
 
 // goneOwners lists the owners of the account's live claims that are
