@@ -73,7 +73,7 @@ func cmdDoctor(c *cli, args []string) error {
 				ic.Close()
 			}
 			add(a.Name+" IMAP", err, fmt.Sprintf("%s:%d", a.IMAP.Host, a.IMAP.Port))
-			sc, err := send.Connect(ctx, a, pw, &send.Options{TLS: &e.Sync})
+			sc, err := send.Connect(ctx, a, pw, &send.Options{RootCAs: e.Sync.RootCAs})
 			if err == nil {
 				sc.Close()
 			}

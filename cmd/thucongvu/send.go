@@ -289,7 +289,9 @@ func cmdOutbox(c *cli, args []string) error {
 	}
 	var flushErr error
 	if *flush {
-		ob.Retry(ctx)
+		if err := ob.Retry(ctx); err != nil {
+			return err
+		}
 		for _, a := range e.Config.Accounts {
 			if _, err := e.Flush(ctx, a); err != nil && flushErr == nil {
 				flushErr = err

@@ -59,20 +59,7 @@ func cmdSync(c *cli, args []string) error {
 	}
 	// Continuous: one goroutine per account, each with IDLE and reconnects;
 	// the outbox is retried as its mails come due.
-	go func() {
-		tick := time.NewTicker(time.Minute)
-		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-				for _, a := range accounts {
-					e.Flush(ctx, a)
-				}
-			}
-		}
-	}()
+	go e.RunOutbox(ctx, time.Minute, nil, names...)
 	errs := make(chan error, len(accounts))
 	for _, a := range accounts {
 		go func() {

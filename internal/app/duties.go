@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"time"
 
 	"thucongvu/internal/imapsync"
 	"thucongvu/internal/model"
@@ -191,17 +190,7 @@ func (s *Services) accountDuty(ctx context.Context, a model.Account) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		tick := time.NewTicker(OutboxRetry)
-		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-				s.E.Flush(ctx, a)
-				s.emitOutbox(ctx)
-			}
-		}
+		s.E.RunOutbox(ctx, OutboxRetry, func() { s.emitOutbox(ctx) }, a.Name)
 	}()
 	first := true
 	s.E.Syncer(a).Run(ctx, false, func(ev imapsync.Event) {

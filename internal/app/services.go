@@ -563,7 +563,7 @@ func (s *Services) TestConnection(ctx context.Context, a model.Account, password
 	}
 	c.Logout().Wait()
 	c.Close()
-	sc, err := send.Connect(ctx, a, password, &send.Options{TLS: &s.E.Sync})
+	sc, err := send.Connect(ctx, a, password, &send.Options{RootCAs: s.E.Sync.RootCAs})
 	if err != nil {
 		return err
 	}

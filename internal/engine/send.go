@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -97,8 +98,41 @@ func (e *Engine) Flush(ctx context.Context, a model.Account) (send.Result, error
 		Account:    a,
 		Password:   sync.Password,
 		AppendSent: app.append,
-		Opts:       &send.Options{TLS: &e.Sync},
+		Opts:       &send.Options{RootCAs: e.Sync.RootCAs},
 	})
+}
+
+// RunOutbox is the one outbox retry loop, shared by the window and the
+// continuous `thucongvu sync`: until ctx ends it flushes the due mail of
+// the accounts named (all when none), at once and then every `every`.
+// The accounts are looked up at each round, so accounts added or removed
+// meanwhile are followed. onChange, if not nil, runs after a round that
+// sent, deferred or failed a mail or met an error (the faces refresh their
+// outbox count); errors stay on the mail as its last error.
+func (e *Engine) RunOutbox(ctx context.Context, every time.Duration, onChange func(), names ...string) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		changed := false
+		accounts, err := e.Accounts(names...)
+		for _, a := range accounts {
+			if ctx.Err() != nil {
+				return
+			}
+			res, ferr := e.Flush(ctx, a)
+			if ferr != nil || res != (send.Result{}) {
+				changed = true
+			}
+		}
+		if (changed || err != nil) && onChange != nil && ctx.Err() == nil {
+			onChange()
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 // sentAppender files Sent copies over one IMAP connection per flush.
@@ -120,19 +154,47 @@ func (s *sentAppender) append(ctx context.Context, raw []byte) error {
 			return err
 		}
 		s.conn = c
-		s.folder = s.engine.sentFolder(ctx, s.account, c)
+		s.folder = s.engine.storedSentFolder(ctx, s.account)
+		if s.folder == "" {
+			s.folder = serverSentFolder(c)
+		}
 	}
+	err := s.appendOnce(raw)
+	for try := 0; try < 2; try++ {
+		if imapsync.HasCode(err, imap.ResponseCodeTryCreate) {
+			// Gone (deleted or renamed by another client): the server's
+			// \Sent folder, else this one created again.
+			s.folder = serverSentFolder(s.conn)
+			if err = s.conn.EnsureFolder(ctx, s.folder, model.RoleSent); err == nil {
+				err = s.appendOnce(raw)
+			}
+		} else if imapsync.HasCode(err, imap.ResponseCodeAlreadyExists) {
+			// The server made the folder on first use while another
+			// session did the same (Dovecot's "auto" folders): it is there now.
+			err = s.appendOnce(raw)
+		}
+	}
+	if err == nil {
+		return nil
+	}
+	if ie := (*imap.Error)(nil); !errors.As(err, &ie) {
+		s.conn.Close() // broken: the next copy reconnects
+		s.conn = nil
+	}
+	return fmt.Errorf("append to %s: %w", s.folder, err)
+}
+
+func (s *sentAppender) appendOnce(raw []byte) error {
 	cmd := s.conn.Append(s.folder, int64(len(raw)), &imap.AppendOptions{Flags: []imap.Flag{imap.FlagSeen}, Time: time.Now()})
 	if _, err := cmd.Write(raw); err != nil {
-		return fmt.Errorf("append to %s: %w", s.folder, err)
+		cmd.Close()
+		return err
 	}
 	if err := cmd.Close(); err != nil {
-		return fmt.Errorf("append to %s: %w", s.folder, err)
+		return err
 	}
-	if _, err := cmd.Wait(); err != nil {
-		return fmt.Errorf("append to %s: %w", s.folder, err)
-	}
-	return nil
+	_, err := cmd.Wait()
+	return err
 }
 
 func (s *sentAppender) close() {
@@ -142,9 +204,8 @@ func (s *sentAppender) close() {
 	}
 }
 
-// sentFolder is the account's \Sent folder: from the store, else from the
-// server's SPECIAL-USE list, else "Sent".
-func (e *Engine) sentFolder(ctx context.Context, a model.Account, c *imapsync.Conn) string {
+// storedSentFolder is the account's \Sent folder as the last sync saw it.
+func (e *Engine) storedSentFolder(ctx context.Context, a model.Account) string {
 	if folders, err := e.Store.Folders(ctx, a.Name); err == nil {
 		for _, f := range folders {
 			if f.Role == model.RoleSent {
@@ -152,6 +213,11 @@ func (e *Engine) sentFolder(ctx context.Context, a model.Account, c *imapsync.Co
 			}
 		}
 	}
+	return ""
+}
+
+// serverSentFolder is the server's \Sent folder by SPECIAL-USE, else "Sent".
+func serverSentFolder(c *imapsync.Conn) string {
 	if list, err := c.List("", "*", &imap.ListOptions{ReturnSpecialUse: c.Has(imap.CapSpecialUse)}).Collect(); err == nil {
 		for _, l := range list {
 			if imapsync.Role(l) == model.RoleSent {

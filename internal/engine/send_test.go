@@ -3,11 +3,13 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +18,7 @@ import (
 
 	"thucongvu/internal/compose"
 	"thucongvu/internal/failure"
+	"thucongvu/internal/imapsync"
 	"thucongvu/internal/model"
 	"thucongvu/internal/secret"
 	"thucongvu/internal/send"
@@ -111,7 +114,13 @@ func count(t *testing.T, d *testsrv.Dovecot, user, pass, mailbox, subject string
 	if err := c.Login(user, pass).Wait(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Select(mailbox, &imap.SelectOptions{ReadOnly: true}).Wait(); err != nil {
+	// Dovecot makes its "auto" folders on first use and may answer a
+	// session that raced with that creation ALREADYEXISTS: it is there then.
+	_, err = c.Select(mailbox, &imap.SelectOptions{ReadOnly: true}).Wait()
+	for try := 0; try < 3 && imapsync.HasCode(err, imap.ResponseCodeAlreadyExists); try++ {
+		_, err = c.Select(mailbox, &imap.SelectOptions{ReadOnly: true}).Wait()
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
 	data, err := c.UIDSearch(&imap.SearchCriteria{Header: []imap.SearchCriteriaHeaderField{{Key: "Subject", Value: subject}}}, nil).Wait()
@@ -253,6 +262,73 @@ func TestWrongSMTPPasswordKeepsMail(t *testing.T) {
 	}
 }
 
+// Two processes on one home (the window and `thucongvu outbox --flush`)
+// flush at the same moment: each mail reaches the recipient once and is
+// filed in Sent once.
+func TestTwoFlushesDeliverEachMailOnce(t *testing.T) {
+	ctx := context.Background()
+	w := startWorld(t)
+	a := w.account(t)
+	home := t.TempDir()
+	e1 := openEngine(t, home, a, passA)
+	e2 := openEngine(t, home, a, passA)
+	const n = 8
+	for i := 0; i < n; i++ {
+		if _, _, err := e1.Queue(ctx, a, draft(fmt.Sprintf("Giấy mời họp số %d", i)), "vi"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	results := make([]send.Result, 2)
+	for i, e := range []*Engine{e1, e2} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var err error
+			if results[i], err = e.Flush(ctx, a); err != nil {
+				t.Errorf("flush %d: %v", i, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if results[0].Sent+results[1].Sent != n {
+		t.Fatalf("flushes: %+v", results)
+	}
+	for i := 0; i < n; i++ {
+		subject := fmt.Sprintf("Giấy mời họp số %d", i)
+		waitCount(t, w.d, officerB, passB, "INBOX", subject, 1)
+		if c := count(t, w.d, officerA, passA, "Sent", subject); c != 1 {
+			t.Fatalf("%s: %d Sent copies", subject, c)
+		}
+	}
+}
+
+// The Sent folder the last sync saw was deleted by another client: the
+// copy goes to the server's Sent folder, created again on first use, and
+// the mail leaves the outbox.
+func TestSentCopyWhenSentFolderIsGone(t *testing.T) {
+	ctx := context.Background()
+	w := startWorld(t)
+	a := w.account(t)
+	e := openEngine(t, t.TempDir(), a, passA)
+	if _, err := e.Store.EnsureFolder(ctx, a.Name, "Thư đã gửi", model.RoleSent); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := e.Queue(ctx, a, draft("Báo cáo khi thư mục Đã gửi bị xoá"), "vi"); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := e.Flush(ctx, a); err != nil || res.Sent != 1 {
+		t.Fatalf("flush: %+v %v", res, err)
+	}
+	ob, _ := e.Outbox()
+	if items, _ := ob.List(ctx); len(items) != 0 {
+		t.Fatalf("outbox: %+v", items)
+	}
+	if n := count(t, w.d, officerA, passA, "Sent", "Báo cáo khi thư mục Đã gửi bị xoá"); n != 1 {
+		t.Fatalf("Sent copies: %d", n)
+	}
+}
+
 // The process dies right after the server accepted the mail, before the
 // Sent copy: on restart the copy is filed and nothing is delivered twice.
 func TestCrashBetweenAcceptanceAndSentCopy(t *testing.T) {
@@ -309,3 +385,52 @@ func TestCrashChild(t *testing.T) {
 }
 
 func secretWith(string) secret.Store { return secret.NewMemory() }
+
+// The one outbox loop delivers what waits at once, and follows an account
+// added after it started.
+func TestRunOutboxFollowsAccounts(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	w := startWorld(t)
+	a := w.account(t)
+	e := openEngine(t, t.TempDir(), a, passA)
+	if _, _, err := e.Queue(ctx, a, draft("Thư chờ vòng gửi"), "vi"); err != nil {
+		t.Fatal(err)
+	}
+	changed := make(chan struct{}, 16)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		e.RunOutbox(ctx, 50*time.Millisecond, func() { changed <- struct{}{} })
+	}()
+	waitChange := func() {
+		select {
+		case <-changed:
+		case <-time.After(30 * time.Second): // a guard against hanging, not a measure
+			t.Fatal("the outbox loop did nothing")
+		}
+	}
+	waitChange()
+	waitCount(t, w.d, officerB, passB, "INBOX", "Thư chờ vòng gửi", 1)
+
+	// A second account, added while the loop runs.
+	b := a
+	b.Name, b.Email, b.Username = "ducdv", officerB, officerB
+	b.Signature.Email = officerB
+	if err := e.AddAccount(ctx, b, passB); err != nil {
+		t.Fatal(err)
+	}
+	d := draft("Thư của tài khoản mới")
+	d.To = []model.Address{{Address: officerA}}
+	if _, _, err := e.Queue(ctx, b, d, "vi"); err != nil {
+		t.Fatal(err)
+	}
+	waitChange()
+	waitCount(t, w.d, officerA, passA, "INBOX", "Thư của tài khoản mới", 1)
+	cancel()
+	<-done
+	ob, _ := e.Outbox()
+	if items, _ := ob.List(context.Background()); len(items) != 0 {
+		t.Fatalf("outbox: %+v", items)
+	}
+}

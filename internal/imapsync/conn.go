@@ -7,10 +7,8 @@ package imapsync
 
 import (
 	"context"
-	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -27,6 +25,7 @@ import (
 	"thucongvu/internal/failure"
 	"thucongvu/internal/mail"
 	"thucongvu/internal/model"
+	"thucongvu/internal/tlsconf"
 )
 
 // Options tune a connection; the zero value means defaults.
@@ -74,6 +73,13 @@ func (o *Options) timeout() time.Duration {
 		return 60 * time.Second
 	}
 	return o.Timeout
+}
+
+func (o *Options) rootCAs() *x509.CertPool {
+	if o == nil {
+		return nil
+	}
+	return o.RootCAs
 }
 
 func (o *Options) dialTimeout() time.Duration {
@@ -139,7 +145,7 @@ func Dial(ctx context.Context, acct model.Account, password string, opts *Option
 	}
 	raw := &watchedConn{Conn: tcp}
 	raw.lastRead.Store(time.Now().UnixNano())
-	tlsConfig := TLSConfig(srv.Host, acct.TrustedCertSHA256, opts)
+	tlsConfig := tlsconf.Config(srv.Host, acct.TrustedCertSHA256, opts.rootCAs())
 	clientOpts := &imapclient.Options{TLSConfig: tlsConfig, UnilateralDataHandler: handler, WordDecoder: mail.NewWordDecoder()}
 
 	var client *imapclient.Client
@@ -148,13 +154,13 @@ func Dial(ctx context.Context, acct model.Account, password string, opts *Option
 		case model.SecurityImplicit:
 			tc := tls.Client(raw, tlsConfig)
 			if err := tc.HandshakeContext(dctx); err != nil {
-				return certError(addr, err)
+				return tlsconf.CertError(addr, err)
 			}
 			client = imapclient.New(tc, clientOpts)
 		case model.SecuritySTARTTLS:
 			c, err := imapclient.NewStartTLS(raw, clientOpts)
 			if err != nil {
-				return certError(addr, err)
+				return tlsconf.CertError(addr, err)
 			}
 			client = c
 		default:
@@ -249,65 +255,6 @@ func (c *Conn) guard(ctx context.Context, fn func() error) error {
 	}
 	if err != nil && ctx.Err() != nil {
 		return ctx.Err()
-	}
-	return err
-}
-
-// TLSConfig trusts the system roots and policy CAs, or exactly the
-// certificates pinned by pinSHA256 (comma-separated hex SHA-256 of
-// self-signed servers the user trusted explicitly).
-func TLSConfig(host, pinSHA256 string, opts *Options) *tls.Config {
-	cfg := &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
-	if opts != nil && opts.RootCAs != nil {
-		cfg.RootCAs = opts.RootCAs
-	}
-	if pinSHA256 != "" {
-		pins := map[string]bool{}
-		for _, p := range strings.Split(pinSHA256, ",") {
-			pins[strings.ToLower(strings.ReplaceAll(strings.TrimSpace(p), ":", ""))] = true
-		}
-		cfg.InsecureSkipVerify = true // replaced by the pin check below
-		cfg.VerifyConnection = func(cs tls.ConnectionState) error {
-			if len(cs.PeerCertificates) == 0 {
-				return errors.New("no certificate")
-			}
-			if got := CertSHA256(cs.PeerCertificates[0]); !pins[got] {
-				return fmt.Errorf("certificate %s does not match the trusted %s", got, pinSHA256)
-			}
-			return nil
-		}
-	}
-	return cfg
-}
-
-// CertSHA256 is the hex SHA-256 of a certificate's DER form.
-func CertSHA256(c *x509.Certificate) string {
-	sum := sha256.Sum256(c.Raw)
-	return hex.EncodeToString(sum[:])
-}
-
-// certError describes an untrusted certificate so the user can decide to
-// trust it explicitly (by its SHA-256), and wraps failure.ErrCertificate.
-func certError(addr string, err error) error {
-	var verr *tls.CertificateVerificationError
-	if errors.As(err, &verr) && len(verr.UnverifiedCertificates) > 0 {
-		c := verr.UnverifiedCertificates[0]
-		reason := verr.Err.Error()
-		now := time.Now()
-		if now.After(c.NotAfter) {
-			reason = "expired on " + c.NotAfter.Format("2006-01-02")
-		} else if now.Before(c.NotBefore) {
-			reason = "not valid before " + c.NotBefore.Format("2006-01-02")
-		}
-		return fmt.Errorf("%w: %s presents certificate %q issued by %q (SHA-256 %s): %s",
-			failure.ErrCertificate, addr, c.Subject.CommonName, c.Issuer.CommonName, CertSHA256(c), reason)
-	}
-	var herr x509.HostnameError
-	if errors.As(err, &herr) {
-		return fmt.Errorf("%w: %s: %v", failure.ErrCertificate, addr, err)
-	}
-	if strings.Contains(err.Error(), "does not match the trusted") {
-		return fmt.Errorf("%w: %s: %v", failure.ErrCertificate, addr, err)
 	}
 	return err
 }

@@ -100,12 +100,8 @@ func (s *Syncer) session(ctx context.Context, withBodies bool, events func(Event
 // NOOP every IdleRefresh to prove the connection is alive (a server may end
 // IDLE silently, or the network may drop without a word).
 func (s *Syncer) waitForChange(ctx context.Context, c *Conn, changed chan struct{}) error {
-	var sel *imap.SelectData
-	if err := c.guard(ctx, func() error {
-		var err error
-		sel, err = c.Select("INBOX", &imap.SelectOptions{ReadOnly: true}).Wait()
-		return err
-	}); err != nil {
+	sel, err := c.SelectFolder(ctx, "INBOX", &imap.SelectOptions{ReadOnly: true})
+	if err != nil {
 		return fmt.Errorf("select INBOX: %w", err)
 	}
 	// Mail that arrived between the last pass and this SELECT comes in the

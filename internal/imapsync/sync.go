@@ -164,12 +164,8 @@ func (s *Syncer) syncFolder(ctx context.Context, c *Conn, l *imap.ListData) (int
 		return 0, count, nil
 	}
 	condstore := c.Has(imap.CapCondStore)
-	var sel *imap.SelectData
-	if err := c.guard(ctx, func() error {
-		var err error
-		sel, err = c.Select(l.Mailbox, &imap.SelectOptions{ReadOnly: true, CondStore: condstore}).Wait()
-		return err
-	}); err != nil {
+	sel, err := c.SelectFolder(ctx, l.Mailbox, &imap.SelectOptions{ReadOnly: true, CondStore: condstore})
+	if err != nil {
 		return 0, 0, fmt.Errorf("select: %w", err)
 	}
 	if st.UIDValidity != 0 && sel.UIDValidity != st.UIDValidity {

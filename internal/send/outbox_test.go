@@ -23,7 +23,8 @@ import (
 type memBackend struct {
 	mu       sync.Mutex
 	received [][]byte
-	answer   *smtp.SMTPError // returned at RCPT when set
+	answer   *smtp.SMTPError            // returned at RCPT when set
+	answers  map[string]*smtp.SMTPError // returned at RCPT for one recipient
 }
 
 func (b *memBackend) NewSession(*smtp.Conn) (smtp.Session, error) { return &memSession{b: b}, nil }
@@ -31,11 +32,14 @@ func (b *memBackend) NewSession(*smtp.Conn) (smtp.Session, error) { return &memS
 type memSession struct{ b *memBackend }
 
 func (s *memSession) Mail(string, *smtp.MailOptions) error { return nil }
-func (s *memSession) Rcpt(string, *smtp.RcptOptions) error {
+func (s *memSession) Rcpt(to string, _ *smtp.RcptOptions) error {
 	s.b.mu.Lock()
 	defer s.b.mu.Unlock()
 	if s.b.answer != nil {
 		return s.b.answer
+	}
+	if a := s.b.answers[to]; a != nil {
+		return a
 	}
 	return nil
 }
@@ -49,7 +53,9 @@ func (s *memSession) Data(r io.Reader) error {
 func (s *memSession) Reset()        {}
 func (s *memSession) Logout() error { return nil }
 
-func startSMTP(t *testing.T) (*memBackend, model.Account) {
+func startSMTP(t *testing.T) (*memBackend, model.Account) { return startSMTPB(t) }
+
+func startSMTPB(t testing.TB) (*memBackend, model.Account) {
 	be := &memBackend{}
 	srv := smtp.NewServer(be)
 	srv.AllowInsecureAuth = true
@@ -64,8 +70,16 @@ func startSMTP(t *testing.T) (*memBackend, model.Account) {
 	return be, model.Account{Name: "a", Email: "a@hanam.gov.vn", SMTP: model.Server{Host: host, Port: p, Security: model.SecurityNone}}
 }
 
-func openOutbox(t *testing.T) *Outbox {
-	st, err := store.Open(filepath.Join(t.TempDir(), "mail.db"))
+func openOutbox(t *testing.T) *Outbox { return openOutboxB(t) }
+
+func openOutboxB(t testing.TB) *Outbox {
+	return openOutboxAt(t, filepath.Join(t.TempDir(), "mail.db"))
+}
+
+// openOutboxAt opens the outbox of the store at path over its own
+// connections, as another process would.
+func openOutboxAt(t testing.TB, path string) *Outbox {
+	st, err := store.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ package send
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -23,8 +24,8 @@ import (
 
 	"thucongvu/internal/config"
 	"thucongvu/internal/failure"
-	"thucongvu/internal/imapsync"
 	"thucongvu/internal/model"
+	"thucongvu/internal/tlsconf"
 )
 
 // ErrRejected: the server refused the mail for good (5xx); its words follow.
@@ -39,8 +40,8 @@ type Options struct {
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 	// Timeout bounds each SMTP exchange (default 60 s).
 	Timeout time.Duration
-	// TLS carries the IMAP side's trust settings (policy CAs).
-	TLS *imapsync.Options
+	// RootCAs are extra trusted certificate authorities set by policy.
+	RootCAs *x509.CertPool
 }
 
 // Client is one SMTP session, reused for several mails.
@@ -71,11 +72,11 @@ func Connect(ctx context.Context, acct model.Account, password string, opts *Opt
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w: connect to %s: %v", ErrTemporary, failure.ErrUnreachable, addr, err)
 	}
-	var tlsOpts *imapsync.Options
+	var roots *x509.CertPool
 	if opts != nil {
-		tlsOpts = opts.TLS
+		roots = opts.RootCAs
 	}
-	tlsConfig := imapsync.TLSConfig(srv.Host, acct.TrustedCertSHA256, tlsOpts)
+	tlsConfig := tlsconf.Config(srv.Host, acct.TrustedCertSHA256, roots)
 	conn.SetDeadline(time.Now().Add(timeout))
 	var c *smtp.Client
 	switch srv.Security {
@@ -91,9 +92,8 @@ func Connect(ctx context.Context, acct model.Account, password string, opts *Opt
 	}
 	if err != nil {
 		conn.Close()
-		var verr *tls.CertificateVerificationError
-		if errors.As(err, &verr) || strings.Contains(err.Error(), "certificate") {
-			return nil, fmt.Errorf("%w: %s: %v", failure.ErrCertificate, addr, err)
+		if cerr := tlsconf.CertError(addr, err); errors.Is(cerr, failure.ErrCertificate) {
+			return nil, cerr
 		}
 		return nil, fmt.Errorf("%w: %w: %s: %v", ErrTemporary, failure.ErrUnreachable, addr, err)
 	}

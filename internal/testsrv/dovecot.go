@@ -146,11 +146,36 @@ func newDovecot(opts DovecotOptions) (*Dovecot, error) {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("chown home: %w", err)
 	}
+	for name := range d.users {
+		if err := d.makeInbox(name); err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+	}
 	if err := d.writeUsers(); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
 	return d, nil
+}
+
+// makeInbox puts user's INBOX on disk (the Maildir root's cur, new, tmp),
+// as on a server whose users received mail before. Dovecot 2.3 creates it
+// on first use, and an IMAP session racing the first LMTP delivery there
+// may get NO [ALREADYEXISTS], the delivery a 451, or the imap process may
+// die (a panic on the mailbox list index lock).
+func (d *Dovecot) makeInbox(user string) error {
+	home := filepath.Join(d.Dir, "home", strings.ToLower(user))
+	for _, p := range []string{home, filepath.Join(home, "Maildir"), filepath.Join(home, "Maildir", "cur"),
+		filepath.Join(home, "Maildir", "new"), filepath.Join(home, "Maildir", "tmp")} {
+		if err := os.Mkdir(p, 0o700); err != nil && !os.IsExist(err) {
+			return fmt.Errorf("make inbox: %w", err)
+		}
+		if err := os.Chown(p, d.mailUID, d.mailGID); err != nil {
+			return fmt.Errorf("make inbox: %w", err)
+		}
+	}
+	return nil
 }
 
 func checkUserName(name string) error {
@@ -372,6 +397,9 @@ func (d *Dovecot) AddUser(tb testing.TB, name, password string) {
 	d.mu.Lock()
 	d.users[strings.ToLower(name)] = password
 	d.mu.Unlock()
+	if err := d.makeInbox(name); err != nil {
+		tb.Fatalf("testsrv: %v", err)
+	}
 	if err := d.writeUsers(); err != nil {
 		tb.Fatalf("testsrv: %v", err)
 	}
