@@ -11,6 +11,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"thucongvu/internal/app"
+	"thucongvu/internal/config"
 	"thucongvu/internal/engine"
 	"thucongvu/internal/remind"
 	"thucongvu/internal/secret"
@@ -38,6 +39,8 @@ func cmdGUI(c *cli, args []string) error {
 	// The duties follow the accounts: one added by the setup wizard syncs,
 	// acknowledges and reminds at once, a removed one stops.
 	svc.Run(ctx)
+	// A policy agency IT changes meanwhile applies without a restart.
+	go svc.WatchPolicy(ctx, app.PolicyCheck, config.LoadPolicy)
 	a := fyneapp.NewWithID("vn.gov.thucongvu")
 	w := a.NewWindow("Thư Công Vụ")
 	w.Resize(ui.WindowSize)

@@ -75,7 +75,22 @@ func OpenWithPolicy(home string, secrets secret.Store, pol *config.Policy) (*Eng
 	e := &Engine{Config: cfg, Store: st, Secrets: secrets, Policy: pol}
 	e.Sync.BodyText = bodyText
 	e.Sync.NamesDocument = namesDocument
-	cfg.SetPolicy(pol)
+	e.SetPolicy(pol)
+	return e, nil
+}
+
+// SetPolicy puts machine policy over the accounts (never into the user's
+// files) and trusts its CA. The caller keeps every duty stopped meanwhile:
+// the faces call it when agency IT changed the policy while the client runs.
+func (e *Engine) SetPolicy(pol *config.Policy) {
+	if pol == nil {
+		pol = &config.Policy{}
+	}
+	if e.Policy != nil && e.Policy.TrustedCACert != "" {
+		e.Sync.RootCAs = nil // the old policy's CA
+	}
+	e.Policy = pol
+	e.Config.SetPolicy(pol)
 	if pol.TrustedCACert != "" {
 		pool, err := x509.SystemCertPool()
 		if err != nil || pool == nil {
@@ -84,7 +99,6 @@ func OpenWithPolicy(home string, secrets secret.Store, pol *config.Policy) (*Eng
 		pool.AppendCertsFromPEM([]byte(pol.TrustedCACert))
 		e.Sync.RootCAs = pool
 	}
-	return e, nil
 }
 
 // Locked reports whether machine policy fixes a setting of an account
