@@ -74,6 +74,10 @@ func TestPreflightNestingBounded(t *testing.T) {
 	if _, err := Check(Input{Raw: raw, Profile: prof(t, "hanam")}); err != nil {
 		t.Fatal(err)
 	}
+	// `send FILE.eml` reads the user's file with the same bounds.
+	if d, err := DraftFromEML(raw); err != nil || d.Body != "" || len(d.Attachments) != 0 {
+		t.Errorf("draft of the nested file: body %q, %d attachments, %v", d.Body, len(d.Attachments), err)
+	}
 
 	b.Reset()
 	b.WriteString("From: a@hanam.gov.vn\r\nSubject: x\r\nContent-Type: multipart/mixed; boundary=\"p\"\r\n\r\n")

@@ -6,8 +6,10 @@ import (
 	"io"
 	"strings"
 
+	"github.com/emersion/go-message"
 	gomail "github.com/emersion/go-message/mail"
 
+	"thucongvu/internal/mail"
 	"thucongvu/internal/model"
 	"thucongvu/internal/vntext"
 )
@@ -39,33 +41,36 @@ func DraftFromEML(raw []byte) (Draft, error) {
 		d.InReplyTo = ids[0]
 	}
 	d.References, _ = h.MsgIDList("References")
-	for {
-		p, err := r.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return d, fmt.Errorf("read mail part: %w", err)
-		}
-		switch ph := p.Header.(type) {
-		case *gomail.InlineHeader:
-			ct, _, _ := ph.ContentType()
-			if ct == "text/plain" && d.Body == "" {
-				b, err := io.ReadAll(p.Body)
+	// The parts are walked with the bounds received mail has (nesting, part
+	// count): a crafted file cannot pile up part readers.
+	var perr error
+	mail.Parts(raw, func(h message.Header, body io.Reader) bool {
+		disp, _, _ := h.ContentDisposition()
+		if disp != "attachment" {
+			ct, _, _ := h.ContentType()
+			if (ct == "text/plain" || ct == "") && d.Body == "" {
+				b, err := io.ReadAll(body)
 				if err != nil {
-					return d, err
+					perr = fmt.Errorf("read mail text: %w", err)
+					return false
 				}
 				d.Body = strings.ReplaceAll(string(b), "\r\n", "\n")
 			}
-		case *gomail.AttachmentHeader:
-			name, _ := ph.Filename()
-			ct, _, _ := ph.ContentType()
-			data, err := io.ReadAll(p.Body)
-			if err != nil {
-				return d, fmt.Errorf("read attachment %s: %w", name, err)
-			}
-			d.Attachments = append(d.Attachments, Attachment{Name: name, ContentType: ct, Data: data})
+			return true
 		}
+		ah := gomail.AttachmentHeader{Header: h}
+		name, _ := ah.Filename()
+		ct, _, _ := ah.ContentType()
+		data, err := io.ReadAll(body)
+		if err != nil {
+			perr = fmt.Errorf("read attachment %s: %w", name, err)
+			return false
+		}
+		d.Attachments = append(d.Attachments, Attachment{Name: name, ContentType: ct, Data: data})
+		return true
+	})
+	if perr != nil {
+		return d, perr
 	}
 	return d, nil
 }
