@@ -24,27 +24,32 @@ import (
 const (
 	ActionAck  = "ack"
 	ActionSkip = "skip"
+	// ActionManual: a document whose sender cannot be trusted to be who
+	// its From says; the user acknowledges it ("cần báo nhận thủ công").
+	ActionManual = "manual"
 )
 
 // Reasons a decision gives (stable codes, shown translated by the faces).
 const (
-	ReasonDocument      = "document"        // an official document: acknowledge
-	ReasonNotDocument   = "not-document"    // ordinary mail (R9 decides)
-	ReasonNullSender    = "null-sender"     // Return-Path <> (bounces, receipts)
-	ReasonAutoSubmitted = "auto-submitted"  // RFC 3834 Auto-Submitted other than no
-	ReasonList          = "list"            // List-* header or Precedence list/bulk/junk
-	ReasonSuppress      = "suppress"        // X-Auto-Response-Suppress All/OOF/AutoReply
-	ReasonSystemSender  = "system-sender"   // MAILER-DAEMON, postmaster, *-request, no-reply, …
-	ReasonOwnAddress    = "own-address"     // mail from the user's own addresses
-	ReasonNotRecipient  = "not-recipient"   // Bcc to a list, implicit delivery
-	ReasonBeforeAccount = "before-account"  // arrived before the account was added
-	ReasonAcknowledge   = "acknowledgement" // an acknowledgement itself
-	ReasonJunk          = "junk"            // flagged or filed as junk
-	ReasonAlreadyAcked  = "already-acked"   // $TCVAcked: this or another client did it
-	ReasonBounce        = "bounce"          // a delivery report
-	ReasonDisabled      = "disabled"        // the user or policy turned acks off
-	ReasonRateLimit     = "rate-limit"      // too many acks to this sender lately
-	ReasonForeign       = "foreign-webmail" // R7 (ST 7.5, BD 11): no official exchange with foreign webmail
+	ReasonDocument      = "document"          // an official document: acknowledge
+	ReasonNotDocument   = "not-document"      // ordinary mail (R9 decides)
+	ReasonNullSender    = "null-sender"       // Return-Path <> (bounces, receipts)
+	ReasonAutoSubmitted = "auto-submitted"    // RFC 3834 Auto-Submitted other than no
+	ReasonList          = "list"              // List-* header or Precedence list/bulk/junk
+	ReasonSuppress      = "suppress"          // X-Auto-Response-Suppress All/OOF/AutoReply
+	ReasonSystemSender  = "system-sender"     // MAILER-DAEMON, postmaster, *-request, no-reply, …
+	ReasonOwnAddress    = "own-address"       // mail from the user's own addresses
+	ReasonNotRecipient  = "not-recipient"     // Bcc to a list, implicit delivery
+	ReasonBeforeAccount = "before-account"    // arrived before the account was added
+	ReasonAcknowledge   = "acknowledgement"   // an acknowledgement itself
+	ReasonJunk          = "junk"              // flagged or filed as junk
+	ReasonAlreadyAcked  = "already-acked"     // $TCVAcked: this or another client did it
+	ReasonBounce        = "bounce"            // a delivery report
+	ReasonDisabled      = "disabled"          // the user or policy turned acks off
+	ReasonRateLimit     = "rate-limit"        // too many acks to this sender lately
+	ReasonHourlyLimit   = "hourly-limit"      // the account's acks of this hour are used up: it waits
+	ReasonUnverified    = "unverified-sender" // From not aligned with the envelope nor vouched for by the agency's server
+	ReasonForeign       = "foreign-webmail"   // R7 (ST 7.5, BD 11): no official exchange with foreign webmail
 )
 
 // Keyword marks the original on the server once acknowledged (R2), so a
@@ -74,7 +79,16 @@ type Context struct {
 	Disabled bool
 	// RecentToSender counts acknowledgements sent to the sender in the last hour.
 	RecentToSender func(addr string) int
+	// Recent counts the account's acknowledgements of the last hour, and
+	// MaxPerHour bounds them (DefaultMaxPerHour when 0).
+	Recent     func() int
+	MaxPerHour int
 }
+
+// DefaultMaxPerHour bounds an account's acknowledgements per hour (R2), so
+// that a flood of forged documents cannot make the agency's account a
+// mail cannon; machine policy may change it (AckMaxPerHour).
+const DefaultMaxPerHour = 60
 
 // MaxPerSenderPerHour stops acknowledgement loops with a misbehaving robot
 // that slips past the RFC 3834 rules; a busy provincial office can send
@@ -122,8 +136,26 @@ func Decide(c Candidate, x Context) (string, string) {
 		return ActionSkip, ReasonForeign
 	case !IsDocument(m, x.Profile):
 		return ActionSkip, ReasonNotDocument
-	case x.RecentToSender != nil && x.RecentToSender(from) >= MaxPerSenderPerHour:
+	case !Credible(h, from, x):
+		return ActionManual, ReasonUnverified
+	}
+	return Admit(from, x)
+}
+
+// Admit applies the hourly limits to a document about to be acknowledged:
+// per sender, and per account; the engine asks again just before each
+// acknowledgement goes, so one pass cannot exceed them. A mail over a
+// limit is not marked and waits for a later pass.
+func Admit(from string, x Context) (string, string) {
+	limit := x.MaxPerHour
+	if limit <= 0 {
+		limit = DefaultMaxPerHour
+	}
+	switch {
+	case x.RecentToSender != nil && x.RecentToSender(strings.ToLower(from)) >= MaxPerSenderPerHour:
 		return ActionSkip, ReasonRateLimit
+	case x.Recent != nil && x.Recent() >= limit:
+		return ActionSkip, ReasonHourlyLimit
 	}
 	return ActionAck, ReasonDocument
 }
@@ -134,7 +166,7 @@ func Decide(c Candidate, x Context) (string, string) {
 // and the rate limit change by themselves.
 func Permanent(reason string) bool {
 	switch reason {
-	case ReasonDisabled, ReasonAlreadyAcked, ReasonJunk, ReasonRateLimit, ReasonDocument:
+	case ReasonDisabled, ReasonAlreadyAcked, ReasonJunk, ReasonRateLimit, ReasonHourlyLimit, ReasonDocument:
 		return false
 	}
 	return true

@@ -15,6 +15,7 @@ const (
 	StateQueued  = "queued"  // in the outbox: it will go
 	StateOther   = "other"   // another client or delegate acknowledged it
 	StateSkipped = "skipped" // decided against, for good
+	StateManual  = "manual"  // left to the user to acknowledge (ActionManual)
 	StateError   = "error"   // could not be read or decided; Reason says why
 )
 
@@ -125,6 +126,15 @@ func (l *Ledger) RecentToSender(ctx context.Context, account, addr string) int {
 	var n int
 	l.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM acks WHERE account = ? AND sender = ? AND state = ? AND created_at > ?`,
 		account, addr, StateQueued, l.now().Add(-time.Hour).Unix()).Scan(&n)
+	return n
+}
+
+// Recent counts the account's acknowledgements claimed or queued in the
+// last hour (R2: the hourly cap).
+func (l *Ledger) Recent(ctx context.Context, account string) int {
+	var n int
+	l.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM acks WHERE account = ? AND state IN (?, ?) AND created_at > ?`,
+		account, StateClaimed, StateQueued, l.now().Add(-time.Hour).Unix()).Scan(&n)
 	return n
 }
 

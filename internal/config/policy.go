@@ -47,6 +47,7 @@ const (
 	PolicyTimes                      // "HH:MM,HH:MM,…"
 	PolicyChoice                     // one of PolicyKey.Choices
 	PolicyPEM                        // PEM text, or the path of a PEM file
+	PolicyCount                      // 1–100000 (REG_DWORD or digits)
 )
 
 // PolicyKey is one machine-policy value and the setting it locks.
@@ -81,6 +82,7 @@ const (
 	SettingAckTemplate       = "ack.template"
 	SettingAckTemplateLocked = "ack.template_locked"
 	SettingAutoAck           = "ack.auto"
+	SettingAckMaxPerHour     = "ack.max_per_hour"
 	SettingConverter         = "converter"
 	SettingTrustedCA         = "trusted_ca"
 	SettingSigAgency         = "signature.agency"
@@ -122,6 +124,9 @@ var PolicyKeys = []PolicyKey{
 		field: func(p *Policy) any { return &p.AckTemplateLocked }},
 	{Name: "AutoAckDisabled", Settings: []string{SettingAutoAck}, Kind: PolicyBool,
 		field: func(p *Policy) any { return &p.AutoAckDisabled }},
+	// R2: the most acknowledgements an account sends in an hour.
+	{Name: "AckMaxPerHour", Settings: []string{SettingAckMaxPerHour}, Kind: PolicyCount,
+		field: func(p *Policy) any { return &p.AckMaxPerHour }},
 	// R4, LA 8.3: which office converter makes the PDFs ("" = automatic).
 	{Name: "Converter", Settings: []string{SettingConverter}, Kind: PolicyChoice,
 		Choices: []string{"auto", "libreoffice", "msoffice"},
@@ -159,6 +164,7 @@ type Policy struct {
 	AckTemplate       string
 	AckTemplateLocked bool
 	AutoAckDisabled   bool
+	AckMaxPerHour     int    // 0: the default (ack.DefaultMaxPerHour)
 	Converter         string // "auto", "libreoffice", "msoffice"
 	// TrustedCACert is PEM text; a path given in the policy is read at load.
 	TrustedCACert string
@@ -402,6 +408,12 @@ func (k PolicyKey) decode(p *Policy, raw string) error {
 		n, err := strconv.Atoi(strings.TrimPrefix(raw, "#"))
 		if err != nil || n < 1 || n > 65535 {
 			return fmt.Errorf("port %q is not 1–65535", raw)
+		}
+		*dst.(*int) = n
+	case PolicyCount:
+		n, err := strconv.Atoi(strings.TrimPrefix(raw, "#"))
+		if err != nil || n < 1 || n > 100000 {
+			return fmt.Errorf("%q is not 1–100000", raw)
 		}
 		*dst.(*int) = n
 	case PolicyBool:

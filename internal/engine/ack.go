@@ -115,7 +115,7 @@ type AckStats struct {
 
 // ackDecisionVersion is part of every recorded decision's context: raise
 // it when Decide changes, so mail is decided again under the new rules.
-const ackDecisionVersion = 1
+const ackDecisionVersion = 2
 
 // ackBatch bounds the UIDs of one FETCH command.
 const ackBatch = 500
@@ -227,7 +227,11 @@ func (e *Engine) newAckPass(ctx context.Context, a model.Account, o AckOptions, 
 		o.Stats = &AckStats{}
 	}
 	x := ack.Context{Account: a, Profile: Profile(a), Disabled: o.Disabled,
-		RecentToSender: func(addr string) int { return ledger.RecentToSender(ctx, a.Name, addr) }}
+		RecentToSender: func(addr string) int { return ledger.RecentToSender(ctx, a.Name, addr) },
+		Recent:         func() int { return ledger.Recent(ctx, a.Name) }}
+	if e.Policy != nil {
+		x.MaxPerHour = e.Policy.AckMaxPerHour
+	}
 	return &ackPass{e: e, a: a, o: o, ledger: ledger, x: x, stats: o.Stats,
 		mine: imap.Flag("$TCVAckBy" + e.ClientID()), context: decisionContext(x)}
 }
@@ -239,11 +243,12 @@ func decisionContext(x ack.Context) string {
 	raw, _ := json.Marshal(struct {
 		V            int
 		Email        string
+		AuthServIDs  []string
 		Own          []string
 		AnyRecipient bool
 		Added        int64
 		Profile      any
-	}{ackDecisionVersion, strings.ToLower(x.Account.Email), x.Own, x.AnyRecipient, x.Account.Added.Unix(), x.Profile})
+	}{ackDecisionVersion, strings.ToLower(x.Account.Email), ack.AuthServIDs(x.Account), x.Own, x.AnyRecipient, x.Account.Added.Unix(), x.Profile})
 	sum := sha256.Sum256(raw)
 	return hex.EncodeToString(sum[:12])
 }
@@ -279,6 +284,10 @@ func (p *ackPass) run(ctx context.Context) (results []AckResult, queued bool, er
 	for _, it := range items {
 		if !it.fetched && !it.final {
 			continue // expunged meanwhile
+		}
+		if it.err == nil && it.action == ack.ActionAck && !p.o.DryRun {
+			// The hourly limits again: this pass's acknowledgements count.
+			it.action, it.reason = ack.Admit(it.from, p.x)
 		}
 		r := it.result()
 		if it.err == nil && it.action == ack.ActionAck && !p.o.DryRun {
@@ -615,6 +624,8 @@ func (p *ackPass) decision(it *ackItem, r AckResult) (ack.Decision, bool) {
 		d.State = r.State
 	case r.Action == ack.ActionSkip && ack.Permanent(r.Reason):
 		d.State = ack.StateSkipped
+	case r.Action == ack.ActionManual:
+		d.State = ack.StateManual
 	default:
 		return d, false
 	}
@@ -628,6 +639,8 @@ func decisionResult(d ack.Decision) AckResult {
 		r.State = ack.StateError
 	case ack.StateQueued, ack.StateOther:
 		r.Action, r.State = ack.ActionAck, d.State
+	case ack.StateManual:
+		r.Action = ack.ActionManual
 	}
 	return r
 }

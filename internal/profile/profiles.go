@@ -91,6 +91,7 @@ func generic() Profile {
 			Times:        Sourced[[]TimeOfDay]{Value: []TimeOfDay{HM(7, 30), HM(13, 30)}, Source: srcDefault, Default: true},
 		},
 		AckRequired: Sourced[bool]{Value: false, Source: srcDefault, Default: true},
+		AckRelays:   Sourced[[]string]{Source: "agency IT", Default: true},
 		Document: DocumentRule{
 			AttachmentTypes: Sourced[[]string]{Value: slices.Clone(defaultDocumentTypes), Source: "R9", Default: true},
 			TrustedDomains:  Sourced[[]string]{Value: []string{"*.gov.vn"}, Source: srcDefault, Default: true},
