@@ -934,3 +934,111 @@ func TestAckOversizedMessageCut(t *testing.T) {
 	}
 	waitCount(t, w.d, stc, stcPass, "INBOX", "Đã nhận được văn bản", 1)
 }
+
+// TestAckSpoofedSenderIsManual (R2): a document whose From names an agency
+// address but whose envelope comes from elsewhere is listed for the user
+// ("cần báo nhận thủ công") and nothing goes to the address it names, even
+// with Authentication-Results and a Return-Path of its own that the sender
+// wrote; an aligned document is acknowledged as before.
+func TestAckSpoofedSenderIsManual(t *testing.T) {
+	ctx := context.Background()
+	w := startAckWorld(t)
+	a := w.account(t)
+	pdf := withAttachment("cv.pdf", "application/pdf")
+	forged := "Return-Path: <" + stc + ">\r\nAuthentication-Results: mx.evil.example; dmarc=pass header.from=hanam.gov.vn\r\n" +
+		"Authentication-Results: " + a.IMAP.Host + "; dmarc=pass header.from=hanam.gov.vn\r\n"
+	if err := w.d.DeliverEnvelope("x@evil.example", []string{agency}, []byte(forged+msg(stc, agency, "spoofed — Công văn số 66/STC", "", pdf))); err != nil {
+		t.Fatal(err)
+	}
+	w.submit(t, laSender, laPass, []string{agency}, msg(laSender, agency, "aligned — Công văn số 67/UBND", "", pdf))
+	w.d.WaitMessages(t, agency, "INBOX", 2)
+
+	e := openEngineAt(t, t.TempDir(), a, agencyPass)
+	res, err := e.AckPass(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]AckResult{}
+	for _, r := range res {
+		byName[strings.SplitN(r.Subject, " — ", 2)[0]] = r
+	}
+	if r := byName["spoofed"]; r.Action != ack.ActionManual || r.Reason != ack.ReasonUnverified || r.State != "" {
+		t.Errorf("spoofed: %+v", r)
+	}
+	if r := byName["aligned"]; r.Action != ack.ActionAck || r.State != "sent" {
+		t.Errorf("aligned: %+v", r)
+	}
+	// Still listed for the user in a dry run, and never marked.
+	dry, err := e.AckPass(ctx, a, AckOptions{DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	manual := 0
+	for _, r := range dry {
+		if r.Action == ack.ActionManual && strings.HasPrefix(r.Subject, "spoofed") {
+			manual++
+		}
+	}
+	if manual != 1 {
+		t.Errorf("dry run: %+v", dry)
+	}
+	if res, err := e.AckPass(ctx, a); err != nil || countState(res, "sent") != 0 {
+		t.Fatalf("second pass: %+v %v", res, err)
+	}
+	c := imapAs(t, w.d, agency, agencyPass)
+	if _, err := c.Select("INBOX", nil).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	spoofed := searchSubject(t, c, "spoofed")
+	if found, _ := c.UIDSearch(&imap.SearchCriteria{UID: []imap.UIDSet{imap.UIDSetNum(spoofed)}, Flag: []imap.Flag{ack.Keyword}}, nil).Wait(); len(found.AllUIDs()) != 0 {
+		t.Error("the spoofed mail is marked acknowledged")
+	}
+	waitCount(t, w.d, laSender, laPass, "INBOX", "Đã nhận được văn bản", 1)
+	if n := count(t, w.d, stc, stcPass, "INBOX", "Đã nhận được văn bản"); n != 0 {
+		t.Fatalf("%d acknowledgements sent to the address the spoofed mail names", n)
+	}
+}
+
+// TestAckHourlyCap (R2): beyond the account's acknowledgements of the hour
+// (machine policy AckMaxPerHour) a document waits, unmarked, and goes once
+// the cap allows it.
+func TestAckHourlyCap(t *testing.T) {
+	ctx := context.Background()
+	w := startAckWorld(t)
+	a := w.account(t)
+	for i := range 3 {
+		w.submit(t, stc, stcPass, []string{agency}, msg(stc, agency, fmt.Sprintf("Công văn số %d/STC", 70+i), "", withAttachment("cv.pdf", "application/pdf")))
+	}
+	w.d.WaitMessages(t, agency, "INBOX", 3)
+	e := openEngineAt(t, t.TempDir(), a, agencyPass)
+	e.Policy = &config.Policy{AckMaxPerHour: 2}
+	res, err := e.AckPass(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waiting := 0
+	for _, r := range res {
+		if r.Reason == ack.ReasonHourlyLimit && r.Action == ack.ActionSkip {
+			waiting++
+		}
+	}
+	if countState(res, "sent") != 2 || waiting != 1 {
+		t.Fatalf("first pass: %+v", res)
+	}
+	if res, err := e.AckPass(ctx, a); err != nil || countState(res, "sent") != 0 || len(res) != 1 || res[0].Reason != ack.ReasonHourlyLimit {
+		t.Fatalf("second pass: %+v %v", res, err)
+	}
+	c := imapAs(t, w.d, agency, agencyPass)
+	if _, err := c.Select("INBOX", nil).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if found, _ := c.UIDSearch(&imap.SearchCriteria{NotFlag: []imap.Flag{ack.Keyword}}, nil).Wait(); len(found.AllUIDs()) != 1 {
+		t.Fatalf("unmarked: %v", found.AllUIDs())
+	}
+	waitCount(t, w.d, stc, stcPass, "INBOX", "Đã nhận được văn bản", 2)
+	e.Policy = &config.Policy{AckMaxPerHour: 3}
+	if res, err := e.AckPass(ctx, a); err != nil || countState(res, "sent") != 1 {
+		t.Fatalf("under a higher cap: %+v %v", res, err)
+	}
+	waitCount(t, w.d, stc, stcPass, "INBOX", "Đã nhận được văn bản", 3)
+}
