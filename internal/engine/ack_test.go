@@ -600,7 +600,8 @@ func TestAckPoisonMessageIsolated(t *testing.T) {
 		case 2: // the decoder panics on this one
 			return []byte(msg(stc, agency, "Công văn PANIC-ME số 2", "", withAttachment("cv2.pdf", "application/pdf")))
 		}
-		return []byte(msg(stc, agency, fmt.Sprintf("Công văn số %d/STC", i), "", withAttachment("cv.pdf", "application/pdf")))
+		// Appended, so the Return-Path a delivering server writes is added here.
+		return []byte("Return-Path: <" + stc + ">\r\n" + msg(stc, agency, fmt.Sprintf("Công văn số %d/STC", i), "", withAttachment("cv.pdf", "application/pdf")))
 	})
 	parse := func(raw []byte) (*mail.Message, error) {
 		if bytes.Contains(raw, []byte("PANIC-ME")) {
