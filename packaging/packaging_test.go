@@ -157,7 +157,7 @@ func TestADMXCoversPolicyKeys(t *testing.T) {
 			want = "text"
 		case config.PolicyText, config.PolicyPEM:
 			want = "multiText"
-		case config.PolicyPort:
+		case config.PolicyPort, config.PolicyCount:
 			want = "decimal"
 		case config.PolicyBool:
 			want = "bool"
