@@ -178,10 +178,11 @@ type Profile struct {
 	Checks CheckRule             `json:"checks"` // R1
 
 	AckRequired Sourced[bool] `json:"ack_required"` // R2
+	Document    DocumentRule  `json:"document"`     // R9
+
 	// AckRelays are relays that rewrite the envelope sender: mail they bring
 	// counts as from the sender its From names (R2, package ack).
 	AckRelays Sourced[[]string] `json:"ack_relays"`
-	Document  DocumentRule      `json:"document"` // R9
 
 	SignatureFields Sourced[[]string] `json:"signature_fields"` // R3
 	SubjectRequired Sourced[bool]     `json:"subject_required"` // R3
