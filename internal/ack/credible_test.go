@@ -179,3 +179,27 @@ func TestComposeEchoBounded(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkDecideCredible(b *testing.B) {
+	raw := docFrom("Return-Path: <x@evil.example>\r\nReceived: from relay.example by mail.hanam.gov.vn\r\n"+
+		"Authentication-Results: mail.hanam.gov.vn; spf=pass (sender IP is 203.0.113.5) smtp.mailfrom=x@evil.example; dmarc=pass header.from=hanam.gov.vn\r\n", "vp@hanam.gov.vn")
+	m, err := mail.Parse([]byte(raw))
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := Candidate{Msg: m, Header: Header([]byte(raw))}
+	p := ctx(nil)
+	p.Account.IMAP.Host = "mail.hanam.gov.vn"
+	for b.Loop() {
+		if a, _ := Decide(c, p); a != ActionAck {
+			b.Fatal(a)
+		}
+	}
+}
+
+func BenchmarkEcho(b *testing.B) {
+	s := strings.Repeat("Công văn số 15/STC-NS tại http://evil.example/?a=1 và evil.com ", 20)
+	for b.Loop() {
+		echo(s, true)
+	}
+}

@@ -159,7 +159,7 @@ type Decision struct {
 	UIDValidity uint32
 	UID         uint32
 	Context     string
-	State       string // StateSkipped, StateQueued, StateOther, StateError
+	State       string // StateSkipped, StateManual, StateQueued, StateOther, StateError
 	Reason      string
 	MessageID   string
 	Sender      string
