@@ -127,6 +127,16 @@ func TestLedgerRecent(t *testing.T) {
 	if n := l.Recent(c, "vanthu"); n != 2 {
 		t.Fatalf("recent: %d, want 2", n)
 	}
+	// The documents left to the user, in the folder as it is now.
+	ds := []Decision{{Folder: "INBOX", UIDValidity: 7, UID: 3, Context: "k", State: StateManual, Reason: ReasonUnverified, Subject: "Công văn 66"},
+		{Folder: "INBOX", UIDValidity: 7, UID: 4, Context: "k", State: StateSkipped, Reason: ReasonList},
+		{Folder: "INBOX", UIDValidity: 6, UID: 1, Context: "k", State: StateManual}}
+	if err := l.Record(c, "vanthu", ds, FolderState{Folder: "INBOX", UIDValidity: 7, Context: "k"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := l.Manual(c, "vanthu", "INBOX"); err != nil || len(got) != 1 || got[0].UID != 3 || got[0].Subject != "Công văn 66" || got[0].Reason != ReasonUnverified {
+		t.Fatalf("manual: %+v %v", got, err)
+	}
 }
 
 // TestComposeEchoBounded: what the acknowledgement echoes of the mail is

@@ -227,6 +227,27 @@ func (l *Ledger) Record(ctx context.Context, account string, ds []Decision, f ..
 	return nil
 }
 
+// Manual lists the documents left to the user to acknowledge (StateManual:
+// "cần báo nhận thủ công") in a folder, under its current UIDVALIDITY.
+func (l *Ledger) Manual(ctx context.Context, account, folder string) ([]Decision, error) {
+	rows, err := l.db.QueryContext(ctx, `SELECT d.uid, d.uidvalidity, d.context, d.reason, d.message_id, d.sender, d.subject
+		FROM ack_decided d JOIN ack_folders f ON f.account = d.account AND f.folder = d.folder AND f.uidvalidity = d.uidvalidity
+		WHERE d.account = ? AND d.folder = ? AND d.state = ? ORDER BY d.uid`, account, folder, StateManual)
+	if err != nil {
+		return nil, fmt.Errorf("read manual acknowledgements: %w", err)
+	}
+	defer rows.Close()
+	var out []Decision
+	for rows.Next() {
+		d := Decision{Folder: folder, State: StateManual}
+		if err := rows.Scan(&d.UID, &d.UIDValidity, &d.Context, &d.Reason, &d.MessageID, &d.Sender, &d.Subject); err != nil {
+			return nil, fmt.Errorf("read manual acknowledgements: %w", err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
 // ForgetOtherValidity drops a folder's decisions made under another
 // UIDVALIDITY: those UIDs name other messages now.
 func (l *Ledger) ForgetOtherValidity(ctx context.Context, account, folder string, uidValidity uint32) error {
