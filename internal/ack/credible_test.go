@@ -102,9 +102,9 @@ func TestDecideHourlyLimit(t *testing.T) {
 	}
 }
 
-// TestLedgerRecent: the cap counts the account's claimed and queued
-// acknowledgements of the last hour.
-func TestLedgerRecent(t *testing.T) {
+// TestLedgerRecentAndManual: the cap counts the account's claimed and queued
+// acknowledgements of the last hour; Manual lists what is left to the user.
+func TestLedgerRecentAndManual(t *testing.T) {
 	db, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "l.db"))
 	if err != nil {
 		t.Fatal(err)
