@@ -31,25 +31,29 @@ const (
 
 // Reasons a decision gives (stable codes, shown translated by the faces).
 const (
-	ReasonDocument      = "document"          // an official document: acknowledge
-	ReasonNotDocument   = "not-document"      // ordinary mail (R9 decides)
-	ReasonNullSender    = "null-sender"       // Return-Path <> (bounces, receipts)
-	ReasonAutoSubmitted = "auto-submitted"    // RFC 3834 Auto-Submitted other than no
-	ReasonList          = "list"              // List-* header or Precedence list/bulk/junk
-	ReasonSuppress      = "suppress"          // X-Auto-Response-Suppress All/OOF/AutoReply
-	ReasonSystemSender  = "system-sender"     // MAILER-DAEMON, postmaster, *-request, no-reply, …
-	ReasonOwnAddress    = "own-address"       // mail from the user's own addresses
-	ReasonNotRecipient  = "not-recipient"     // Bcc to a list, implicit delivery
-	ReasonBeforeAccount = "before-account"    // arrived before the account was added
-	ReasonAcknowledge   = "acknowledgement"   // an acknowledgement itself
-	ReasonJunk          = "junk"              // flagged or filed as junk
-	ReasonAlreadyAcked  = "already-acked"     // $TCVAcked: this or another client did it
-	ReasonBounce        = "bounce"            // a delivery report
-	ReasonDisabled      = "disabled"          // the user or policy turned acks off
-	ReasonRateLimit     = "rate-limit"        // too many acks to this sender lately
-	ReasonHourlyLimit   = "hourly-limit"      // the account's acks of this hour are used up: it waits
-	ReasonUnverified    = "unverified-sender" // From not aligned with the envelope nor vouched for by the agency's server
-	ReasonForeign       = "foreign-webmail"   // R7 (ST 7.5, BD 11): no official exchange with foreign webmail
+	ReasonDocument      = "document"        // an official document: acknowledge
+	ReasonNotDocument   = "not-document"    // ordinary mail (R9 decides)
+	ReasonNullSender    = "null-sender"     // Return-Path <> (bounces, receipts)
+	ReasonAutoSubmitted = "auto-submitted"  // RFC 3834 Auto-Submitted other than no
+	ReasonList          = "list"            // List-* header or Precedence list/bulk/junk
+	ReasonSuppress      = "suppress"        // X-Auto-Response-Suppress All/OOF/AutoReply
+	ReasonSystemSender  = "system-sender"   // MAILER-DAEMON, postmaster, *-request, no-reply, …
+	ReasonOwnAddress    = "own-address"     // mail from the user's own addresses
+	ReasonNotRecipient  = "not-recipient"   // Bcc to a list, implicit delivery
+	ReasonBeforeAccount = "before-account"  // arrived before the account was added
+	ReasonAcknowledge   = "acknowledgement" // an acknowledgement itself
+	ReasonJunk          = "junk"            // flagged or filed as junk
+	ReasonAlreadyAcked  = "already-acked"   // $TCVAcked: this or another client did it
+	ReasonBounce        = "bounce"          // a delivery report
+	ReasonDisabled      = "disabled"        // the user or policy turned acks off
+	ReasonRateLimit     = "rate-limit"      // too many acks to this sender lately
+	ReasonForeign       = "foreign-webmail" // R7 (ST 7.5, BD 11): no official exchange with foreign webmail
+)
+
+// Reasons of the checks against abuse (R2).
+const (
+	ReasonHourlyLimit = "hourly-limit"      // the account's acknowledgements of this hour are used up: it waits
+	ReasonUnverified  = "unverified-sender" // From neither aligned with the envelope nor vouched for by the agency's server
 )
 
 // Keyword marks the original on the server once acknowledged (R2), so a
