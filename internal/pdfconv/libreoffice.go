@@ -101,6 +101,10 @@ func (l *libreOffice) setup() error {
 	if err != nil {
 		return err
 	}
+	if err := writeSealedProfile(filepath.Join(dir, "profile")); err != nil {
+		os.RemoveAll(dir)
+		return err
+	}
 	l.dir = dir
 	return nil
 }
@@ -225,7 +229,7 @@ func (l *libreOffice) convert(ctx context.Context, input, dir string, k kind, op
 func pdfFilter(k kind, pdfa bool) string {
 	f := "writer_pdf_Export"
 	switch k {
-	case kindCalc:
+	case kindCalc, kindWebCalc:
 		f = "calc_pdf_Export"
 	case kindImpress:
 		f = "impress_pdf_Export"
@@ -238,8 +242,16 @@ func pdfFilter(k kind, pdfa bool) string {
 
 // run executes one `soffice --convert-to` into dir and returns the PDF's path.
 func (l *libreOffice) run(ctx context.Context, input, dir string, k kind, opts Options) (string, error) {
-	cmd := exec.Command(l.path, l.profileArg(), "--headless", "--invisible", "--norestore",
-		"--nologo", "--nolockcheck", "--convert-to", pdfFilter(k, opts.PDFA), "--outdir", dir, input)
+	args := []string{l.profileArg(), "--headless", "--invisible", "--norestore", "--nologo", "--nolockcheck"}
+	switch k {
+	case kindWebWriter:
+		// As a text document: Writer/Web's PDF export drops the first paragraph.
+		args = append(args, "--infilter=HTML (StarWriter)")
+	case kindWebCalc:
+		args = append(args, "--infilter=HTML (StarCalc)")
+	}
+	args = append(args, "--convert-to", pdfFilter(k, opts.PDFA), "--outdir", dir, input)
+	cmd := exec.Command(l.path, args...)
 	setGroup(cmd)
 	var outBuf lockedBuffer
 	cmd.Stdout, cmd.Stderr = &outBuf, &outBuf

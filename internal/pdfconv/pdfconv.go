@@ -34,6 +34,9 @@ var (
 	ErrNoOffice    = errors.New("no office converter installed")
 	ErrTimeout     = errors.New("conversion timed out")
 	ErrOutput      = errors.New("cannot write output")
+	// ErrUnsafe: the file would make the converter fetch or open content
+	// from outside it (R4).
+	ErrUnsafe = errors.New("file refers to outside content")
 )
 
 // Engine names an office converter; Options.Prefer chooses among them.
@@ -240,13 +243,13 @@ func (c *Converter) convert(ctx context.Context, input string, opts Options, res
 	if st.Size() == 0 {
 		return fmt.Errorf("open %s: %w", filepath.Base(input), ErrEmpty)
 	}
-	k, err := detect(input)
+	k, webPage, err := detect(input)
 	if err != nil {
 		return err
 	}
 	if k == kindWriter || k == kindCalc || k == kindImpress {
 		// The office engine starts the timeout when the file's turn comes.
-		return c.convertOffice(ctx, input, k, opts, res)
+		return c.convertOffice(ctx, input, k, webPage, opts, res)
 	}
 	ctx, cancel := context.WithTimeout(ctx, opts.timeout())
 	defer cancel()
