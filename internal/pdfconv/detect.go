@@ -152,10 +152,13 @@ func checkOffice(f *os.File, head []byte, ext, name string) (webPage bool, err e
 	return false, nil
 }
 
-// isHTML tells a web page by its first tag, as LibreOffice's type detection
-// would take it for one.
+// isHTML tells a web page: markup from its first byte, with an <html> tag or
+// an HTML doctype.
 func isHTML(head []byte) bool {
-	h := bytes.ToLower(head)
+	h := bytes.ToLower(bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")), " \t\r\n"))
+	if !bytes.HasPrefix(h, []byte("<")) {
+		return false // e.g. MHTML (MIME headers first)
+	}
 	return bytes.Contains(h, []byte("<html")) || bytes.Contains(h, []byte("<!doctype html"))
 }
 
