@@ -58,7 +58,8 @@ type Options struct {
 	// Grayscale turns images grey and recompresses them: scans need no
 	// colour (R4, LA 8.3) and become much smaller.
 	Grayscale bool
-	// PDFA asks the office converter for PDF/A-2b output.
+	// PDFA asks the office converter for PDF/A: PDF/A-2b from LibreOffice,
+	// PDF/A-1b from Word and PowerPoint; Microsoft Excel refuses it.
 	PDFA bool
 	// Prefer picks the office engine.
 	Prefer Engine
