@@ -7,6 +7,8 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -227,5 +229,44 @@ func TestSealedProfileFetchesNothing(t *testing.T) {
 	}
 	if hits := b.requests(); len(hits) > 0 {
 		t.Fatalf("LibreOffice fetched from the network: %s", strings.Join(hits, ", "))
+	}
+}
+
+// pdfImageCount asks poppler's pdfimages how many images a PDF shows.
+func pdfImageCount(t *testing.T, path string) int {
+	t.Helper()
+	need(t, "pdfimages")
+	out, err := exec.Command("pdfimages", "-list", path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdfimages %s: %v\n%s", path, err, out)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	return len(lines) - 2 // two header lines
+}
+
+// A received document cannot copy a local file into the PDF the officer
+// then sends on: pictures linked to file: URLs or relative paths are not
+// loaded (R4).
+func TestLinkedLocalFileNotEmbedded(t *testing.T) {
+	need(t, "soffice")
+	dir := t.TempDir()
+	docs := filepath.Join(dir, "docs")
+	os.MkdirAll(docs, 0o700)
+	// The helpers link <url>/odt-linked.png and <url>/docx-linked.png.
+	writeFile(t, filepath.Join(dir, "odt-linked.png"), tinyPNG)
+	writeFile(t, filepath.Join(dir, "docx-linked.png"), tinyPNG)
+	inputs := []string{
+		odtExternalImage(t, filepath.Join(docs, "tệp cục bộ.odt"), fileURL(dir)),
+		docxExternalImage(t, filepath.Join(docs, "tệp cục bộ.docx"), fileURL(dir)),
+	}
+	c := New(Config{})
+	defer c.Close()
+	for _, r := range c.Convert(context.Background(), inputs, Options{OutDir: filepath.Join(dir, "pdf")}, nil) {
+		if r.Err != nil {
+			t.Fatalf("%s: %v", r.Input, r.Err)
+		}
+		if n := pdfImageCount(t, r.Output); n != 0 {
+			t.Errorf("%s: the PDF carries %d local image(s)", filepath.Base(r.Input), n)
+		}
 	}
 }
