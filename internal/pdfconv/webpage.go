@@ -39,7 +39,7 @@ var (
 // opened when it is converted (R4): it keeps text, tables and formatting,
 // and drops scripts, frames, objects, <link>, <base>, <meta>, comments
 // (Word's conditional VML), event handlers, every URL-bearing attribute
-// except an <img> data: URI and a hyperlink's http(s)/mailto target, and
+// except an <img> raster data: URI and a hyperlink's http(s)/mailto target, and
 // CSS that loads anything. It streams tokens (no tree, no recursion) and
 // reads at most maxWebPage bytes. removed counts what was dropped.
 func sanitizeHTML(w io.Writer, r io.Reader) (removed int, err error) {
@@ -176,7 +176,7 @@ func safeAttr(elem string, a html.Attribute) bool {
 		return !cssEscape.MatchString(a.Val) && !cssRemote.MatchString(a.Val)
 	case urlAttrs[key]:
 		switch {
-		case elem == "img" && key == "src" && strings.HasPrefix(val, "data:image/"):
+		case elem == "img" && key == "src" && rasterDataURI(val):
 			return true
 		case elem == "a" && key == "href" &&
 			(strings.HasPrefix(val, "http://") || strings.HasPrefix(val, "https://") || strings.HasPrefix(val, "mailto:") || strings.HasPrefix(val, "#")):
@@ -185,6 +185,17 @@ func safeAttr(elem string, a html.Attribute) bool {
 		return false
 	}
 	return !strings.Contains(val, "url(")
+}
+
+// rasterDataURI: an embedded PNG, JPEG, GIF, BMP or WebP picture (an SVG
+// one could link further).
+func rasterDataURI(v string) bool {
+	for _, t := range []string{"png", "jpeg", "jpg", "gif", "bmp", "webp"} {
+		if strings.HasPrefix(v, "data:image/"+t+";") || strings.HasPrefix(v, "data:image/"+t+",") {
+			return true
+		}
+	}
+	return false
 }
 
 // neutralizeWebPage writes a sanitised copy of the web page input into dir,
