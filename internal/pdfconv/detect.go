@@ -165,7 +165,7 @@ func isHTML(head []byte) bool {
 // rtfRemote matches what makes an RTF reader fetch or embed another file:
 // INCLUDEPICTURE, INCLUDETEXT, LINK, DDE, DDEAUTO and IMPORT fields, and
 // linked OLE objects.
-var rtfRemote = regexp.MustCompile(`includepicture|includetext|ddeauto|\\objautlink|\\objlink|\\fldinst[\s{}]*(?:link|dde|import)\b`)
+var rtfRemote = regexp.MustCompile(`includepicture|includetext|ddeauto|\\objautlink|\\objlink|\\fldinst(?:[\s{}]|\\[a-z]+-?\d* ?)*(?:link|dde|import)\b`)
 
 // checkRTF refuses an RTF file whose fields or objects reach outside it.
 // The whole file is scanned in chunks, lowercased and without line breaks

@@ -18,16 +18,16 @@ import (
 )
 
 // LibreOffice spends two to three seconds starting for each file. To pay
-// that once, libreOffice keeps one instance running ("warm") with a private
-// profile (-env:UserInstallation), an open hidden document (without one, the
-// instance quits after its first conversion) and a UNO acceptor pipe whose
-// appearance tells that start-up is complete. Each file is then converted by
-// a short-lived `soffice --convert-to` with the same profile: LibreOffice's
-// single-instance pipe hands the request to the warm instance and returns
-// when it is done (measured: ~0.1–0.3 s per file instead of ~2.6 s; see
-// BenchmarkOfficeColdVsWarm). When the warm instance cannot start, each file
-// runs its own soffice ("cold"). One file is converted at a time: the
-// instance is single-threaded.
+// that once, libreOffice keeps one instance running ("warm") with a private,
+// sealed profile (-env:UserInstallation, profile.go), an open hidden
+// document (without one, the instance quits after its first conversion) and
+// a UNO acceptor pipe whose appearance tells that start-up is complete. Each
+// file is then converted by a short-lived `soffice --convert-to` with the
+// same profile: LibreOffice's single-instance pipe hands the request to the
+// warm instance and returns when it is done (measured: ~0.1–0.3 s per file
+// instead of ~2.6 s; see BenchmarkOfficeColdVsWarm). When the warm instance
+// cannot start, each file runs its own soffice ("cold"). One file is
+// converted at a time: the instance is single-threaded.
 type libreOffice struct {
 	path string
 	cfg  Config

@@ -91,6 +91,8 @@ func TestDetectHostileContent(t *testing.T) {
 		{"a.rtf", `{\rtf1{\field{\*\fldinst HYPERLINK "https://congbao.gov.vn"}{\fldrslt link}}}`, false, nil},
 		{"b.rtf", `{\rtf1{\field{\*\fldinst INCLUDE` + "\r\n" + `PICTURE "\\\\srv\\a.png"}{\fldrslt}}}`, false, ErrUnsafe},
 		{"c.rtf", `{\rtf1` + pad[:len(pad)-7] + `{\field{\*\fldinst { LINK Excel.Sheet.8 "C:\\a.xls"}}}}`, false, ErrUnsafe},
+		{"f.rtf", `{\rtf1{\field{\*\fldinst {\rtlch\fcs1 \af0 \ltrch\fcs0 \insrsid1 DDE Excel "x"}}}}`, false, ErrUnsafe},
+		{"g.rtf", `{\rtf1{\field{\*\fldinst {\rtlch\fcs1 HYPERLINK "https://a/linked"}}}}`, false, nil},
 		{"d.doc", `{\rtf1{\object\objautlink{\*\objclass Word.Document.8}}}`, false, ErrUnsafe},
 		{"e.rtf", `{\rtf1` + pad + `{\field{\*\fldinst INCLUDETEXT "http://h/a"}}}`, false, ErrUnsafe},
 	}
