@@ -18,16 +18,16 @@ import (
 )
 
 // LibreOffice spends two to three seconds starting for each file. To pay
-// that once, libreOffice keeps one instance running ("warm") with a private
-// profile (-env:UserInstallation), an open hidden document (without one, the
-// instance quits after its first conversion) and a UNO acceptor pipe whose
-// appearance tells that start-up is complete. Each file is then converted by
-// a short-lived `soffice --convert-to` with the same profile: LibreOffice's
-// single-instance pipe hands the request to the warm instance and returns
-// when it is done (measured: ~0.1–0.3 s per file instead of ~2.6 s; see
-// BenchmarkOfficeColdVsWarm). When the warm instance cannot start, each file
-// runs its own soffice ("cold"). One file is converted at a time: the
-// instance is single-threaded.
+// that once, libreOffice keeps one instance running ("warm") with a private,
+// sealed profile (-env:UserInstallation, profile.go), an open hidden
+// document (without one, the instance quits after its first conversion) and
+// a UNO acceptor pipe whose appearance tells that start-up is complete. Each
+// file is then converted by a short-lived `soffice --convert-to` with the
+// same profile: LibreOffice's single-instance pipe hands the request to the
+// warm instance and returns when it is done (measured: ~0.1–0.3 s per file
+// instead of ~2.6 s; see BenchmarkOfficeColdVsWarm). When the warm instance
+// cannot start, each file runs its own soffice ("cold"). One file is
+// converted at a time: the instance is single-threaded.
 type libreOffice struct {
 	path string
 	cfg  Config
@@ -99,6 +99,10 @@ func (l *libreOffice) setup() error {
 	}
 	dir, err := os.MkdirTemp("", "thucongvu-lo-")
 	if err != nil {
+		return err
+	}
+	if err := writeSealedProfile(filepath.Join(dir, "profile")); err != nil {
+		os.RemoveAll(dir)
 		return err
 	}
 	l.dir = dir
@@ -225,7 +229,7 @@ func (l *libreOffice) convert(ctx context.Context, input, dir string, k kind, op
 func pdfFilter(k kind, pdfa bool) string {
 	f := "writer_pdf_Export"
 	switch k {
-	case kindCalc:
+	case kindCalc, kindWebCalc:
 		f = "calc_pdf_Export"
 	case kindImpress:
 		f = "impress_pdf_Export"
@@ -238,8 +242,16 @@ func pdfFilter(k kind, pdfa bool) string {
 
 // run executes one `soffice --convert-to` into dir and returns the PDF's path.
 func (l *libreOffice) run(ctx context.Context, input, dir string, k kind, opts Options) (string, error) {
-	cmd := exec.Command(l.path, l.profileArg(), "--headless", "--invisible", "--norestore",
-		"--nologo", "--nolockcheck", "--convert-to", pdfFilter(k, opts.PDFA), "--outdir", dir, input)
+	args := []string{l.profileArg(), "--headless", "--invisible", "--norestore", "--nologo", "--nolockcheck"}
+	switch k {
+	case kindWebWriter:
+		// As a text document: Writer/Web's PDF export drops the first paragraph.
+		args = append(args, "--infilter=HTML (StarWriter)")
+	case kindWebCalc:
+		args = append(args, "--infilter=HTML (StarCalc)")
+	}
+	args = append(args, "--convert-to", pdfFilter(k, opts.PDFA), "--outdir", dir, input)
+	cmd := exec.Command(l.path, args...)
 	setGroup(cmd)
 	var outBuf lockedBuffer
 	cmd.Stdout, cmd.Stderr = &outBuf, &outBuf

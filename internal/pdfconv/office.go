@@ -76,7 +76,9 @@ func (c *Converter) engine(prefer Engine) (officeEngine, error) {
 
 // convertOffice hands the file to the office engine, working in a private
 // folder, then publishes the PDF atomically after checking it parses.
-func (c *Converter) convertOffice(ctx context.Context, input string, k kind, opts Options, res *Result) error {
+// A web page named as an office file (webPage) is converted from a
+// sanitised copy (sanitizeHTML).
+func (c *Converter) convertOffice(ctx context.Context, input string, k kind, webPage bool, opts Options, res *Result) error {
 	name := filepath.Base(input)
 	eng, err := c.engine(opts.Prefer)
 	if err != nil {
@@ -92,6 +94,21 @@ func (c *Converter) convertOffice(ctx context.Context, input string, k kind, opt
 		return fmt.Errorf("convert %s: %w", name, err)
 	}
 	defer os.RemoveAll(work)
+	if webPage {
+		if k == kindCalc {
+			k = kindWebCalc
+		} else {
+			k = kindWebWriter
+		}
+		var removed int
+		abs, removed, err = neutralizeWebPage(abs, filepath.Join(work, "page"), name)
+		if err != nil {
+			return fmt.Errorf("convert %s: %w", name, err)
+		}
+		if removed > 0 {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("%s is a web page: %d scripts, links, outside images or styles were left out", name, removed))
+		}
+	}
 	pdfPath, err := eng.convert(ctx, abs, work, k, opts)
 	if err != nil {
 		return fmt.Errorf("convert %s: %w", name, err)

@@ -34,6 +34,9 @@ var (
 	ErrNoOffice    = errors.New("no office converter installed")
 	ErrTimeout     = errors.New("conversion timed out")
 	ErrOutput      = errors.New("cannot write output")
+	// ErrUnsafe: the file would make the converter fetch or open content
+	// from outside it (R4).
+	ErrUnsafe = errors.New("file refers to outside content")
 )
 
 // Engine names an office converter; Options.Prefer chooses among them.
@@ -55,7 +58,8 @@ type Options struct {
 	// Grayscale turns images grey and recompresses them: scans need no
 	// colour (R4, LA 8.3) and become much smaller.
 	Grayscale bool
-	// PDFA asks the office converter for PDF/A-2b output.
+	// PDFA asks the office converter for PDF/A: PDF/A-2b from LibreOffice,
+	// PDF/A-1b from Word and PowerPoint; Microsoft Excel refuses it.
 	PDFA bool
 	// Prefer picks the office engine.
 	Prefer Engine
@@ -240,13 +244,13 @@ func (c *Converter) convert(ctx context.Context, input string, opts Options, res
 	if st.Size() == 0 {
 		return fmt.Errorf("open %s: %w", filepath.Base(input), ErrEmpty)
 	}
-	k, err := detect(input)
+	k, webPage, err := detect(input)
 	if err != nil {
 		return err
 	}
 	if k == kindWriter || k == kindCalc || k == kindImpress {
 		// The office engine starts the timeout when the file's turn comes.
-		return c.convertOffice(ctx, input, k, opts, res)
+		return c.convertOffice(ctx, input, k, webPage, opts, res)
 	}
 	ctx, cancel := context.WithTimeout(ctx, opts.timeout())
 	defer cancel()
