@@ -48,9 +48,28 @@ func Load(dir string) (*Config, error) {
 		return nil, fmt.Errorf("read accounts: %s is damaged: %w", filepath.Join(dir, accountsFile), err)
 	}
 	for _, a := range c.Accounts {
+		if err := checkSecurity(a); err != nil {
+			return nil, fmt.Errorf("read accounts: %s: %w", filepath.Join(dir, accountsFile), err)
+		}
 		c.own[a.Name] = clone(a)
 	}
 	return c, nil
+}
+
+// checkSecurity refuses a TLS mode that is empty or unknown: a file edited
+// by hand or by another program never turns into a login in clear.
+func checkSecurity(a model.Account) error {
+	for _, s := range []struct {
+		field string
+		sec   model.Security
+	}{{"imap.security", a.IMAP.Security}, {"smtp.security", a.SMTP.Security}} {
+		switch s.sec {
+		case model.SecurityImplicit, model.SecuritySTARTTLS, model.SecurityNone:
+		default:
+			return fmt.Errorf("account %q: %s %q is not one of implicit, starttls, none", a.Name, s.field, s.sec)
+		}
+	}
+	return nil
 }
 
 func clone(a model.Account) model.Account {
