@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 import (
@@ -9,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 
 	"thucongvu/internal/config"
@@ -139,8 +142,11 @@ func TestSMTPUntrustedCertificate(t *testing.T) {
 	testsrv.StartKeyring(t)
 	d := testsrv.StartDovecot(t, testsrv.DovecotOptions{Users: map[string]string{cliUser: cliPass, cliPeer: cliPeerPass}})
 	p := testsrv.StartPostfix(t, d)
-	home := t.TempDir()
+	home := filepath.Join(t.TempDir(), "home")
 	t.Setenv(config.PolicyEnv, filepath.Join(t.TempDir(), "none.json"))
+	// Every file the commands write under the home is 0600 and every folder
+	// 0700, even under a permissive umask.
+	defer syscall.Umask(syscall.Umask(0))
 	r := runCLI(t, home, cliPass+"\n", "account", "add", "vanthu", "--email", cliUser, "--imap", d.IMAPAddr,
 		"--smtp", p.SubmissionAddr, "--tls", "starttls", "--trust-cert", d.CertSHA256, "--profile", "hanam", "--password-stdin")
 	if r.code != 0 {
@@ -183,5 +189,53 @@ func TestSMTPUntrustedCertificate(t *testing.T) {
 	r = runCLI(t, home, "", "outbox", "--json")
 	if !strings.Contains(r.stdout, p.CertSHA256) {
 		t.Fatalf("outbox: %s", r.stdout)
+	}
+
+	for _, args := range [][]string{{"sync", "--once"}, {"ack", "vanthu"}} {
+		if r = runCLI(t, home, "", args...); r.code != 0 {
+			t.Fatalf("%v: exit %d %s", args, r.code, r.stderr)
+		}
+	}
+	files := 0
+	filepath.WalkDir(home, func(path string, de os.DirEntry, err error) error {
+		if err != nil {
+			t.Fatal(err)
+		}
+		fi, _ := de.Info()
+		want := os.FileMode(0o600)
+		if de.IsDir() {
+			want = 0o700
+		} else {
+			files++
+		}
+		if fi.Mode().Perm() != want {
+			t.Errorf("%s: mode %v, want %v", path, fi.Mode().Perm(), want)
+		}
+		return nil
+	})
+	if files < 3 {
+		t.Fatalf("only %d files under the home", files)
+	}
+
+	// A policy file an ordinary user owns is ignored, and doctor says so.
+	pol := filepath.Join(t.TempDir(), "policy.json")
+	os.WriteFile(pol, []byte(`{"IMAPHost": "mail.attacker.test"}`), 0o644)
+	os.Chown(pol, 65534, 65534)
+	t.Setenv(config.PolicyEnv, pol)
+	r = runCLI(t, home, "", "doctor", "--json")
+	checks = nil
+	json.Unmarshal([]byte(r.stdout), &checks)
+	seen := false
+	for _, ch := range checks {
+		seen = seen || ch.Name == "machine policy"
+		if ch.Name == "machine policy" && (ch.OK || !strings.Contains(ch.Detail, "ignored") || !strings.Contains(ch.Detail, "uid 65534")) {
+			t.Fatalf("doctor policy line: %+v", ch)
+		}
+		if ch.Name == "vanthu IMAP" && ch.Detail != d.IMAPAddr {
+			t.Fatalf("the ignored policy was applied: %+v", ch)
+		}
+	}
+	if !seen {
+		t.Fatalf("doctor has no machine policy line: %s", r.stdout)
 	}
 }
