@@ -97,3 +97,22 @@ func TestDiscoverForeignServerNeedsConfirmation(t *testing.T) {
 		t.Fatalf("IT file: %+v %v", r, err)
 	}
 }
+
+// The address's registered domain counts as its own, and gov.vn is a
+// public suffix: another province's server is foreign.
+func TestMarkForeignRegisteredDomain(t *testing.T) {
+	a, err := parseAddress("nguyenvana@sotttt.longan.gov.vn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := Result{Source: SourceSRV,
+		IMAP: a.server("mail.longan.gov.vn", 993, "implicit", ""), SMTP: a.server("mail.hanam.gov.vn", 465, "implicit", "")}
+	r.markForeign(a)
+	if !r.ConfirmNeeded || !slices.Equal(r.ConfirmHosts, []string{"mail.hanam.gov.vn"}) {
+		t.Fatalf("confirm %v hosts %v", r.ConfirmNeeded, r.ConfirmHosts)
+	}
+	r = Result{Source: SourcePreset, IMAP: r.IMAP, SMTP: r.SMTP}
+	if r.markForeign(a); r.ConfirmNeeded {
+		t.Fatalf("a preset needs no confirmation: %v", r.ConfirmHosts)
+	}
+}
