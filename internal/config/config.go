@@ -57,16 +57,21 @@ func Load(dir string) (*Config, error) {
 }
 
 // checkSecurity refuses a TLS mode that is empty or unknown: a file edited
-// by hand or by another program never turns into a login in clear.
+// by hand or by another program never turns into a login in clear. A
+// server left wholly empty is machine policy's to fill.
 func checkSecurity(a model.Account) error {
 	for _, s := range []struct {
 		field string
-		sec   model.Security
-	}{{"imap.security", a.IMAP.Security}, {"smtp.security", a.SMTP.Security}} {
-		switch s.sec {
+		srv   model.Server
+	}{{"imap.security", a.IMAP}, {"smtp.security", a.SMTP}} {
+		switch s.srv.Security {
 		case model.SecurityImplicit, model.SecuritySTARTTLS, model.SecurityNone:
+		case "":
+			if s.srv.Host != "" {
+				return fmt.Errorf("account %q: %s is empty for %s (implicit, starttls or none)", a.Name, s.field, s.srv.Host)
+			}
 		default:
-			return fmt.Errorf("account %q: %s %q is not one of implicit, starttls, none", a.Name, s.field, s.sec)
+			return fmt.Errorf("account %q: %s %q is not one of implicit, starttls, none", a.Name, s.field, s.srv.Security)
 		}
 	}
 	return nil
