@@ -7,11 +7,16 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"os"
+	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"thucongvu/internal/discover"
 	"thucongvu/internal/engine"
+	"thucongvu/internal/failure"
 	"thucongvu/internal/model"
 	"thucongvu/internal/secret"
 )
@@ -59,13 +64,15 @@ func accountAdd(c *cli, args []string) error {
 	profileID := fs.String("profile", "", "rule profile")
 	shared := fs.Bool("shared", false, "the agency's shared mailbox")
 	trust := fs.String("trust-cert", "", "SHA-256 of a server certificate to trust explicitly")
+	var accept multiFlag
+	fs.Var(&accept, "accept-server", "a discovered server outside the address's domain, confirmed (repeatable)")
 	pwStdin := fs.Bool("password-stdin", false, "read the password from standard input")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 || *email == "" {
-		return usageErr("account add NAME --email E --imap HOST:PORT --smtp HOST:PORT [--tls implicit|starttls|none] --password-stdin")
+		return usageErr("account add NAME --email E [--imap HOST:PORT --smtp HOST:PORT] [--tls implicit|starttls|none] [--accept-server HOST] --password-stdin")
 	}
 	if !*pwStdin {
 		return usageErr("the password is read only from standard input (--password-stdin), never from the command line")
@@ -80,6 +87,11 @@ func accountAdd(c *cli, args []string) error {
 	// What machine policy sets need not be typed; what is typed must agree
 	// with what it locks.
 	pol := e.Policy.Effective(model.Account{Email: strings.ToLower(*email)})
+	if (*imapAddr == "" && pol.IMAP.Host == "") || (*smtpAddr == "" && pol.SMTP.Host == "") {
+		if err := discoverServers(c, *email, *imapAddr == "", *smtpAddr == "", accept, &pol, username); err != nil {
+			return err
+		}
+	}
 	imapSrv, err := serverArg("imap", *imapAddr, *tlsMode, given["tls"], pol.IMAP)
 	if err != nil {
 		return err
@@ -113,6 +125,46 @@ func accountAdd(c *cli, args []string) error {
 	for _, advice := range engine.PasswordAdvice(a, password, time.Now()) {
 		fmt.Fprintln(c.stderr, "  ! "+advice)
 	}
+	return nil
+}
+
+// discoverOptions is what account add discovers with; tests replace it.
+var discoverOptions = func() *discover.Options { return nil }
+
+// discoverServers fills the servers not given (nor set by policy) from
+// discovery. A server that unauthenticated DNS names outside the address's
+// domain is refused unless --accept-server names it: the password would go
+// to whoever answers DNS (RFC 6186 §6).
+func discoverServers(c *cli, email string, imap, smtp bool, accepted []string, pol *model.Account, username *string) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	r, err := discover.Discover(ctx, email, discoverOptions())
+	if err != nil {
+		return err
+	}
+	var used []string
+	if imap && pol.IMAP.Host == "" {
+		pol.IMAP, used = r.IMAP.Server, append(used, r.IMAP.Host)
+	}
+	if smtp && pol.SMTP.Host == "" {
+		pol.SMTP, used = r.SMTP.Server, append(used, r.SMTP.Host)
+	}
+	var refuse []string
+	for _, h := range r.Unconfirmed(accepted) {
+		if slices.Contains(used, h) && !slices.Contains(refuse, h) {
+			refuse = append(refuse, h)
+		}
+	}
+	if len(refuse) > 0 {
+		return fmt.Errorf("%w: %s found through %s (%s) is outside %s's domain and DNS is not authenticated; "+
+			"check it with agency IT, then add --accept-server %s", failure.ErrBlocked,
+			strings.Join(refuse, ", "), r.Source, r.Via, email, strings.Join(refuse, " --accept-server "))
+	}
+	if *username == "" {
+		*username = r.IMAP.Username
+	}
+	fmt.Fprintf(c.stderr, "imap %s:%d %s, smtp %s:%d %s (%s)\n", pol.IMAP.Host, pol.IMAP.Port, pol.IMAP.Security,
+		pol.SMTP.Host, pol.SMTP.Port, pol.SMTP.Security, r.Source)
 	return nil
 }
 

@@ -15,7 +15,8 @@ import (
 
 // cmdDiscover: thucongvu discover EMAIL [--json] [--isp-dir DIR]...
 // It prints the server settings found for EMAIL: one JSON document, or one
-// line for the source and one per server. --isp-dir replaces the default
+// line for the source and one per server. JSON marks each result with its
+// source and confirm_needed (hosts outside the address's domain from DNS). --isp-dir replaces the default
 // folders of IT-shipped DOMAIN.xml files (beside the executable, /etc/thucongvu/isp).
 func cmdDiscover(c *cli, args []string) error {
 	var email string
@@ -43,7 +44,14 @@ func cmdDiscover(c *cli, args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	r, err := discover.Discover(ctx, email, &discover.Options{ISPDirs: ispDirs})
+	opts := discoverOptions()
+	if opts == nil {
+		opts = &discover.Options{}
+	}
+	if ispDirs != nil {
+		opts.ISPDirs = ispDirs
+	}
+	r, err := discover.Discover(ctx, email, opts)
 	if err != nil {
 		return err
 	}
@@ -56,6 +64,13 @@ func cmdDiscover(c *cli, args []string) error {
 		return enc.Encode(r)
 	}
 	fmt.Fprintf(c.stdout, "source %s (%s)\n", r.Source, r.Domain)
+	if r.Via != "" {
+		fmt.Fprintf(c.stdout, "via      %s\n", r.Via)
+	}
+	if r.ConfirmNeeded {
+		fmt.Fprintf(c.stdout, "confirm  %s: outside %s, from unauthenticated DNS; check with agency IT (account add --accept-server HOST)\n",
+			strings.Join(r.ConfirmHosts, ", "), r.Domain)
+	}
 	line := func(label string, s discover.Server) {
 		fmt.Fprintf(c.stdout, "%-8s %s %s user=%s\n", label,
 			net.JoinHostPort(s.Host, strconv.Itoa(s.Port)), s.Security, s.Username)

@@ -52,10 +52,14 @@ func cmdDoctor(c *cli, args []string) error {
 	} else {
 		defer e.Close()
 		switch {
+		case e.Policy != nil && len(e.Policy.Problems) > 0:
+			src := e.Policy.Source
+			if src == "" {
+				src = "none set"
+			}
+			add("machine policy", fmt.Errorf("%s: %v", src, e.Policy.Problems), "")
 		case e.Policy == nil || e.Policy.Source == "":
 			add("machine policy", nil, "none set")
-		case len(e.Policy.Problems) > 0:
-			add("machine policy", fmt.Errorf("%s: %v", e.Policy.Source, e.Policy.Problems), "")
 		default:
 			add("machine policy", nil, e.Policy.Source+": "+strings.Join(e.Policy.Keys(), ", "))
 		}

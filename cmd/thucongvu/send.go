@@ -263,7 +263,7 @@ func cmdSend(c *cli, args []string) error {
 		return fmt.Errorf("%w", ferr)
 	default:
 		fmt.Fprintln(c.stderr, c.msg.T("send.queued", item.NextAttempt.Format("15:04:05"), item.LastError))
-		if errors.Is(ferr, failure.ErrAuth) {
+		if errors.Is(ferr, failure.ErrAuth) || errors.Is(ferr, failure.ErrCertificate) {
 			return ferr
 		}
 		return nil

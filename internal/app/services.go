@@ -549,10 +549,20 @@ func (s *Services) Discover(ctx context.Context, email string) (model.Account, e
 		return model.Account{}, err
 	}
 	local := email[:strings.Index(email, "@")]
-	return model.Account{
+	a := model.Account{
 		Name: strings.ReplaceAll(local, ".", "-"), Email: strings.ToLower(email), Username: r.IMAP.Username,
 		IMAP: r.IMAP.Server, SMTP: r.SMTP.Server, Profile: profile.ForAddress(email).ID,
-	}, nil
+	}
+	var hosts []string
+	for _, h := range r.ConfirmHosts {
+		if h == a.IMAP.Host || h == a.SMTP.Host {
+			hosts = append(hosts, h)
+		}
+	}
+	if len(hosts) > 0 { // RFC 6186 §6: the user confirms before a password is sent
+		return a, &ui.ServersToConfirm{Account: a, Hosts: hosts, Source: r.Source, Via: r.Via}
+	}
+	return a, nil
 }
 
 // TestConnection implements ui.Services: IMAP and SMTP login.

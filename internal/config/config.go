@@ -48,9 +48,33 @@ func Load(dir string) (*Config, error) {
 		return nil, fmt.Errorf("read accounts: %s is damaged: %w", filepath.Join(dir, accountsFile), err)
 	}
 	for _, a := range c.Accounts {
+		if err := checkSecurity(a); err != nil {
+			return nil, fmt.Errorf("read accounts: %s: %w", filepath.Join(dir, accountsFile), err)
+		}
 		c.own[a.Name] = clone(a)
 	}
 	return c, nil
+}
+
+// checkSecurity refuses a TLS mode that is empty or unknown: a file edited
+// by hand or by another program never turns into a login in clear. A
+// server left wholly empty is machine policy's to fill.
+func checkSecurity(a model.Account) error {
+	for _, s := range []struct {
+		field string
+		srv   model.Server
+	}{{"imap.security", a.IMAP}, {"smtp.security", a.SMTP}} {
+		switch s.srv.Security {
+		case model.SecurityImplicit, model.SecuritySTARTTLS, model.SecurityNone:
+		case "":
+			if s.srv.Host != "" {
+				return fmt.Errorf("account %q: %s is empty for %s (implicit, starttls or none)", a.Name, s.field, s.srv.Host)
+			}
+		default:
+			return fmt.Errorf("account %q: %s %q is not one of implicit, starttls, none", a.Name, s.field, s.srv.Security)
+		}
+	}
+	return nil
 }
 
 func clone(a model.Account) model.Account {

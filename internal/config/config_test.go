@@ -78,3 +78,37 @@ func TestDamagedFileIsAClearError(t *testing.T) {
 		t.Fatalf("damaged file: %v", err)
 	}
 }
+
+// An empty or unknown TLS mode in accounts.json is refused when loaded,
+// naming the account and the field; it never means plaintext.
+func TestLoadRefusesEmptyOrUnknownTLSMode(t *testing.T) {
+	for _, tc := range []struct{ imap, smtp, field string }{
+		{"", "implicit", "imap.security"},
+		{"implicit", "", "smtp.security"},
+		{"tls", "implicit", "imap.security"},
+		{"implicit", "STARTTLS", "smtp.security"},
+	} {
+		dir := t.TempDir()
+		raw := `{"accounts":[{"name":"coquan","email":"coquan@hanam.gov.vn",
+			"imap":{"host":"mail.hanam.gov.vn","port":143,"security":"` + tc.imap + `"},
+			"smtp":{"host":"mail.hanam.gov.vn","port":587,"security":"` + tc.smtp + `"}}]}`
+		if err := os.WriteFile(filepath.Join(dir, accountsFile), []byte(raw), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c, err := Load(dir)
+		if err == nil {
+			t.Fatalf("imap %q smtp %q: loaded %+v", tc.imap, tc.smtp, c.Accounts)
+		}
+		if msg := err.Error(); !strings.Contains(msg, `"coquan"`) || !strings.Contains(msg, tc.field) {
+			t.Errorf("imap %q smtp %q: error %q does not name the account and %s", tc.imap, tc.smtp, msg, tc.field)
+		}
+	}
+	dir := t.TempDir()
+	raw := `{"accounts":[{"name":"coquan","email":"coquan@hanam.gov.vn",
+		"imap":{"host":"mail.hanam.gov.vn","port":143,"security":"starttls"},
+		"smtp":{"host":"mail.hanam.gov.vn","port":465,"security":"implicit"}}]}`
+	os.WriteFile(filepath.Join(dir, accountsFile), []byte(raw), 0o600)
+	if c, err := Load(dir); err != nil || len(c.Accounts) != 1 {
+		t.Fatalf("valid modes: %v %v", c, err)
+	}
+}

@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 )
 
 // DefaultPolicyFile is where agency IT puts the machine policy on Linux.
@@ -19,12 +21,64 @@ const DefaultPolicyFile = "/etc/thucongvu/policy.json"
 // are PolicyKeys names, with strings, numbers, booleans, or arrays of
 // strings (lines of a text, or check times). A missing file is no policy;
 // a damaged one is an error, so that a typo never silently unlocks settings.
+//
+// THUCONGVU_POLICY is honoured only for a file ordinary users cannot write:
+// owned by root, not writable by group or others, in a folder likewise
+// (a sticky folder such as /tmp allowed). Otherwise it is ignored for
+// /etc/thucongvu/policy.json, and Problems says why (doctor shows it).
 func LoadPolicy() (*Policy, error) {
 	path := os.Getenv(PolicyEnv)
 	if path == "" {
-		path = DefaultPolicyFile
+		return loadPolicyFile(DefaultPolicyFile)
 	}
-	return loadPolicyFile(path)
+	why := untrustedPolicy(path)
+	if why == "" {
+		return loadPolicyFile(path)
+	}
+	p, err := loadPolicyFile(DefaultPolicyFile)
+	if err != nil {
+		return nil, err
+	}
+	p.Problems = append([]string{fmt.Sprintf("%s=%s ignored: %s", PolicyEnv, path, why)}, p.Problems...)
+	return p, nil
+}
+
+// untrustedPolicy says why ordinary users could write the policy file at
+// path or replace it, or "" when only root can. A missing file is trusted:
+// it sets nothing.
+func untrustedPolicy(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return err.Error()
+	}
+	fi, err := os.Stat(abs)
+	if errors.Is(err, os.ErrNotExist) {
+		return ""
+	}
+	if err != nil {
+		return err.Error()
+	}
+	if why := rootOnly(fi, false); why != "" {
+		return "the file " + why
+	}
+	dfi, err := os.Stat(filepath.Dir(abs))
+	if err != nil {
+		return err.Error()
+	}
+	if why := rootOnly(dfi, true); why != "" {
+		return "its folder " + why
+	}
+	return ""
+}
+
+func rootOnly(fi os.FileInfo, dir bool) string {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok && st.Uid != 0 {
+		return fmt.Sprintf("is owned by uid %d, not root", st.Uid)
+	}
+	if fi.Mode().Perm()&0o022 != 0 && !(dir && fi.Mode()&os.ModeSticky != 0) {
+		return fmt.Sprintf("is writable by group or others (%v)", fi.Mode().Perm())
+	}
+	return ""
 }
 
 func loadPolicyFile(path string) (*Policy, error) {

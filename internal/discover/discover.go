@@ -33,10 +33,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
 	"golang.org/x/net/idna"
+	"golang.org/x/net/publicsuffix"
 
 	"thucongvu/internal/failure"
 	"thucongvu/internal/model"
@@ -74,6 +76,55 @@ type Result struct {
 	SMTPAlternatives []Server `json:"smtp_alternatives,omitempty"`
 	// Warnings says what was skipped on the way, e.g. a malformed IT file.
 	Warnings []string `json:"warnings,omitempty"`
+	// Via says where an SRV or MX answer came from, for the user to judge.
+	Via string `json:"via,omitempty"`
+	// ConfirmNeeded is set when a server came from unauthenticated DNS (SRV,
+	// MX, guess) and lies outside the address's own domain: the user
+	// confirms ConfirmHosts before any password is sent (RFC 6186 §6).
+	ConfirmNeeded bool     `json:"confirm_needed"`
+	ConfirmHosts  []string `json:"confirm_hosts,omitempty"`
+}
+
+// Unconfirmed returns the hosts of ConfirmHosts not in accepted.
+func (r Result) Unconfirmed(accepted []string) []string {
+	var out []string
+	for _, h := range r.ConfirmHosts {
+		if !slices.ContainsFunc(accepted, func(a string) bool { return strings.EqualFold(strings.TrimSuffix(a, "."), h) }) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// markForeign fills ConfirmNeeded and ConfirmHosts. The IT file, the R11
+// presets and autoconfig fetched over HTTPS from the address's own domain
+// are trusted; SRV, MX and guessed hosts are trusted only inside the
+// address's domain (its registered domain included), since that is the
+// name TLS then verifies.
+func (r *Result) markForeign(a address) {
+	switch r.Source {
+	case SourceISPFile, SourcePreset, SourceAutoconfig:
+		return
+	}
+	own, _ := publicsuffix.EffectiveTLDPlusOne(a.domain)
+	inside := func(h string) bool {
+		for _, d := range []string{a.domain, own} {
+			if d != "" && (h == d || strings.HasSuffix(h, "."+d)) {
+				return true
+			}
+		}
+		return false
+	}
+	all := append([]Server{r.IMAP, r.SMTP}, r.IMAPAlternatives...)
+	for _, s := range append(all, r.SMTPAlternatives...) {
+		if !inside(s.Host) && !slices.Contains(r.ConfirmHosts, s.Host) {
+			r.ConfirmHosts = append(r.ConfirmHosts, s.Host)
+		}
+	}
+	r.ConfirmNeeded = len(r.ConfirmHosts) > 0
+	if r.Via == "" && r.Source == SourceSRV {
+		r.Via = "SRV records of " + a.domain
+	}
 }
 
 // Resolver is the part of *net.Resolver that discovery uses.
@@ -231,6 +282,7 @@ func Discover(ctx context.Context, email string, opts *Options) (Result, error) 
 		return Result{}, notFound(a, append(warnings, err.Error()))
 	}
 	r.Warnings = warnings
+	r.markForeign(a)
 	return r, nil
 }
 

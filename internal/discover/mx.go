@@ -22,7 +22,7 @@ func (f *finder) fromMX(ctx context.Context, a address) (Result, error) {
 	}
 	slices.SortStableFunc(mxs, func(x, y *net.MX) int { return int(x.Pref) - int(y.Pref) })
 	own, _ := publicsuffix.EffectiveTLDPlusOne(a.domain)
-	var domain string
+	var domain, via string
 	for _, mx := range mxs {
 		host := strings.ToLower(strings.TrimSuffix(mx.Host, "."))
 		if host == "" || !validHost(host) { // "." is a null MX (RFC 7505): no mail at all
@@ -30,7 +30,7 @@ func (f *finder) fromMX(ctx context.Context, a address) (Result, error) {
 		}
 		reg, err := publicsuffix.EffectiveTLDPlusOne(host)
 		if err == nil && reg != a.domain && reg != own {
-			domain = reg
+			domain, via = reg, "MX "+host+" of "+a.domain
 			break
 		}
 	}
@@ -44,5 +44,6 @@ func (f *finder) fromMX(ctx context.Context, a address) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("MX domain %s: %w", domain, err)
 	}
+	r.Via = via
 	return r, nil
 }

@@ -132,6 +132,9 @@ func Dial(ctx context.Context, acct model.Account, password string, opts *Option
 	if srv.Security == model.SecurityNone && !config.IsLoopback(srv.Host) {
 		return nil, fmt.Errorf("%w: IMAP without TLS is refused for %s (only loopback may go without TLS)", failure.ErrBlocked, srv.Host)
 	}
+	if srv.Security != model.SecurityImplicit && srv.Security != model.SecuritySTARTTLS && srv.Security != model.SecurityNone {
+		return nil, fmt.Errorf("%w: account %q: imap.security %q is not implicit, starttls or none", failure.ErrUsage, acct.Name, srv.Security)
+	}
 	addr := net.JoinHostPort(srv.Host, strconv.Itoa(srv.Port))
 	dctx, cancel := context.WithTimeout(ctx, opts.dialTimeout())
 	defer cancel()

@@ -88,7 +88,15 @@ func Connect(ctx context.Context, acct model.Account, password string, opts *Opt
 	case model.SecurityNone:
 		c = smtp.NewClient(conn)
 	default:
-		c, err = smtp.NewClientStartTLS(conn, tlsConfig)
+		// go-smtp handshakes lazily, on the EHLO after STARTTLS, and its
+		// Extension and SupportsAuth hide that error: say EHLO here so an
+		// untrusted certificate is a certificate error, never "no AUTH".
+		if c, err = smtp.NewClientStartTLS(conn, tlsConfig); err == nil {
+			if err = c.Hello("localhost"); err != nil {
+				c.Close()
+				c = nil
+			}
+		}
 	}
 	if err != nil {
 		conn.Close()

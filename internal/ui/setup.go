@@ -2,18 +2,35 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"thucongvu/internal/model"
 )
+
+// ServersToConfirm is the error Services.Discover returns, with what it
+// found, when servers came from unauthenticated DNS (SRV, MX, guess) and
+// lie outside the address's own domain: the wizard names them and where
+// they came from, and goes on only when the user confirms (RFC 6186 §6).
+type ServersToConfirm struct {
+	Account model.Account
+	Hosts   []string
+	Source  string // srv, mx or guess
+	Via     string // e.g. "MX mx.example.net of example.vn"
+}
+
+func (e *ServersToConfirm) Error() string {
+	return "servers outside the address's domain to confirm: " + strings.Join(e.Hosts, ", ")
+}
 
 // Setup wizard steps.
 const (
@@ -54,6 +71,8 @@ type setupWizard struct {
 	profiles []Profile
 	sig      map[string]*widget.Entry
 	found    *widget.Label
+	// confirmed answers the open confirmation of foreign servers.
+	confirmed func(bool)
 
 	title *widget.Label
 	intro *widget.Label
@@ -211,6 +230,11 @@ func (s *setupWizard) advance() {
 			a, err := s.u.svc.Discover(context.Background(), email)
 			fyne.Do(func() {
 				s.next.Enable()
+				var foreign *ServersToConfirm
+				if errors.As(err, &foreign) {
+					s.confirmServers(foreign, shared)
+					return
+				}
 				if err != nil {
 					s.u.showErrorIn(s.win, err)
 					return
@@ -233,6 +257,35 @@ func (s *setupWizard) advance() {
 		return
 	}
 	s.goTo(s.step + 1)
+}
+
+// confirmServers asks before any password goes to a server outside the
+// address's domain, naming the hosts and where they came from.
+func (s *setupWizard) confirmServers(c *ServersToConfirm, shared bool) {
+	from := c.Via
+	if from == "" {
+		from = c.Source
+	}
+	msg := lang.L("setup.confirm_servers", map[string]any{"Hosts": strings.Join(c.Hosts, ", "), "Source": from})
+	s.confirmed = func(ok bool) {
+		s.confirmed = nil
+		if !ok || s.step != stepEmail {
+			return
+		}
+		a := c.Account
+		a.Shared = shared
+		s.fill(a)
+		s.found.SetText(msg)
+		s.goTo(stepServers)
+	}
+	d := dialog.NewConfirm(lang.L("setup.confirm_title"), msg, func(ok bool) {
+		if s.confirmed != nil {
+			s.confirmed(ok)
+		}
+	}, s.win)
+	d.SetConfirmText(lang.L("setup.confirm_accept"))
+	d.SetDismissText(lang.L("setup.confirm_refuse"))
+	d.Show()
 }
 
 // fill shows discovered servers for editing.
