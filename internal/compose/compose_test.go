@@ -170,6 +170,11 @@ func TestPreflight(t *testing.T) {
 		{"webmail blocked in ST", st, fullSig, Draft{Subject: "x", To: []model.Address{{Address: "ai@yahoo.com.vn"}}}, true, []string{"R7:block:webmail.recipient:ai@yahoo.com.vn"}},
 		{"double extension", hn, fullSig, Draft{Subject: "x", Attachments: []Attachment{{Name: "congvan.pdf.exe", Data: []byte("MZ")}}}, true, []string{"R7:block:attachment.dangerous:congvan.pdf.exe"}},
 		{"script", hn, fullSig, Draft{Subject: "x", Attachments: []Attachment{{Name: "hoa-don.js", Data: []byte("x")}}}, true, []string{"R7:block:attachment.dangerous:hoa-don.js"}},
+		{"disk image", hn, fullSig, Draft{Subject: "x", Attachments: []Attachment{{Name: "ho so.iso", Data: []byte("CD001")}}}, true, []string{"R7:block:attachment.dangerous:ho so.iso"}},
+		{"NTFS stream", hn, fullSig, Draft{Subject: "x", Attachments: []Attachment{{Name: "x.exe::$DATA", Data: []byte("MZ")}}}, true, []string{"R7:block:attachment.dangerous:x.exe::$DATA"}},
+		{"device name", hn, fullSig, Draft{Subject: "x", Attachments: []Attachment{{Name: "aux.txt", Data: []byte("x")}}}, true, []string{"R7:block:attachment.dangerous:aux.txt"}},
+		{"html warned", hn, fullSig, Draft{Subject: "x", Attachments: []Attachment{{Name: "thu moi.html", Data: []byte("<p>x</p>")}}}, false, []string{"R7:warn:attachment.risky:thu moi.html"}},
+		{"macro document warned", hn, fullSig, Draft{Subject: "x", Attachments: []Attachment{{Name: "bang.xlsm", Data: []byte("PK")}}}, false, []string{"R7:warn:attachment.risky:bang.xlsm"}},
 		{"over 20 MB after base64", hn, fullSig, Draft{Subject: "x", Attachments: []Attachment{{Name: "scan.pdf", Data: big}}}, true, []string{"R5:block:size.limit"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -200,6 +205,29 @@ func TestDangerousNames(t *testing.T) {
 		"bao-cao.pdf": false, "giay moi.docx": false, "quyet.dinh.so.12.pdf": false, "v1.2.xlsx": false, "anh.jpg": false} {
 		if Dangerous(name) != want {
 			t.Errorf("Dangerous(%q) = %v", name, !want)
+		}
+	}
+}
+
+// TestDangerLevel: what runs or mounts on Windows is refused, what opens in
+// a browser or carries macros is warned (R7, HN 12.8).
+func TestDangerLevel(t *testing.T) {
+	for name, want := range map[string]string{
+		"setup.exe": SeverityBlock, "hinh.svg": SeverityWarn, "thu moi.html": SeverityWarn, "trang.HTM": SeverityWarn,
+		"dia.iso": SeverityBlock, "backup.img": SeverityBlock, "may.vhd": SeverityBlock, "may.vhdx": SeverityBlock,
+		"trang web.url": SeverityBlock, "loi tat.lnk": SeverityBlock, "huong dan.chm": SeverityBlock, "app.hta": SeverityBlock,
+		"addin.xll": SeverityBlock, "addin.xlam": SeverityBlock,
+		"bao cao.docm": SeverityWarn, "bang tinh.xlsm": SeverityWarn, "trinh chieu.pptm": SeverityWarn,
+		"x.exe::$DATA": SeverityBlock, "bao-cao.pdf:Zone.Identifier": SeverityBlock,
+		"CON": SeverityBlock, "aux.txt": SeverityBlock, "COM1.pdf": SeverityBlock, "lpt9.docx": SeverityBlock, "nul": SeverityBlock,
+		"setup.exe.": SeverityBlock, "setup.exe  ": SeverityBlock, "congvan.pdf.html": SeverityWarn, "congvan.pdf.iso": SeverityBlock,
+		"bao-cao.pdf": "", "giay moi.docx": "", "console.pdf": "", "con cai.pdf": "", "com10.pdf": "", "bang.xlsx": "", "": "",
+	} {
+		if got := DangerLevel(name); got != want {
+			t.Errorf("DangerLevel(%q) = %q, want %q", name, got, want)
+		}
+		if Dangerous(name) != (want != "") {
+			t.Errorf("Dangerous(%q) = %v", name, want == "")
 		}
 	}
 }

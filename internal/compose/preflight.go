@@ -133,10 +133,13 @@ func Check(in Input) (Report, error) {
 		}
 	}
 
-	// R7, HN 12.8: no executable content.
+	// R7, HN 12.8: no executable content; HTML, SVG and macros warned.
 	for _, a := range m.Attachments {
-		if Dangerous(a.Filename) {
+		switch DangerLevel(a.Filename) {
+		case SeverityBlock:
 			add(Finding{Rule: "R7", Severity: SeverityBlock, Code: "attachment.dangerous", Source: "HN 12.8", Target: a.Filename, Fix: "remove-attachment"})
+		case SeverityWarn:
+			add(Finding{Rule: "R7", Severity: SeverityWarn, Code: "attachment.risky", Source: "HN 12.8", Target: a.Filename, Fix: "remove-attachment"})
 		}
 	}
 
@@ -190,26 +193,68 @@ func convertible(name string) bool {
 	return false
 }
 
+// dangerousExt are the types Windows runs, mounts or loads as code, as
+// Outlook blocks them: attaching one is refused (R7, HN 12.8).
 var dangerousExt = map[string]bool{
 	".exe": true, ".com": true, ".scr": true, ".pif": true, ".bat": true, ".cmd": true, ".js": true, ".jse": true,
-	".vbs": true, ".vbe": true, ".wsf": true, ".wsh": true, ".msi": true, ".msp": true, ".ps1": true, ".jar": true,
-	".hta": true, ".cpl": true, ".lnk": true, ".reg": true, ".dll": true, ".iso": true, ".img": true,
+	".vbs": true, ".vbe": true, ".wsf": true, ".wsh": true, ".wsc": true, ".msi": true, ".msp": true, ".mst": true,
+	".ps1": true, ".psm1": true, ".jar": true, ".hta": true, ".chm": true, ".hlp": true, ".cpl": true, ".lnk": true,
+	".url": true, ".scf": true, ".inf": true, ".reg": true, ".dll": true, ".sys": true, ".ocx": true, ".gadget": true,
+	".application": true, ".appx": true, ".appxbundle": true, ".msix": true, ".msixbundle": true, ".appref-ms": true,
+	".settingcontent-ms": true, ".library-ms": true, ".search-ms": true, ".diagcab": true,
+	// Disk images mount and hide their content from Mark-of-the-Web.
+	".iso": true, ".img": true, ".vhd": true, ".vhdx": true,
+	// Excel add-ins load code when opened.
+	".xll": true, ".xlam": true, ".xla": true, ".ppam": true, ".ppa": true,
+}
+
+// riskyExt open in a browser or carry macros: a warning, and never a plain
+// "Open" in the reader. HTML and SVG can smuggle a file out of script.
+var riskyExt = map[string]bool{
+	".html": true, ".htm": true, ".xhtml": true, ".shtml": true, ".mht": true, ".mhtml": true, ".svg": true, ".svgz": true,
+	".docm": true, ".dotm": true, ".xlsm": true, ".xltm": true, ".xlsb": true, ".pptm": true, ".potm": true, ".ppsm": true, ".sldm": true,
 }
 
 // disguise matches a document-looking name hiding another type:
 // "congvan.pdf.exe", "baocao.docx   .js".
 var disguise = regexp.MustCompile(`(?i)\.(pdf|docx?|xlsx?|pptx?|odt|txt|jpe?g|png)\s*\.[a-z0-9]+$`)
 
-// Dangerous reports whether an attachment name is an executable type, or
-// a document name with a second extension hiding what it is.
-func Dangerous(name string) bool {
+// reservedDevice matches Windows device names, which cannot be saved as
+// files and reach the device instead: "CON", "aux.txt", "COM1.pdf".
+var reservedDevice = regexp.MustCompile(`(?i)^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$`)
+
+// DangerLevel rates an attachment name: SeverityBlock for what runs or
+// mounts on Windows (executables, disk images, shortcuts, add-ins, NTFS
+// stream names "x.exe::$DATA", device names, a document name hiding
+// another type), SeverityWarn for HTML, SVG and macro-enabled Office files,
+// "" for the rest.
+func DangerLevel(name string) string {
 	n := strings.ToLower(strings.TrimSpace(name))
-	n = strings.TrimRight(n, ". ")
-	if dangerousExt[path.Ext(n)] {
-		return true
+	if i := strings.LastIndexAny(n, `/\`); i >= 0 {
+		n = n[i+1:]
 	}
-	return disguise.MatchString(n) && !convertible(n) && path.Ext(n) != ".pdf" && path.Ext(n) != ".txt"
+	if strings.ContainsRune(n, ':') {
+		return SeverityBlock // an NTFS alternate stream or a drive
+	}
+	n = strings.TrimRight(n, ". ") // Windows drops trailing dots and spaces
+	ext := path.Ext(n)
+	switch {
+	case dangerousExt[ext] || reservedDevice.MatchString(n):
+		return SeverityBlock
+	case disguise.MatchString(n) && !convertible(n) && ext != ".pdf" && ext != ".txt":
+		if riskyExt[ext] {
+			return SeverityWarn
+		}
+		return SeverityBlock
+	case riskyExt[ext]:
+		return SeverityWarn
+	}
+	return ""
 }
+
+// Dangerous reports whether an attachment must not be opened plainly:
+// DangerLevel says block or warn.
+func Dangerous(name string) bool { return DangerLevel(name) != "" }
 
 func base64Size(n int64) int64 {
 	enc := (n + 2) / 3 * 4
