@@ -239,3 +239,33 @@ func TestFindingSourceIsTheArticle(t *testing.T) {
 		}
 	}
 }
+
+// TestPreflightBcc: foreign webmail hidden in Bcc is found, whether the
+// .eml still names it in a Bcc header (check) or only the envelope does
+// (the built mail sent) (R7, ST 7.5).
+func TestPreflightBcc(t *testing.T) {
+	st := prof(t, "soctrang")
+	d := Draft{From: model.Address{Address: "vanthu@soctrang.gov.vn"}, To: []model.Address{{Address: "ducdv@longan.gov.vn"}},
+		Bcc: []model.Address{{Address: "canbo.st@gmail.com"}}, Subject: "Báo cáo", Body: "Kính gửi."}
+	built, err := Build(d, fullSig, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(built.Raw), "gmail") {
+		t.Fatal("the built mail names its Bcc")
+	}
+	hdr := append([]byte("Bcc: Can Bo <canbo.st@gmail.com>\r\n"), built.Raw...)
+	for name, in := range map[string]Input{
+		"envelope":   {Raw: built.Raw, Envelope: built.Recipients},
+		"Bcc header": {Raw: hdr},
+	} {
+		in.Profile, in.Signature, in.SignatureAdded = st, fullSig, true
+		r, err := Check(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := codes(r); !r.Blocked || !strings.Contains(got, "R7:block:webmail.recipient:canbo.st@gmail.com") {
+			t.Errorf("%s: blocked = %v, findings %s", name, r.Blocked, got)
+		}
+	}
+}

@@ -59,6 +59,9 @@ type Input struct {
 	// only its completeness matters, not its presence in Raw.
 	SignatureAdded bool
 	Lang           string // "vi" (default) or "en"
+	// Envelope are the SMTP recipients when they are known: Bcc lives
+	// there only, never in Raw.
+	Envelope []string
 }
 
 // MaxSubjectRunes is where a subject stops being "short" (R3, LA 14.7).
@@ -113,10 +116,10 @@ func Check(in Input) (Report, error) {
 	}
 
 	// R7, ST 7.5, BD 11: no official business through foreign webmail.
-	for _, a := range append(append([]mail.Address{}, m.To...), m.Cc...) {
-		domain := a.Address[strings.LastIndex(a.Address, "@")+1:]
+	for _, addr := range recipients(m, in) {
+		domain := addr[strings.LastIndex(addr, "@")+1:]
 		if foreign, lvl := p.IsForeignWebmail(domain); foreign && lvl != profile.Off {
-			add(Finding{Rule: "R7", Severity: string(levelOr(lvl, profile.Warn)), Code: "webmail.recipient", Source: p.ForeignWebmail.Level.Source, Target: a.Address, Fix: "remove-recipient"})
+			add(Finding{Rule: "R7", Severity: string(levelOr(lvl, profile.Warn)), Code: "webmail.recipient", Source: p.ForeignWebmail.Level.Source, Target: addr, Fix: "remove-recipient"})
 		}
 	}
 
@@ -164,6 +167,33 @@ func Check(in Input) (Report, error) {
 	}
 	r.OK = !r.Blocked
 	return r, nil
+}
+
+// recipients are every address the mail goes to, once each: To, Cc, a Bcc
+// header left in Raw (an .eml to send) and the envelope.
+func recipients(m *mail.Message, in Input) []string {
+	var all []string
+	for _, a := range append(append([]mail.Address{}, m.To...), m.Cc...) {
+		all = append(all, a.Address)
+	}
+	if e, _ := message.Read(bytes.NewReader(in.Raw)); e != nil {
+		if bcc, err := (&gomail.Header{Header: e.Header}).AddressList("Bcc"); err == nil {
+			for _, a := range bcc {
+				all = append(all, a.Address)
+			}
+		}
+	}
+	all = append(all, in.Envelope...)
+	seen := map[string]bool{}
+	out := all[:0]
+	for _, a := range all {
+		a = strings.TrimSpace(a)
+		if key := strings.ToLower(a); a != "" && !seen[key] {
+			seen[key] = true
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // article keeps the article of a profile source: "R4 (LA 8.3)" → "LA 8.3".
