@@ -5,15 +5,14 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"maps"
 	"path"
 	"regexp"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/emersion/go-message"
 	gomail "github.com/emersion/go-message/mail"
+	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/unicode/norm"
 
 	"thucongvu/internal/mail"
@@ -73,7 +72,6 @@ func Check(in Input) (Report, error) {
 	if err != nil {
 		return Report{}, fmt.Errorf("read the mail to check: %w", err)
 	}
-	files := attachmentData(in.Raw)
 	p := in.Profile
 	var fs []Finding
 	add := func(f Finding) { fs = append(fs, f) }
@@ -125,14 +123,15 @@ func Check(in Input) (Report, error) {
 
 	// R7, LA 7.4, HN 3.3, ST 7.6: secret documents never go by mail.
 	if p.Secret.Value != profile.Off {
-		where := map[string]string{"subject": mail.SecretMarking(m.Subject), "body": mail.SecretMarking(m.Text)}
-		for _, a := range m.Attachments {
-			where[a.Filename] = mail.Strongest(mail.SecretInFilename(a.Filename), mail.SecretMarking(files[a.Filename]))
-		}
-		for _, place := range slices.Sorted(maps.Keys(where)) {
-			if level := where[place]; level != "" {
-				add(Finding{Rule: "R7", Severity: SeverityBlock, Code: "secret.marked", Source: p.Secret.Source, Target: place, args: []any{secretLabel(level)}})
+		marked := func(target, level string) {
+			if level != "" {
+				add(Finding{Rule: "R7", Severity: SeverityBlock, Code: "secret.marked", Source: p.Secret.Source, Target: target, args: []any{secretLabel(level)}})
 			}
+		}
+		marked("subject", mail.SecretMarking(m.Subject))
+		marked("body", mail.SecretMarking(m.Text))
+		for _, a := range attachmentTexts(in.Raw) {
+			marked(a.Target, mail.Strongest(mail.SecretInFilename(a.Name), mail.SecretMarking(a.Text)))
 		}
 	}
 
@@ -308,6 +307,7 @@ const (
 	maxAttachmentRead = 64 << 20 // one attachment read for its text
 	maxExtracted      = 32 << 20 // text taken from all attachments together (zip bombs)
 	maxZipEntries     = 1000     // entries of one office file opened
+	maxAttachments    = 1000     // attachments read, forwarded ones included
 )
 
 // inline tells a body part from an attachment as go-message's mail reader does.
@@ -317,25 +317,58 @@ func inline(h message.Header) bool {
 	return disp == "inline" || (disp != "attachment" && strings.HasPrefix(t, "text/"))
 }
 
-// attachmentData returns the searchable text of each attachment: text
-// files as they are, office files' XML text; maxExtracted in all.
-func attachmentData(raw []byte) map[string]string {
-	out := map[string]string{}
+// maxForwardDepth bounds forwarded originals read inside each other.
+const maxForwardDepth = 4
+
+// attText is one attachment as preflight reads it for markings.
+type attText struct {
+	Target string // its name, after the forwarded originals holding it: "thu.eml › bao-cao.pdf"
+	Name   string
+	Text   string
+}
+
+// attachmentTexts returns every attachment of raw in order, two of the same
+// name apart, with its searchable text: text files, office and PDF text.
+// A forwarded original (message/rfc822) gives its subject and body, then
+// its own attachments, to maxForwardDepth; maxExtracted bytes in all.
+func attachmentTexts(raw []byte) []attText {
 	left := int64(maxExtracted)
-	mail.Parts(raw, func(h message.Header, body io.Reader) bool {
-		if inline(h) {
-			return true
-		}
-		name, _ := (&gomail.AttachmentHeader{Header: h}).Filename()
-		data, err := io.ReadAll(io.LimitReader(body, maxAttachmentRead))
-		if err != nil {
-			return true
-		}
-		text := extractText(name, data, left)
-		left -= int64(len(text))
-		out[vntext.NFC(name)] = text
-		return left > 0
-	})
+	var out []attText
+	var walk func(raw []byte, prefix string, depth int)
+	walk = func(raw []byte, prefix string, depth int) {
+		mail.Parts(raw, func(h message.Header, body io.Reader) bool {
+			t, _, _ := h.ContentType()
+			name, _ := (&gomail.AttachmentHeader{Header: h}).Filename()
+			name = vntext.NFC(name)
+			forwarded := t == "message/rfc822" || t == "message/global" || strings.EqualFold(path.Ext(name), ".eml")
+			if inline(h) && !forwarded {
+				return true
+			}
+			data, err := io.ReadAll(io.LimitReader(body, maxAttachmentRead))
+			if err != nil || len(out) == maxAttachments {
+				return len(out) < maxAttachments
+			}
+			a := attText{Target: prefix + name, Name: name}
+			if forwarded {
+				if a.Name == "" {
+					a.Target = prefix + "message/rfc822"
+				}
+				if m, err := mail.Parse(data); err == nil {
+					a.Text = m.Subject + "\n" + m.Text
+					a.Text = a.Text[:min(int64(len(a.Text)), max(left, 0))]
+				}
+			} else {
+				a.Text = extractText(name, data, left)
+			}
+			left -= int64(len(a.Text))
+			out = append(out, a)
+			if forwarded && depth+1 < maxForwardDepth && left > 0 {
+				walk(data, a.Target+" › ", depth+1)
+			}
+			return left > 0 && len(out) < maxAttachments
+		})
+	}
+	walk(raw, "", 0)
 	return out
 }
 
@@ -364,7 +397,9 @@ func extractText(name string, data []byte, limit int64) string {
 	}
 	switch strings.ToLower(path.Ext(name)) {
 	case ".txt", ".csv", ".html", ".htm", ".xml":
-		return string(data[:min(int64(len(data)), limit)])
+		return legacyToo(string(data[:min(int64(len(data)), limit)]), limit)
+	case ".pdf":
+		return pdfText(data, limit)
 	case ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp":
 		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 		if err != nil {
@@ -394,9 +429,26 @@ func extractText(name string, data []byte, limit int64) string {
 				b.WriteString("\n")
 			}
 		}
-		return b.String()
+		return legacyToo(b.String(), limit)
 	}
 	return ""
+}
+
+// legacyToo returns text, followed by its Unicode form when it is typed in
+// TCVN3 or VNI (R5: fonts .VnTime, VNI-Times in old Word files; Windows-1258
+// or TCVN3 bytes in text files), within limit bytes in all.
+func legacyToo(text string, limit int64) string {
+	if !utf8.ValidString(text) {
+		text, _ = charmap.Windows1252.NewDecoder().String(text)
+		if int64(len(text)) > limit {
+			text = strings.ToValidUTF8(text[:limit], "")
+		}
+	}
+	dec, enc := mail.DecodeLegacy(text)
+	if enc == "" || int64(len(text)+1+len(dec)) > limit {
+		return text
+	}
+	return text + "\n" + dec
 }
 
 // rawText is the decoded text of the first text part, for the NFC check.

@@ -1,0 +1,170 @@
+package compose
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"strings"
+
+	"github.com/ledongthuc/pdf"
+)
+
+// Bounds on reading a PDF's text for markings (R7, R4 makes PDF the
+// normal format), whatever the file holds.
+const (
+	maxPDFPages       = 500      // pages read
+	maxPDFTreeNodes   = 5000     // page-tree nodes visited (a cyclic tree ends here)
+	maxPDFTreeDepth   = 32       // page-tree levels
+	maxPDFPageContent = 16 << 20 // decoded content of one page (flate bombs)
+	maxPDFContent     = 64 << 20 // decoded content of all pages
+)
+
+var errPDFFull = errors.New("pdf text limit")
+
+// pdfText returns at most limit bytes of the text a PDF shows, a line per
+// text object, decoded through each font's encoding or ToUnicode map. A
+// broken or encrypted file yields what was read before the damage.
+func pdfText(data []byte, limit int64) (text string) {
+	var b strings.Builder
+	defer func() {
+		if recover() != nil { // the library panics on malformed content
+			text = b.String()
+		}
+	}()
+	r, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return ""
+	}
+	budget := int64(maxPDFContent)
+	for _, pv := range pdfPages(r.Trailer().Key("Root").Key("Pages")) {
+		if int64(b.Len()) >= limit || budget <= 0 {
+			break
+		}
+		budget -= pdfPageText(&b, pdf.Page{V: pv}, limit, budget)
+	}
+	return b.String()
+}
+
+// pdfPages walks the page tree breadth-first, bounded in depth, nodes and
+// pages, so that a cyclic or huge tree cannot hold preflight.
+func pdfPages(root pdf.Value) []pdf.Value {
+	var pages []pdf.Value
+	level := []pdf.Value{root}
+	nodes := 0
+	for depth := 0; depth < maxPDFTreeDepth && len(level) > 0; depth++ {
+		var next []pdf.Value
+		for _, n := range level {
+			switch n.Key("Type").Name() {
+			case "Page":
+				if pages = append(pages, n); len(pages) == maxPDFPages {
+					return pages
+				}
+			case "Pages":
+				kids := n.Key("Kids")
+				for i := 0; i < kids.Len(); i++ {
+					if nodes++; nodes > maxPDFTreeNodes {
+						return pages
+					}
+					next = append(next, kids.Index(i))
+				}
+			}
+		}
+		level = next
+	}
+	return pages
+}
+
+// pdfPageText appends the page's text to b and returns how many decoded
+// content bytes it read. A page whose content exceeds maxPDFPageContent or
+// the budget is skipped unread.
+func pdfPageText(b *strings.Builder, p pdf.Page, limit, budget int64) (read int64) {
+	defer func() {
+		if e := recover(); e != nil && e != errPDFFull {
+			read = max(read, 1)
+		}
+	}()
+	strm := p.V.Key("Contents")
+	if strm.IsNull() {
+		return 0
+	}
+	size := contentSize(strm, min(maxPDFPageContent, budget)+1)
+	if size > maxPDFPageContent || size > budget {
+		return size
+	}
+	fonts := map[string]pdf.TextEncoding{}
+	var enc pdf.TextEncoding
+	put := func(s string) {
+		if int64(b.Len()+len(s)) > limit {
+			b.WriteString(s[:max(0, limit-int64(b.Len()))])
+			panic(errPDFFull)
+		}
+		b.WriteString(s)
+	}
+	show := func(s string) {
+		if enc != nil {
+			s = enc.Decode(s)
+		}
+		put(s)
+	}
+	pdf.Interpret(strm, func(stk *pdf.Stack, op string) {
+		args := make([]pdf.Value, stk.Len())
+		for i := len(args) - 1; i >= 0; i-- {
+			args[i] = stk.Pop()
+		}
+		switch op {
+		case "BT", "T*":
+			put("\n")
+		case "Td", "TD":
+			if len(args) == 2 && args[1].Float64() != 0 {
+				put("\n")
+			} else {
+				put(" ")
+			}
+		case "Tf":
+			if len(args) != 2 {
+				return
+			}
+			name := args[0].Name()
+			e, ok := fonts[name]
+			if !ok {
+				f := p.Font(name)
+				e = f.Encoder()
+				fonts[name] = e
+			}
+			enc = e
+		case "Tj", "'", "\"":
+			if len(args) > 0 {
+				if op != "Tj" {
+					put("\n")
+				}
+				show(args[len(args)-1].RawString())
+			}
+		case "TJ":
+			if len(args) == 1 {
+				for i := 0; i < args[0].Len(); i++ {
+					if x := args[0].Index(i); x.Kind() == pdf.String {
+						show(x.RawString())
+					} else if x.Float64() < -200 { // a gap wide enough to be a space
+						put(" ")
+					}
+				}
+			}
+		}
+	})
+	return size
+}
+
+// contentSize returns the decoded size of a page's content, reading at
+// most limit bytes.
+func contentSize(strm pdf.Value, limit int64) int64 {
+	var rs []io.Reader
+	if strm.Kind() == pdf.Array {
+		for i := 0; i < strm.Len(); i++ {
+			rs = append(rs, strm.Index(i).Reader())
+		}
+	} else {
+		rs = append(rs, strm.Reader())
+	}
+	n, _ := io.Copy(io.Discard, io.LimitReader(io.MultiReader(rs...), limit))
+	return n
+}

@@ -1,0 +1,172 @@
+package compose
+
+import (
+	"html"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/text/encoding/charmap"
+
+	"thucongvu/internal/model"
+)
+
+// attachmentData is the text of each attachment, in order.
+func attachmentData(raw []byte) []string {
+	var out []string
+	for _, a := range attachmentTexts(raw) {
+		out = append(out, a.Text)
+	}
+	return out
+}
+
+// secretTargets runs preflight on d (Hà Nam profile) and returns the
+// targets of its secret.marked findings.
+func secretTargets(t *testing.T, d Draft) []string {
+	t.Helper()
+	r := findings(t, prof(t, "hanam"), fullSig, d)
+	var out []string
+	for _, f := range r.Findings {
+		if f.Code == "secret.marked" {
+			out = append(out, f.Target)
+		}
+	}
+	if r.Blocked != (len(out) > 0) {
+		t.Errorf("blocked = %v with secret findings %q (%s)", r.Blocked, out, codes(r))
+	}
+	return out
+}
+
+func built(t *testing.T, d Draft) []byte {
+	t.Helper()
+	d.From, d.To = model.Address{Address: "vanthu@hanam.gov.vn"}, []model.Address{{Address: "ducdv@longan.gov.vn"}}
+	b, err := Build(d, model.Signature{}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.Raw
+}
+
+// TestSecretInPDF: R4 makes PDF the normal format; a marking in a PDF's
+// text blocks as in a Word file (R7).
+func TestSecretInPDF(t *testing.T) {
+	secretPDF := textPDF(t, "ỦY BAN NHÂN DÂN TỈNH HÀ NAM\nTỐI MẬT\nKế hoạch bảo vệ")
+	plainPDF := textPDF(t, "ỦY BAN NHÂN DÂN TỈNH HÀ NAM\nĐổi mật khẩu hộp thư công vụ\nBảo mật thông tin")
+	if got := secretTargets(t, Draft{Subject: "Kế hoạch", Attachments: []Attachment{{Name: "ke-hoach.pdf", Data: secretPDF}}}); !slices.Equal(got, []string{"ke-hoach.pdf"}) {
+		t.Errorf("secret PDF: %q", got)
+	}
+	if got := secretTargets(t, Draft{Subject: "Hướng dẫn", Attachments: []Attachment{{Name: "huong-dan.pdf", Data: plainPDF}}}); got != nil {
+		t.Errorf("ordinary PDF blocked: %q", got)
+	}
+}
+
+// TestSecretInSameNamedAttachments: each attachment is read, even when two
+// share a name.
+func TestSecretInSameNamedAttachments(t *testing.T) {
+	got := secretTargets(t, Draft{Subject: "Báo cáo", Attachments: []Attachment{
+		{Name: "bao-cao.docx", Data: docx("<w:p>Nội dung thường</w:p>")},
+		{Name: "bao-cao.docx", Data: docx("<w:p>TỐI MẬT</w:p><w:p>Nội dung</w:p>")},
+	}})
+	if !slices.Equal(got, []string{"bao-cao.docx"}) {
+		t.Errorf("second same-named attachment: %q", got)
+	}
+}
+
+// TestSecretInForwardedOriginal: a forwarded original is read with its
+// subject, body and attachments, and the originals it forwards in turn.
+func TestSecretInForwardedOriginal(t *testing.T) {
+	inner := built(t, Draft{Subject: "Dự thảo", Body: "Gửi anh dự thảo.",
+		Attachments: []Attachment{{Name: "du-thao.docx", Data: docx("<w:p>TUYỆT MẬT</w:p><w:p>Phương án</w:p>")}}})
+	middle := built(t, Draft{Subject: "Chuyển tiếp", Body: "Xem thư dưới.",
+		Attachments: []Attachment{{Name: "Dự thảo.eml", ContentType: "message/rfc822", Data: inner}}})
+	bodyOnly := built(t, Draft{Subject: "Thông báo", Body: "Độ mật: Mật\nNội dung thông báo"})
+	for name, tc := range map[string]struct {
+		att  []Attachment
+		want []string
+	}{
+		"attachment of the original": {[]Attachment{{Name: "Dự thảo.eml", ContentType: "message/rfc822", Data: inner}}, []string{"Dự thảo.eml › du-thao.docx"}},
+		"two levels down":            {[]Attachment{{Name: "Chuyển tiếp.eml", ContentType: "message/rfc822", Data: middle}}, []string{"Chuyển tiếp.eml › Dự thảo.eml › du-thao.docx"}},
+		"body of the original":       {[]Attachment{{Name: "Thông báo.eml", ContentType: "message/rfc822", Data: bodyOnly}}, []string{"Thông báo.eml"}},
+	} {
+		got := secretTargets(t, Draft{Subject: "Fwd: x", Body: "Chuyển anh.", Attachments: tc.att})
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: %q, want %q", name, got, tc.want)
+		}
+	}
+}
+
+// TestForwardNestingBounded: originals forwarded inside each other are
+// read to maxForwardDepth levels, no further.
+func TestForwardNestingBounded(t *testing.T) {
+	raw := built(t, Draft{Subject: "x", Body: "TỐI MẬT"})
+	for i := 0; i < 10; i++ {
+		raw = built(t, Draft{Subject: "Fwd", Body: "x", Attachments: []Attachment{{Name: "f.eml", ContentType: "message/rfc822", Data: raw}}})
+	}
+	if n := len(attachmentTexts(raw)); n != maxForwardDepth {
+		t.Errorf("%d forwarded originals read, want %d", n, maxForwardDepth)
+	}
+}
+
+// TestSecretInLegacyWord: a Word file typed in TCVN3 (.VnTime) or VNI
+// holds its stamp in legacy characters: "TèI MËT" is TỐI MẬT.
+func TestSecretInLegacyWord(t *testing.T) {
+	for enc, text := range map[string]string{
+		"TCVN3": "T\xe8I M\xcbT\n\xa7\xb7 nh\xcbn \xae\xad\xeec v\xa8n b\xb6n",
+		"VNI":   "TO\xc1I MA\xc4T\n\xd1a\xf5 nha\xe4n \xf1\xf6\xf4\xefc va\xean ba\xfbn",
+	} {
+		s, err := charmap.Windows1252.NewDecoder().String(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var x strings.Builder
+		for _, l := range strings.Split(s, "\n") {
+			x.WriteString("<w:p><w:r><w:t>" + l + "</w:t></w:r></w:p>")
+		}
+		got := secretTargets(t, Draft{Subject: "Văn bản", Attachments: []Attachment{{Name: "van-ban.docx", Data: docx(x.String())}}})
+		if !slices.Equal(got, []string{"van-ban.docx"}) {
+			t.Errorf("%s: %q", enc, got)
+		}
+	}
+}
+
+// TestSecretCorpusThroughPreflight: the corpora of package mail hold in
+// every place preflight reads: subject, body, Word and PDF text.
+func TestSecretCorpusThroughPreflight(t *testing.T) {
+	read := func(name string) []string {
+		b, err := os.ReadFile(filepath.Join("..", "mail", "testdata", "secret", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, l := range strings.Split(string(b), "\n") {
+			if l != "" && !strings.HasPrefix(l, "#") {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	neg := read("negative.txt")
+	var pos []string
+	for _, l := range read("positive.txt") {
+		_, text, _ := strings.Cut(l, "\t")
+		pos = append(pos, text)
+	}
+	var w strings.Builder
+	for _, l := range neg {
+		w.WriteString("<w:p>" + html.EscapeString(l) + "</w:p>")
+	}
+	if got := secretTargets(t, Draft{Subject: "Tổng hợp", Body: strings.Join(neg, "\n"), Attachments: []Attachment{
+		{Name: "tong-hop.docx", Data: docx(w.String())}, {Name: "tong-hop.pdf", Data: textPDF(t, strings.Join(neg, "\n"))}}}); got != nil {
+		t.Errorf("ordinary text blocked in %q", got)
+	}
+	for _, l := range pos {
+		if got := secretTargets(t, Draft{Subject: "Văn bản", Attachments: []Attachment{
+			{Name: "van-ban.docx", Data: docx("<w:p>" + html.EscapeString(l) + "</w:p><w:p>Nội dung</w:p>")},
+			{Name: "van-ban.pdf", Data: textPDF(t, l+"\nNội dung")}}}); !slices.Equal(got, []string{"van-ban.docx", "van-ban.pdf"}) {
+			t.Errorf("%q found in %q", l, got)
+		}
+	}
+}
