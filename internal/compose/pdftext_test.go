@@ -2,6 +2,7 @@ package compose
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,4 +40,62 @@ func TestPDFText(t *testing.T) {
 			t.Errorf("pdfText lacks %q: %q", want, got)
 		}
 	}
+}
+
+// craftPDF assembles a PDF from objects, with a correct cross-reference table.
+func craftPDF(objs ...string) []byte {
+	var b strings.Builder
+	b.WriteString("%PDF-1.4\n")
+	offs := make([]int, len(objs))
+	for i, o := range objs {
+		offs[i] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	x := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
+	for _, o := range offs {
+		fmt.Fprintf(&b, "%010d 00000 n \n", o)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, x)
+	return []byte(b.String())
+}
+
+func stream(s string) string { return fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(s), s) }
+
+// TestPDFTextHostile: a cyclic page tree, a page without content, broken
+// operators and a text flood end within the bounds, with the text read so far.
+func TestPDFTextHostile(t *testing.T) {
+	font := "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+	page := func(content string) string {
+		return "<< /Type /Page /Parent 2 0 R /Resources << /Font << /F1 4 0 R >> >> /Contents " + content + " >>"
+	}
+	cyclic := craftPDF("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [2 0 R 3 0 R 2 0 R] /Count 9 >>",
+		page("5 0 R"), font, stream("BT /F1 12 Tf (MAT) Tj ET"))
+	if got := pdfText(cyclic, 1<<20); !strings.Contains(got, "MAT") || len(got) > maxPDFPages*8 {
+		t.Errorf("cyclic tree: %d bytes %q", len(got), got[:min(len(got), 40)])
+	}
+	broken := craftPDF("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		page("5 0 R"), font, stream("BT /F1 Tf (TOI MAT) Tj Tj ' TJ [(x) -500 (y)] TJ ET ("))
+	if got := pdfText(broken, 1<<20); !strings.Contains(got, "TOI MAT") {
+		t.Errorf("broken operators: %q", got)
+	}
+	flood := craftPDF("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		page("5 0 R"), font, stream(strings.Repeat("BT (TUYET MAT) Tj ET ", 100000)))
+	if got := pdfText(flood, 4096); len(got) > 4096 || !strings.Contains(got, "TUYET MAT") {
+		t.Errorf("flood: %d bytes", len(got))
+	}
+	for _, junk := range [][]byte{nil, []byte("%PDF-1.7\n"), []byte("%PDF-1.4\n1 0 obj << /Type /Catalog"), cyclic[:len(cyclic)/2]} {
+		_ = pdfText(junk, 1<<20)
+	}
+}
+
+// FuzzPDFText: any file yields PDF text within the limit, without a panic.
+func FuzzPDFText(f *testing.F) {
+	f.Add(craftPDF("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>", stream("BT (MAT) Tj ET")))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if got := pdfText(data, 1<<16); len(got) > 1<<16 {
+			t.Fatalf("%d bytes", len(got))
+		}
+	})
 }
