@@ -60,7 +60,9 @@ func craftPDF(objs ...string) []byte {
 	return []byte(b.String())
 }
 
-func stream(s string) string { return fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(s), s) }
+func stream(s string) string {
+	return fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(s), s)
+}
 
 // TestPDFTextHostile: a cyclic page tree, a page without content, broken
 // operators and a text flood end within the bounds, with the text read so far.

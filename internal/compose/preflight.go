@@ -400,6 +400,8 @@ func extractText(name string, data []byte, limit int64) string {
 		return legacyToo(string(data[:min(int64(len(data)), limit)]), limit)
 	case ".pdf":
 		return pdfText(data, limit)
+	case ".doc", ".dot", ".xls", ".xlt", ".ppt", ".pps", ".pot":
+		return legacyToo(oleText(data, limit), limit)
 	case ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp":
 		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 		if err != nil {

@@ -1,6 +1,7 @@
 package compose
 
 import (
+	"bytes"
 	"html"
 	"os"
 	"path/filepath"
@@ -169,4 +170,47 @@ func TestSecretCorpusThroughPreflight(t *testing.T) {
 			t.Errorf("%q found in %q", l, got)
 		}
 	}
+}
+
+// TestSecretInOffice97: .doc and .xls (LibreOffice's Word 97 and Excel 97
+// output in testdata) are read without a converter: "TỐI MẬT" blocks,
+// "mật khẩu", "bảo mật thông tin" do not.
+func TestSecretInOffice97(t *testing.T) {
+	for file, want := range map[string]bool{"secret.doc": true, "plain.doc": false, "secret.xls": true, "plain.xls": false} {
+		data, err := os.ReadFile(filepath.Join("testdata", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := "van ban" + filepath.Ext(file)
+		got := secretTargets(t, Draft{Subject: "Văn bản", Attachments: []Attachment{{Name: name, Data: data}}})
+		if (got != nil) != want {
+			t.Errorf("%s: secret findings %q, want %v", file, got, want)
+		}
+	}
+}
+
+// TestOleTextBounded: the text of an Office 97 file stays within the limit.
+func TestOleTextBounded(t *testing.T) {
+	data := append(append([]byte{}, oleMagic...), bytes.Repeat([]byte("T\x00\xd0\x1e"), 1<<20)...)
+	if got := oleText(data, 4096); len(got) > 4096 {
+		t.Errorf("%d bytes for a limit of 4096", len(got))
+	}
+	if got := oleText([]byte("TỐI MẬT"), 4096); got != "" {
+		t.Errorf("not an Office 97 file: %q", got)
+	}
+}
+
+// FuzzOleText: any bytes after the Office 97 signature yield text within
+// the limit, without a panic.
+func FuzzOleText(f *testing.F) {
+	for _, file := range []string{"secret.doc", "secret.xls"} {
+		if b, err := os.ReadFile(filepath.Join("testdata", file)); err == nil {
+			f.Add(b[len(oleMagic):])
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if got := oleText(append(append([]byte{}, oleMagic...), data...), 1<<12); len(got) > 1<<12 {
+			t.Fatalf("%d bytes", len(got))
+		}
+	})
 }
