@@ -5,8 +5,13 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/ledongthuc/pdf"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Bounds on reading a PDF's text for markings (R7, R4 makes PDF the
@@ -42,7 +47,58 @@ func pdfText(data []byte, limit int64) (text string) {
 		}
 		budget -= pdfPageText(&b, pdf.Page{V: pv}, limit, budget)
 	}
-	return b.String()
+	return withoutMarks(b.String(), limit)
+}
+
+// unmark drops diacritics and keeps the case: "TỐỈ MẬT" → "TOI MAT".
+var unmark = transform.Chain(norm.NFD, runes.Remove(runes.Predicate(func(r rune) bool {
+	return r == utf8.RuneError || unicode.Is(unicode.Mn, r)
+})), runes.Map(func(r rune) rune {
+	switch r {
+	case 'Đ':
+		return 'D'
+	case 'đ':
+		return 'd'
+	}
+	return r
+}), norm.NFC)
+
+// withoutMarks adds, within limit, short lines holding glyphs without
+// Unicode again without diacritics. LibreOffice maps a base glyph drawn
+// with a combining mark to the whole cluster, so "TỐI" can read
+// "TỐ\uFFFDỈ": only the letters are to be trusted. Only lines made of the
+// words of a stamp are added, as "mặt", "mất" and "mật" fold the same.
+func withoutMarks(text string, limit int64) string {
+	if !strings.ContainsRune(text, utf8.RuneError) {
+		return text
+	}
+	var extra strings.Builder
+	for _, line := range strings.Split(text, "\n") {
+		if !strings.ContainsRune(line, utf8.RuneError) {
+			continue
+		}
+		if plain, _, err := transform.String(unmark, line); err == nil && stampWords(plain) {
+			extra.WriteString("\n" + plain)
+		}
+	}
+	if int64(len(text)+extra.Len()) > limit {
+		return text
+	}
+	return text + extra.String()
+}
+
+// stampWords reports whether line, without diacritics, is made only of
+// the words of a marking: "TOI MAT", "Do mat: Tuyet mat", "[MAT]".
+func stampWords(line string) bool {
+	words := strings.FieldsFunc(strings.ToLower(line), func(r rune) bool { return !unicode.IsLetter(r) })
+	for _, w := range words {
+		switch w {
+		case "mat", "toi", "tuyet", "do", "muc":
+		default:
+			return false
+		}
+	}
+	return len(words) > 0 && len(words) <= 5
 }
 
 // pdfPages walks the page tree breadth-first, bounded in depth, nodes and

@@ -214,3 +214,19 @@ func FuzzOleText(f *testing.F) {
 		}
 	})
 }
+
+// TestSecretInLibreOfficePDF: LibreOffice's PDFs (testdata, from Writer)
+// map some glyphs to the wrong cluster ("TỐI" reads "TỐ\uFFFDỈ"); the stamp
+// is still found, and the false-positive corpus still passes.
+func TestSecretInLibreOfficePDF(t *testing.T) {
+	for file, want := range map[string]bool{"secret-libreoffice.pdf": true, "negative-libreoffice.pdf": false} {
+		data, err := os.ReadFile(filepath.Join("testdata", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := secretTargets(t, Draft{Subject: "Văn bản", Attachments: []Attachment{{Name: "van-ban.pdf", Data: data}}})
+		if (got != nil) != want {
+			t.Errorf("%s: secret findings %q, want %v", file, got, want)
+		}
+	}
+}
