@@ -101,3 +101,40 @@ func FuzzPDFText(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkPreflightReadsAttachments: preflight of a mail with a 40-page
+// PDF, a Word file, a Word 97 file and a forwarded original holding them;
+// "again" is the compose window's next check, the files' text remembered.
+func BenchmarkPreflightReadsAttachments(b *testing.B) {
+	t := &testing.T{}
+	var long strings.Builder
+	for i := 0; i < 2000; i++ {
+		fmt.Fprintf(&long, "Dòng %d: Ủy ban nhân dân tỉnh báo cáo tình hình thực hiện nhiệm vụ, bảo mật thông tin.\n", i)
+	}
+	pdfData := textPDF(t, long.String())
+	doc, err := os.ReadFile(filepath.Join("testdata", "plain.doc"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	atts := []Attachment{{Name: "bao-cao.pdf", Data: pdfData}, {Name: "du-thao.docx", Data: docx("<w:p>" + long.String() + "</w:p>")}, {Name: "cu.doc", Data: doc}}
+	inner := built(t, Draft{Subject: "Gốc", Body: "x", Attachments: atts})
+	raw := built(t, Draft{Subject: "Fwd", Body: "x", Attachments: append(atts, Attachment{Name: "goc.eml", ContentType: "message/rfc822", Data: inner})})
+	p := prof(t, "hanam")
+	for _, again := range []bool{false, true} {
+		name := map[bool]string{false: "first", true: "again"}[again]
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(raw)))
+			for b.Loop() {
+				if !again { // every file read anew
+					b.StopTimer()
+					textCache.reset()
+					markCache.reset()
+					b.StartTimer()
+				}
+				if _, err := Check(Input{Raw: raw, Profile: p}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

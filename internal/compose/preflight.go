@@ -129,9 +129,9 @@ func Check(in Input) (Report, error) {
 			}
 		}
 		marked("subject", mail.SecretMarking(m.Subject))
-		marked("body", mail.SecretMarking(m.Text))
+		marked("body", secretMarking(m.Text))
 		for _, a := range attachmentTexts(in.Raw) {
-			marked(a.Target, mail.Strongest(mail.SecretInFilename(a.Name), mail.SecretMarking(a.Text)))
+			marked(a.Target, mail.Strongest(mail.SecretInFilename(a.Name), secretMarking(a.Text)))
 		}
 	}
 
@@ -358,7 +358,7 @@ func attachmentTexts(raw []byte) []attText {
 					a.Text = a.Text[:min(int64(len(a.Text)), max(left, 0))]
 				}
 			} else {
-				a.Text = extractText(name, data, left)
+				a.Text = cachedText(name, data, left)
 			}
 			left -= int64(len(a.Text))
 			out = append(out, a)

@@ -2,6 +2,7 @@ package compose
 
 import (
 	"bytes"
+	"fmt"
 	"html"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 
 	"golang.org/x/text/encoding/charmap"
 
+	"thucongvu/internal/mail"
 	"thucongvu/internal/model"
 )
 
@@ -228,5 +230,32 @@ func TestSecretInLibreOfficePDF(t *testing.T) {
 		if (got != nil) != want {
 			t.Errorf("%s: secret findings %q, want %v", file, got, want)
 		}
+	}
+}
+
+// TestMemo: a large file's text and a long text's marking are the same
+// read again from the memo; the memo keeps its size.
+func TestMemo(t *testing.T) {
+	var long strings.Builder
+	for long.Len() < 2*memoMin {
+		long.WriteString("Kính gửi: Sở Nội vụ. Báo cáo tình hình bảo mật thông tin.\n")
+	}
+	data := []byte("TỐI MẬT\n" + long.String())
+	first := cachedText("a.txt", data, 1<<30)
+	if again := cachedText("a.txt", data, 1<<30); again != first || secretMarking(first) != mail.SecretToiMat || secretMarking(again) != mail.SecretToiMat {
+		t.Fatalf("read again: %d bytes, marking %q", len(again), secretMarking(again))
+	}
+	if short := cachedText("a.txt", data, 100); len(short) > 100 {
+		t.Errorf("remembered text beyond the limit: %d bytes", len(short))
+	}
+	m := newMemo(3)
+	for i := range 10 {
+		m.put(memoKey{kind: fmt.Sprint(i)}, "x")
+	}
+	if len(m.m) != 3 || len(m.order) != 3 {
+		t.Errorf("memo holds %d entries, want 3", len(m.m))
+	}
+	if _, ok := m.get(memoKey{kind: "9"}); !ok {
+		t.Error("the last entry is gone")
 	}
 }
