@@ -2,6 +2,7 @@ package compose
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"io"
 	"strings"
@@ -41,11 +42,12 @@ func pdfText(data []byte, limit int64) (text string) {
 		return ""
 	}
 	budget := int64(maxPDFContent)
+	fonts := &pdfFonts{memo: map[string]*fontCodes{}}
 	for _, pv := range pdfPages(r.Trailer().Key("Root").Key("Pages")) {
-		if int64(b.Len()) >= limit || budget <= 0 {
+		if int64(b.Len()) >= limit || budget <= 0 || fonts.codes > maxPDFCodes {
 			break
 		}
-		budget -= pdfPageText(&b, pdf.Page{V: pv}, limit, budget)
+		budget -= pdfPageText(&b, pdf.Page{V: pv}, fonts, limit, budget)
 	}
 	return withoutMarks(b.String(), limit)
 }
@@ -133,7 +135,7 @@ func pdfPages(root pdf.Value) []pdf.Value {
 // pdfPageText appends the page's text to b and returns how many decoded
 // content bytes it read. A page whose content exceeds maxPDFPageContent or
 // the budget is skipped unread.
-func pdfPageText(b *strings.Builder, p pdf.Page, limit, budget int64) (read int64) {
+func pdfPageText(b *strings.Builder, p pdf.Page, pf *pdfFonts, limit, budget int64) (read int64) {
 	defer func() {
 		if e := recover(); e != nil && e != errPDFFull {
 			read = max(read, 1)
@@ -147,8 +149,8 @@ func pdfPageText(b *strings.Builder, p pdf.Page, limit, budget int64) (read int6
 	if size > maxPDFPageContent || size > budget {
 		return size
 	}
-	fonts := map[string]pdf.TextEncoding{}
-	var enc pdf.TextEncoding
+	fonts := map[string]*fontCodes{}
+	var enc *fontCodes
 	put := func(s string) {
 		if int64(b.Len()+len(s)) > limit {
 			b.WriteString(s[:max(0, limit-int64(b.Len()))])
@@ -158,7 +160,7 @@ func pdfPageText(b *strings.Builder, p pdf.Page, limit, budget int64) (read int6
 	}
 	show := func(s string) {
 		if enc != nil {
-			s = enc.Decode(s)
+			s = pf.decode(enc, s)
 		}
 		put(s)
 	}
@@ -183,8 +185,7 @@ func pdfPageText(b *strings.Builder, p pdf.Page, limit, budget int64) (read int6
 			name := args[0].Name()
 			e, ok := fonts[name]
 			if !ok {
-				f := p.Font(name)
-				e = f.Encoder()
+				e = pf.font(p.Font(name))
 				fonts[name] = e
 			}
 			enc = e
@@ -208,6 +209,80 @@ func pdfPageText(b *strings.Builder, p pdf.Page, limit, budget int64) (read int6
 		}
 	})
 	return size
+}
+
+// Bounds on decoding character codes: the library looks a code up by
+// scanning the whole ToUnicode map.
+const (
+	maxToUnicode = 64 << 10 // a font's decoded ToUnicode map; a larger one's text is skipped
+	maxPDFCodes  = 200000   // codes decoded through the library, memo misses of all fonts
+)
+
+// pdfFonts decodes character codes once per font of the document.
+type pdfFonts struct {
+	memo  map[string]*fontCodes // by font and ToUnicode map
+	codes int
+}
+
+type fontCodes struct {
+	enc   pdf.TextEncoding
+	width int // bytes a code takes, 0 when codes vary in width
+	skip  bool
+	codes map[string]string
+}
+
+func (pf *pdfFonts) font(f pdf.Font) *fontCodes {
+	fc := &fontCodes{codes: map[string]string{}}
+	key := ""
+	if tu := f.V.Key("ToUnicode"); !tu.IsNull() {
+		cmap, _ := io.ReadAll(io.LimitReader(tu.Reader(), maxToUnicode+1))
+		if len(cmap) > maxToUnicode {
+			fc.skip = true
+			return fc
+		}
+		sum := sha256.Sum256(cmap)
+		key = f.V.Key("Subtype").Name() + "/" + f.BaseFont() + "/" + f.V.Key("Encoding").Name() + "/" + string(sum[:])
+		if known, ok := pf.memo[key]; ok {
+			return known
+		}
+	}
+	fc.enc = f.Encoder()
+	switch enc := f.V.Key("Encoding").Name(); {
+	case f.V.Key("Subtype").Name() != "Type0":
+		fc.width = 1
+	case enc == "Identity-H" || enc == "Identity-V":
+		fc.width = 2
+	}
+	if key != "" {
+		pf.memo[key] = fc
+	}
+	return fc
+}
+
+func (pf *pdfFonts) decode(fc *fontCodes, raw string) string {
+	if fc.skip {
+		return ""
+	}
+	if fc.width == 0 {
+		if pf.codes += len(raw); pf.codes > maxPDFCodes {
+			panic(errPDFFull)
+		}
+		return fc.enc.Decode(raw)
+	}
+	var b strings.Builder
+	for i := 0; i+fc.width <= len(raw); i += fc.width {
+		code := raw[i : i+fc.width]
+		s, ok := fc.codes[code]
+		if !ok {
+			if pf.codes++; pf.codes > maxPDFCodes {
+				panic(errPDFFull)
+			}
+			s = fc.enc.Decode(code)
+			fc.codes[code] = s
+		}
+		b.WriteString(s)
+	}
+	return b.String()
 }
 
 // contentSize returns the decoded size of a page's content, reading at

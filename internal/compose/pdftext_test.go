@@ -86,6 +86,19 @@ func TestPDFTextHostile(t *testing.T) {
 	if got := pdfText(flood, 4096); len(got) > 4096 || !strings.Contains(got, "TUYET MAT") {
 		t.Errorf("flood: %d bytes", len(got))
 	}
+	var bigMap strings.Builder
+	bigMap.WriteString("begincmap\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n")
+	for bigMap.Len() <= maxToUnicode {
+		bigMap.WriteString("1 beginbfchar\n<0001> <0041>\nendbfchar\n")
+	}
+	bigMap.WriteString("endcmap\n")
+	hugeMap := craftPDF("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /Resources << /Font << /F1 4 0 R /F2 6 0 R >> >> /Contents 5 0 R >>",
+		"<< /Type /Font /Subtype /Type0 /BaseFont /X /Encoding /Identity-H /ToUnicode 7 0 R >>",
+		stream("BT /F1 12 Tf <0001000100010001> Tj ET BT /F2 12 Tf (TOI MAT) Tj ET"), font, stream(bigMap.String()))
+	if got := pdfText(hugeMap, 1<<20); strings.Contains(got, "AAAA") || !strings.Contains(got, "TOI MAT") {
+		t.Errorf("font with a %d-byte ToUnicode map: %q", bigMap.Len(), got)
+	}
 	for _, junk := range [][]byte{nil, []byte("%PDF-1.7\n"), []byte("%PDF-1.4\n1 0 obj << /Type /Catalog"), cyclic[:len(cyclic)/2]} {
 		_ = pdfText(junk, 1<<20)
 	}
