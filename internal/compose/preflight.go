@@ -402,7 +402,7 @@ func extractText(name string, data []byte, limit int64) string {
 		return pdfText(data, limit)
 	case ".doc", ".dot", ".xls", ".xlt", ".ppt", ".pps", ".pot":
 		return legacyToo(oleText(data, limit), limit)
-	case ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp":
+	case ".docx", ".docm", ".dotx", ".dotm", ".xlsx", ".xlsm", ".xltx", ".pptx", ".pptm", ".ppsx", ".potx", ".odt", ".ods", ".odp":
 		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 		if err != nil {
 			return ""
@@ -414,7 +414,8 @@ func extractText(name string, data []byte, limit int64) string {
 				break
 			}
 			if f.Name == "word/document.xml" || f.Name == "content.xml" || f.Name == "xl/sharedStrings.xml" ||
-				strings.HasPrefix(f.Name, "word/header") || strings.HasPrefix(f.Name, "ppt/slides/slide") {
+				strings.HasPrefix(f.Name, "word/header") || strings.HasPrefix(f.Name, "word/footer") ||
+				strings.HasPrefix(f.Name, "xl/worksheets/sheet") || strings.HasPrefix(f.Name, "ppt/slides/slide") {
 				opened++
 				rc, err := f.Open()
 				if err != nil {

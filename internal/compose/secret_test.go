@@ -1,6 +1,7 @@
 package compose
 
 import (
+	"archive/zip"
 	"bytes"
 	"fmt"
 	"html"
@@ -257,5 +258,27 @@ func TestMemo(t *testing.T) {
 	}
 	if _, ok := m.get(memoKey{kind: "9"}); !ok {
 		t.Error("the last entry is gone")
+	}
+}
+
+// TestSecretInOfficeParts: a stamp in a Word footer, an Excel sheet's own
+// cells or a macro-enabled file's text is read too.
+func TestSecretInOfficeParts(t *testing.T) {
+	zipWith := func(name, xml string) []byte {
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		w, _ := zw.Create(name)
+		w.Write([]byte(xml))
+		zw.Close()
+		return buf.Bytes()
+	}
+	for file, data := range map[string][]byte{
+		"a.docx": zipWith("word/footer1.xml", "<w:ftr><w:p><w:t>TỐI MẬT</w:t></w:p></w:ftr>"),
+		"b.xlsx": zipWith("xl/worksheets/sheet1.xml", `<worksheet><c t="inlineStr"><is><t>TỐI MẬT</t></is></c></worksheet>`),
+		"c.docm": zipWith("word/document.xml", "<w:p><w:t>TỐI MẬT</w:t></w:p>"),
+	} {
+		if got := secretTargets(t, Draft{Subject: "x", Attachments: []Attachment{{Name: file, Data: data}}}); !slices.Equal(got, []string{file}) {
+			t.Errorf("%s: %q", file, got)
+		}
 	}
 }
