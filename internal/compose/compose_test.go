@@ -218,7 +218,7 @@ func TestDangerLevel(t *testing.T) {
 		"trang web.url": SeverityBlock, "loi tat.lnk": SeverityBlock, "huong dan.chm": SeverityBlock, "app.hta": SeverityBlock,
 		"addin.xll": SeverityBlock, "addin.xlam": SeverityBlock,
 		"bao cao.docm": SeverityWarn, "bang tinh.xlsm": SeverityWarn, "trinh chieu.pptm": SeverityWarn,
-		"x.exe::$DATA": SeverityBlock, "bao-cao.pdf:Zone.Identifier": SeverityBlock,
+		"x.exe::$DATA": SeverityBlock, "bao-cao.pdf:Zone.Identifier": SeverityBlock, "a:b:$DATA": SeverityBlock, "Họp 10:30.pdf": SeverityWarn,
 		"CON": SeverityBlock, "aux.txt": SeverityBlock, "COM1.pdf": SeverityBlock, "lpt9.docx": SeverityBlock, "nul": SeverityBlock,
 		"setup.exe.": SeverityBlock, "setup.exe  ": SeverityBlock, "congvan.pdf.html": SeverityWarn, "congvan.pdf.iso": SeverityBlock,
 		"bao-cao.pdf": "", "giay moi.docx": "", "console.pdf": "", "con cai.pdf": "", "com10.pdf": "", "bang.xlsx": "", "": "",

@@ -252,18 +252,26 @@ var disguise = regexp.MustCompile(`(?i)\.(pdf|docx?|xlsx?|pptx?|odt|txt|jpe?g|pn
 // files and reach the device instead: "CON", "aux.txt", "COM1.pdf".
 var reservedDevice = regexp.MustCompile(`(?i)^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$`)
 
+// ntfsStream matches an NTFS alternate stream name: "x.exe::$DATA",
+// "bao-cao.pdf:Zone.Identifier", "a:b:$DATA".
+var ntfsStream = regexp.MustCompile(`(?i)(\.[a-z0-9]{1,8}:|::|:\$)`)
+
 // DangerLevel rates an attachment name: SeverityBlock for what runs or
 // mounts on Windows (executables, disk images, shortcuts, add-ins, NTFS
 // stream names "x.exe::$DATA", device names, a document name hiding
-// another type), SeverityWarn for HTML, SVG and macro-enabled Office files,
-// "" for the rest.
+// another type), SeverityWarn for HTML, SVG, macro-enabled Office files and
+// other names with a colon ("Họp 10:30.pdf"), "" for the rest.
 func DangerLevel(name string) string {
 	n := strings.ToLower(strings.TrimSpace(name))
 	if i := strings.LastIndexAny(n, `/\`); i >= 0 {
 		n = n[i+1:]
 	}
 	if strings.ContainsRune(n, ':') {
-		return SeverityBlock // an NTFS alternate stream or a drive
+		// Windows writes past a colon into an alternate stream, unseen.
+		if ntfsStream.MatchString(n) {
+			return SeverityBlock
+		}
+		return SeverityWarn
 	}
 	n = strings.TrimRight(n, ". ") // Windows drops trailing dots and spaces
 	ext := path.Ext(n)
