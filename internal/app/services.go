@@ -471,7 +471,7 @@ func (s *Services) Preflight(d ui.Draft) []ui.Finding {
 	if err != nil {
 		return []ui.Finding{{Rule: "R4", Severity: ui.SeverityBlock, Code: "attachment.gone", Message: err.Error()}}
 	}
-	report, err := s.E.Preflight(a, built.Raw, s.Lang)
+	report, err := s.E.Preflight(a, built.Raw, s.Lang, built.Recipients...)
 	if err != nil {
 		return []ui.Finding{{Rule: "R5", Severity: ui.SeverityBlock, Code: "unreadable", Message: err.Error()}}
 	}

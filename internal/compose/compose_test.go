@@ -170,6 +170,11 @@ func TestPreflight(t *testing.T) {
 		{"webmail blocked in ST", st, fullSig, Draft{Subject: "x", To: []model.Address{{Address: "ai@yahoo.com.vn"}}}, true, []string{"R7:block:webmail.recipient:ai@yahoo.com.vn"}},
 		{"double extension", hn, fullSig, Draft{Subject: "x", Attachments: []Attachment{{Name: "congvan.pdf.exe", Data: []byte("MZ")}}}, true, []string{"R7:block:attachment.dangerous:congvan.pdf.exe"}},
 		{"script", hn, fullSig, Draft{Subject: "x", Attachments: []Attachment{{Name: "hoa-don.js", Data: []byte("x")}}}, true, []string{"R7:block:attachment.dangerous:hoa-don.js"}},
+		{"disk image", hn, fullSig, Draft{Subject: "x", Attachments: []Attachment{{Name: "ho so.iso", Data: []byte("CD001")}}}, true, []string{"R7:block:attachment.dangerous:ho so.iso"}},
+		{"NTFS stream", hn, fullSig, Draft{Subject: "x", Attachments: []Attachment{{Name: "x.exe::$DATA", Data: []byte("MZ")}}}, true, []string{"R7:block:attachment.dangerous:x.exe::$DATA"}},
+		{"device name", hn, fullSig, Draft{Subject: "x", Attachments: []Attachment{{Name: "aux.txt", Data: []byte("x")}}}, true, []string{"R7:block:attachment.dangerous:aux.txt"}},
+		{"html warned", hn, fullSig, Draft{Subject: "x", Attachments: []Attachment{{Name: "thu moi.html", Data: []byte("<p>x</p>")}}}, false, []string{"R7:warn:attachment.risky:thu moi.html"}},
+		{"macro document warned", hn, fullSig, Draft{Subject: "x", Attachments: []Attachment{{Name: "bang.xlsm", Data: []byte("PK")}}}, false, []string{"R7:warn:attachment.risky:bang.xlsm"}},
 		{"over 20 MB after base64", hn, fullSig, Draft{Subject: "x", Attachments: []Attachment{{Name: "scan.pdf", Data: big}}}, true, []string{"R5:block:size.limit"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -204,10 +209,63 @@ func TestDangerousNames(t *testing.T) {
 	}
 }
 
+// TestDangerLevel: what runs or mounts on Windows is refused, what opens in
+// a browser or carries macros is warned (R7, HN 12.8).
+func TestDangerLevel(t *testing.T) {
+	for name, want := range map[string]string{
+		"setup.exe": SeverityBlock, "hinh.svg": SeverityWarn, "thu moi.html": SeverityWarn, "trang.HTM": SeverityWarn,
+		"dia.iso": SeverityBlock, "backup.img": SeverityBlock, "may.vhd": SeverityBlock, "may.vhdx": SeverityBlock,
+		"trang web.url": SeverityBlock, "loi tat.lnk": SeverityBlock, "huong dan.chm": SeverityBlock, "app.hta": SeverityBlock,
+		"addin.xll": SeverityBlock, "addin.xlam": SeverityBlock,
+		"bao cao.docm": SeverityWarn, "bang tinh.xlsm": SeverityWarn, "trinh chieu.pptm": SeverityWarn,
+		"x.exe::$DATA": SeverityBlock, "bao-cao.pdf:Zone.Identifier": SeverityBlock, "a:b:$DATA": SeverityBlock, "Họp 10:30.pdf": SeverityWarn,
+		"CON": SeverityBlock, "aux.txt": SeverityBlock, "COM1.pdf": SeverityBlock, "lpt9.docx": SeverityBlock, "nul": SeverityBlock,
+		"setup.exe.": SeverityBlock, "setup.exe  ": SeverityBlock, "congvan.pdf.html": SeverityWarn, "congvan.pdf.iso": SeverityBlock,
+		"bao-cao.pdf": "", "giay moi.docx": "", "console.pdf": "", "con cai.pdf": "", "com10.pdf": "", "bang.xlsx": "", "": "",
+	} {
+		if got := DangerLevel(name); got != want {
+			t.Errorf("DangerLevel(%q) = %q, want %q", name, got, want)
+		}
+		if Dangerous(name) != (want != "") {
+			t.Errorf("Dangerous(%q) = %v", name, want == "")
+		}
+	}
+}
+
 func TestFindingSourceIsTheArticle(t *testing.T) {
 	for in, want := range map[string]string{"R4 (LA 8.3)": "LA 8.3", "HN 11.7": "HN 11.7", "R4": "", "LA 14.7, LA 8.4": "LA 14.7, LA 8.4"} {
 		if got := article(in, "R4"); got != want {
 			t.Errorf("article(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestPreflightBcc: foreign webmail hidden in Bcc is found, whether the
+// .eml still names it in a Bcc header (check) or only the envelope does
+// (the built mail sent) (R7, ST 7.5).
+func TestPreflightBcc(t *testing.T) {
+	st := prof(t, "soctrang")
+	d := Draft{From: model.Address{Address: "vanthu@soctrang.gov.vn"}, To: []model.Address{{Address: "ducdv@longan.gov.vn"}},
+		Bcc: []model.Address{{Address: "canbo.st@gmail.com"}}, Subject: "Báo cáo", Body: "Kính gửi."}
+	built, err := Build(d, fullSig, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(built.Raw), "gmail") {
+		t.Fatal("the built mail names its Bcc")
+	}
+	hdr := append([]byte("Bcc: Can Bo <canbo.st@gmail.com>\r\n"), built.Raw...)
+	for name, in := range map[string]Input{
+		"envelope":   {Raw: built.Raw, Envelope: built.Recipients},
+		"Bcc header": {Raw: hdr},
+	} {
+		in.Profile, in.Signature, in.SignatureAdded = st, fullSig, true
+		r, err := Check(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := codes(r); !r.Blocked || !strings.Contains(got, "R7:block:webmail.recipient:canbo.st@gmail.com") {
+			t.Errorf("%s: blocked = %v, findings %s", name, r.Blocked, got)
 		}
 	}
 }

@@ -23,6 +23,8 @@ var messages = map[string][2]string{
 		"Found the classification \"%[2]s\" in %[1]s. Classified documents are never sent by e-mail."},
 	"attachment.dangerous": {"Tệp \"%[1]s\" là tệp chạy được hoặc giả dạng văn bản; không được gửi. Hãy gỡ tệp này.",
 		"\"%[1]s\" is an executable or disguised file and cannot be sent. Remove it."},
+	"attachment.risky": {"Tệp \"%[1]s\" là trang web, ảnh SVG hoặc văn bản có macro, có thể chứa mã độc; nên gửi dạng PDF.",
+		"\"%[1]s\" is a web page, an SVG image or a document with macros, which can carry malicious code; send it as PDF."},
 	"text.nfc": {"Văn bản chưa ở dạng Unicode dựng sẵn (TCVN 6909:2001); sẽ được chuẩn hoá khi gửi.",
 		"The text is not in Unicode NFC (TCVN 6909:2001); it will be normalised when sent."},
 	"text.legacy": {"Văn bản gõ bằng bảng mã cũ (%[2]s), không phải Unicode. Hãy chuyển sang Unicode trước khi gửi.",

@@ -33,9 +33,10 @@ func (e *Engine) Outbox() (*send.Outbox, error) {
 }
 
 // Preflight checks a finished message against the account's profile and
-// signature, as it will leave (the client adds the signature itself).
-func (e *Engine) Preflight(a model.Account, raw []byte, lang string) (compose.Report, error) {
-	return compose.Check(compose.Input{Raw: raw, Profile: Profile(a), Signature: a.Signature, SignatureAdded: true, Lang: lang})
+// signature, as it will leave (the client adds the signature itself);
+// envelope adds the recipients Raw does not name (Bcc).
+func (e *Engine) Preflight(a model.Account, raw []byte, lang string, envelope ...string) (compose.Report, error) {
+	return compose.Check(compose.Input{Raw: raw, Profile: Profile(a), Signature: a.Signature, SignatureAdded: true, Lang: lang, Envelope: envelope})
 }
 
 // ErrBlockedReport carries the preflight report of a blocked mail.
@@ -63,7 +64,7 @@ func (e *Engine) Queue(ctx context.Context, a model.Account, d compose.Draft, la
 	if err != nil {
 		return 0, compose.Report{}, err
 	}
-	report, err := e.Preflight(a, built.Raw, lang)
+	report, err := e.Preflight(a, built.Raw, lang, built.Recipients...)
 	if err != nil {
 		return 0, report, err
 	}

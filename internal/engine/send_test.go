@@ -186,6 +186,33 @@ func TestSendBlockedByRuleQueuesNothing(t *testing.T) {
 	}
 }
 
+// TestSendBccToWebmailBlocked: `send FILE.eml` with foreign webmail only in
+// Bcc is blocked, as in To (R7, ST 7.5); Bcc lives in the envelope only.
+func TestSendBccToWebmailBlocked(t *testing.T) {
+	ctx := context.Background()
+	w := startWorld(t)
+	a := w.account(t)
+	a.Profile = "soctrang" // foreign webmail blocks
+	e := openEngine(t, t.TempDir(), a, passA)
+	d, err := compose.DraftFromEML([]byte("From: " + officerA + "\r\nTo: " + officerB + "\r\nBcc: <canbo.st@gmail.com>\r\n" +
+		"Subject: Bao cao\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nKinh gui.\r\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, report, err := e.Queue(ctx, a, d, "vi")
+	found := false
+	for _, f := range report.Findings {
+		found = found || f.Code == "webmail.recipient" && f.Target == "canbo.st@gmail.com" && f.Severity == compose.SeverityBlock
+	}
+	if !errors.Is(err, failure.ErrBlocked) || !found {
+		t.Fatalf("Bcc to webmail: %v %+v", err, report)
+	}
+	ob, _ := e.Outbox()
+	if items, _ := ob.List(ctx); len(items) != 0 {
+		t.Fatalf("blocked mail queued: %+v", items)
+	}
+}
+
 func TestSendSurvivesStoppedServerGreylistAndRejection(t *testing.T) {
 	ctx := context.Background()
 	w := startWorld(t)

@@ -30,7 +30,9 @@ func Strongest(levels ...string) string {
 }
 
 // SecretMarking returns the classification marking that text carries, or
-// "". A marking counts only where it stands like a stamp: alone on a line,
+// "". Letters typed apart ("M.Ậ.T", "T O I  M A T") are joined first and
+// invisible format characters dropped. A marking counts only where it
+// stands like a stamp: alone on a line,
 // in brackets ("[MẬT]"), after the label "Độ mật:", at the head of a line
 // or subject followed by a separator ("MẬT - Báo cáo"), or as an upper-case
 // word among lower-case ones ("tài liệu MẬT"); "TỐI MẬT" and "TUYỆT MẬT"
@@ -40,7 +42,7 @@ func Strongest(levels ...string) string {
 func SecretMarking(text string) string {
 	best := ""
 	for _, line := range strings.Split(vntext.NFC(text), "\n") {
-		best = Strongest(best, lineMarking(line))
+		best = Strongest(best, lineMarking(joinSpelled(dropFormat(line))))
 		if best == SecretTuyetMat {
 			break
 		}
@@ -177,6 +179,86 @@ func segmentsOf(line string) [][]string {
 var bracketed = regexp.MustCompile(`[\[\(\{«“"<*]+\s*([^\[\]\(\)\{\}«»“”"<>*\n]{1,40}?)\s*[\]\)\}»”">*]+`)
 
 var replyPrefix = map[string]bool{"re": true, "fw": true, "fwd": true, "tl": true, "tra loi": true, "chuyen tiep": true, "aw": true, "wg": true}
+
+// dropFormat removes invisible format characters (zero-width spaces and
+// joiners, soft hyphens) that split a word without showing.
+func dropFormat(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Cf, r) }) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Cf, r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// spelledSep are the characters officers put between the letters of a
+// stamp typed apart: "M.Ậ.T", "M Ậ T", "M-Ậ-T", "T_O_I".
+func spelledSep(r rune) bool {
+	return r == ' ' || r == '.' || r == '-' || r == '_' || r == '*' || r == '·' || r == '\t' || r == '\u00a0'
+}
+
+// joinSpelled joins runs of three or more single letters, each separated by
+// one separator character, into a word: "M.Ậ.T" → "MẬT". A run of
+// single spaces spelling a whole marking ("T O I M A T") is split back into
+// its two words. Runs that spell anything else are joined harmlessly.
+func joinSpelled(line string) string {
+	if !strings.ContainsAny(line, "mM") { // every marking holds an M
+		return line
+	}
+	rs := []rune(line)
+	single := func(i int) bool { // rs[i] is a letter standing alone
+		return unicode.IsLetter(rs[i]) && (i == 0 || !unicode.IsLetter(rs[i-1]) && !unicode.IsDigit(rs[i-1])) &&
+			(i+1 == len(rs) || !unicode.IsLetter(rs[i+1]) && !unicode.IsDigit(rs[i+1]))
+	}
+	var b strings.Builder
+	changed := false
+	for i := 0; i < len(rs); {
+		if !single(i) {
+			b.WriteRune(rs[i])
+			i++
+			continue
+		}
+		// One separator between letters, or a mark between single
+		// spaces: "M . Ậ . T". Two spaces end a word: "T O I  M A T".
+		sep := func(p int) int {
+			switch {
+			case p+1 < len(rs) && spelledSep(rs[p]) && single(p+1):
+				return 1
+			case p+3 < len(rs) && rs[p] == ' ' && rs[p+1] != ' ' && spelledSep(rs[p+1]) && rs[p+2] == ' ' && single(p+3):
+				return 3
+			}
+			return 0
+		}
+		w := []rune{rs[i]}
+		j := i // the last letter of the run
+		for n := sep(j + 1); n > 0; n = sep(j + 1) {
+			j += n + 1
+			w = append(w, rs[j])
+		}
+		if len(w) < 3 {
+			b.WriteRune(rs[i])
+			i++
+			continue
+		}
+		word := string(w)
+		switch vntext.Fold(strings.ToLower(word)) {
+		case "toimat":
+			word = string(w[:3]) + " " + string(w[3:])
+		case "tuyetmat":
+			word = string(w[:5]) + " " + string(w[5:])
+		}
+		b.WriteString(word)
+		changed = true
+		i = j + 1
+	}
+	if !changed {
+		return line
+	}
+	return b.String()
+}
 
 func lineMarking(line string) string {
 	lower := strings.ToLower(line)

@@ -1,6 +1,11 @@
 package mail
 
-import "testing"
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
 
 func TestSecretMarking(t *testing.T) {
 	tests := []struct {
@@ -107,5 +112,43 @@ func TestStrongest(t *testing.T) {
 	}
 	if got := Strongest(); got != "" {
 		t.Errorf("Strongest() = %q", got)
+	}
+}
+
+// corpus reads a testdata corpus: one case a line, # comments.
+func corpus(t *testing.T, name string) []string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "secret", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if l = strings.TrimRight(l, "\r"); l != "" && !strings.HasPrefix(l, "#") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// TestSecretCorpusNegative: ordinary words holding mật never block (R7).
+func TestSecretCorpusNegative(t *testing.T) {
+	for _, l := range corpus(t, "negative.txt") {
+		if got := SecretMarking(l); got != "" {
+			t.Errorf("SecretMarking(%q) = %q, want none", l, got)
+		}
+	}
+}
+
+// TestSecretCorpusPositive: stamps as officers type them always block (R7).
+func TestSecretCorpusPositive(t *testing.T) {
+	for _, l := range corpus(t, "positive.txt") {
+		want, text, ok := strings.Cut(l, "\t")
+		if !ok {
+			t.Fatalf("corpus line without a tab: %q", l)
+		}
+		if got := SecretMarking(text); got != want {
+			t.Errorf("SecretMarking(%q) = %q, want %q", text, got, want)
+		}
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"thucongvu/internal/model"
+	"thucongvu/internal/motw"
 )
 
 // readerPane shows one message: header, acknowledgement status, the body
@@ -279,6 +280,10 @@ func (r *readerPane) tempCopy(id int64, index int, a Attachment) (string, error)
 	}
 	path := filepath.Join(dir, filepath.Base(a.Filename))
 	if err := os.WriteFile(path, data, 0o600); err != nil {
+		return "", fmt.Errorf("open attachment: %w", err)
+	}
+	// R7: Mark-of-the-Web, so Office opens it in Protected View.
+	if err := motw.Mark(path); err != nil {
 		return "", fmt.Errorf("open attachment: %w", err)
 	}
 	return path, nil
