@@ -173,7 +173,7 @@ func TestTextBoundedAcrossParts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(m.Text) > maxTextBytes+parts*2 || !hasWarning(m, "text longer than 32 MB: cut") {
+	if len(m.Text) > maxTextBytes+parts*2 || !hasWarning(m, fmt.Sprintf("text longer than %d MB: cut", maxTextBytes>>20)) {
 		t.Errorf("text %d bytes, warnings %q", len(m.Text), m.Warnings)
 	}
 }

@@ -30,7 +30,7 @@ var ErrDecoderFailed = errors.New("the mail decoder failed on this message")
 
 // Bounds on the work one message may cost, whatever it holds.
 const (
-	maxTextBytes   = 32 << 20 // text kept in memory, all body parts together; more is cut
+	maxTextBytes   = 8 << 20  // text kept in memory, all body parts together; more is cut
 	maxZipInspect  = 20 << 20 // zip attachments up to this size are opened (R5, HN 8.1.b: 20 MB)
 	maxZipNames    = 1000     // file names listed from one zip
 	maxDepth       = 20       // nested multiparts, as other MIME libraries bound them
