@@ -52,7 +52,7 @@ test: deps
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t##*:}; echo "fuzz $$name ($$pkg, $(FUZZTIME))"; \
-		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg >/tmp/thucongvu-fuzz.$$$$.log 2>&1 \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 3s $$pkg >/tmp/thucongvu-fuzz.$$$$.log 2>&1 \
 			|| { cat /tmp/thucongvu-fuzz.$$$$.log; rm -f /tmp/thucongvu-fuzz.$$$$.log; exit 1; }; \
 		rm -f /tmp/thucongvu-fuzz.$$$$.log; \
 	done

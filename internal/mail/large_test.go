@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -128,12 +129,29 @@ func TestParseHugeBodyBounded(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(m.Text) == 0 || len(m.Text) > maxTextBytes || len(m.HTML) > maxTextBytes || !hasWarning(m, fmt.Sprintf("text longer than %d MB: cut", maxTextBytes>>20)) {
+			if len(m.Text) == 0 || len(m.Text) > maxTextBytes || len(m.HTML) > maxTextBytes ||
+				!slices.Equal(m.Warnings, []string{fmt.Sprintf("text longer than %d MB: cut", maxTextBytes>>20)}) {
 				t.Errorf("text %d, html %d bytes, warnings %q", len(m.Text), len(m.HTML), m.Warnings)
 			}
 			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
 				t.Errorf("parse allocated %d MB for a %d MB body", alloc>>20, size>>20)
 			}
 		})
+	}
+}
+
+// A body cut at the text bound still decodes as declared: the cut falls at
+// a line end, or before a broken UTF-8 sequence.
+func TestCutClean(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"một\nhai", "một\n"},
+		{"một hai b\xe1\xba", "một hai b"},
+		{"một hai bả", "một hai bả"},
+		{"abc", "abc"},
+		{"\xe1", ""},
+	} {
+		if got := string(cutClean([]byte(tc.in))); got != tc.want {
+			t.Errorf("cutClean(%q) = %q, want %q", tc.in, got, tc.want)
+		}
 	}
 }

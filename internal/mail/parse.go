@@ -236,7 +236,7 @@ func (w *walker) entity(h textproto.Header, body io.Reader, depth int) {
 		w.warnf("%s part: %v; kept what was readable", ct, brief(err))
 	}
 	if len(raw) > room {
-		raw = raw[:room]
+		raw = cutClean(raw[:room])
 		w.warnf("text longer than %d MB: cut", maxTextBytes>>20)
 		_, _ = io.Copy(io.Discard, body)
 	}
@@ -532,6 +532,24 @@ func (w *walker) finish(h textproto.Header) {
 		}
 	}
 	m.Document = IsDocument(m, nil)
+}
+
+// cutClean ends a body cut at the text bound at its last line end, or
+// else before a broken UTF-8 sequence, so that the kept text still
+// decodes as declared.
+func cutClean(b []byte) []byte {
+	if i := bytes.LastIndexByte(b, '\n'); i >= 0 && len(b)-i <= 64<<10 {
+		return b[:i+1]
+	}
+	for i := 1; i <= utf8.UTFMax && i <= len(b); i++ {
+		if utf8.RuneStart(b[len(b)-i]) {
+			if !utf8.FullRune(b[len(b)-i:]) {
+				return b[:len(b)-i]
+			}
+			break
+		}
+	}
+	return b
 }
 
 // head is the first n bytes of s, cut at a line end when it has one.
