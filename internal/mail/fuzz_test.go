@@ -122,7 +122,8 @@ func outputSize(m *Message) int {
 }
 
 // FuzzHTMLToText: the reader's plain rendering of HTML never grows past
-// twice the input (an entity expands to at most two runes).
+// twice the input (an entity expands to at most two runes), and stays
+// valid UTF-8.
 func FuzzHTMLToText(f *testing.F) {
 	for _, s := range []string{"<p>Kính gửi</p><ul><li>một<li>hai</ul>", "<table><tr><td>a<td>b</table>", "&nGt;&lt;<br><br/>", "<script>x</script>y"} {
 		f.Add(s)
@@ -132,6 +133,9 @@ func FuzzHTMLToText(f *testing.F) {
 		out := htmlToText(s)
 		if len(out) > 2*len(s)+16 {
 			t.Fatalf("%d bytes out of %d", len(out), len(s))
+		}
+		if utf8.ValidString(s) && !utf8.ValidString(out) {
+			t.Fatalf("invalid UTF-8 out of %q", s)
 		}
 	})
 }
