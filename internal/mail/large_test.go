@@ -155,3 +155,17 @@ func TestCutClean(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkParseHugeBody: a 50 MB HTML body, as the parse command reads it.
+func BenchmarkParseHugeBody(b *testing.B) {
+	line := []byte("<p>Kính gửi: <b>văn bản</b> số 123/UBND &amp; <a href=\"https://x.vn\">đây</a></p>\r\n")
+	for b.Loop() {
+		r := io.MultiReader(strings.NewReader("From: a@hanam.gov.vn\r\nSubject: lớn\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"),
+			&repeatReader{line: line, n: 50 << 20})
+		if _, err := ParseReader(r); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.SetBytes(50 << 20)
+	b.ReportAllocs()
+}
