@@ -54,6 +54,8 @@ fuzz:
 		pkg=$${t%%:*}; name=$${t##*:}; echo "fuzz $$name ($$pkg, $(FUZZTIME))"; \
 		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 3s $$pkg >/tmp/thucongvu-fuzz.$$$$.log 2>&1 \
 			|| { cat /tmp/thucongvu-fuzz.$$$$.log; rm -f /tmp/thucongvu-fuzz.$$$$.log; exit 1; }; \
+		if grep -q 'no fuzz tests to fuzz' /tmp/thucongvu-fuzz.$$$$.log; then \
+			echo "$$pkg has no $$name"; rm -f /tmp/thucongvu-fuzz.$$$$.log; exit 1; fi; \
 		rm -f /tmp/thucongvu-fuzz.$$$$.log; \
 	done
 
