@@ -16,7 +16,18 @@ TEST_PKGS  := dovecot-imapd dovecot-lmtpd postfix gnome-keyring dbus libsecret-t
               libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui
 DEPS_PKGS  := $(BUILD_PKGS) $(TEST_PKGS)
 
-.PHONY: deps build test bench demo snapshots clean
+.PHONY: deps build test fuzz bench demo snapshots clean
+
+# Native fuzz targets (package:Target) that `make test` runs for FUZZTIME each;
+# -fuzz takes one target per run. A crasher lands in the package's
+# testdata/fuzz/Target/ and becomes a regression test once committed.
+FUZZTIME ?= 10s
+FUZZ_TARGETS := \
+	./internal/mail:FuzzParse ./internal/mail:FuzzDecodeLegacy ./internal/mail:FuzzHTMLToText \
+	./internal/mail:FuzzSecretMarking ./internal/mail:FuzzBoundaryToken \
+	./internal/compose:FuzzAttachmentData ./internal/compose:FuzzExtractText \
+	./internal/discover:FuzzParseConfig ./internal/config:FuzzPolicyFile \
+	./internal/remind:FuzzArrangements ./internal/browserpage:FuzzSeal ./internal/ui:FuzzHTMLToRich
 
 ## deps: install every Debian package the build and the tests need (idempotent, quick when present)
 deps:
@@ -35,6 +46,18 @@ build:
 test: deps
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 45m ./...
+	$(MAKE) --no-print-directory fuzz
+
+## fuzz: each of FUZZ_TARGETS for FUZZTIME; the first failure stops it
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; echo "fuzz $$name ($$pkg, $(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 3s $$pkg >/tmp/thucongvu-fuzz.$$$$.log 2>&1 \
+			|| { cat /tmp/thucongvu-fuzz.$$$$.log; rm -f /tmp/thucongvu-fuzz.$$$$.log; exit 1; }; \
+		if grep -q 'no fuzz tests to fuzz' /tmp/thucongvu-fuzz.$$$$.log; then \
+			echo "$$pkg has no $$name"; rm -f /tmp/thucongvu-fuzz.$$$$.log; exit 1; fi; \
+		rm -f /tmp/thucongvu-fuzz.$$$$.log; \
+	done
 
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./...

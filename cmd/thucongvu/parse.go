@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -9,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"unicode/utf8"
 
 	"thucongvu/internal/failure"
 	"thucongvu/internal/mail"
@@ -50,13 +53,83 @@ func cmdParse(c *cli, args []string) error {
 	if err != nil {
 		return fmt.Errorf("parse %s: %w", files[0], err)
 	}
+	out := bufio.NewWriterSize(c.stdout, 64<<10)
 	if *asJSON {
-		enc := json.NewEncoder(c.stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		return enc.Encode(m)
+		err = writeMessageJSON(out, m)
+	} else {
+		printMessageSummary(out, c.msg.Lang, m)
 	}
-	printMessageSummary(c, m)
+	if ferr := out.Flush(); err == nil {
+		err = ferr
+	}
+	return err
+}
+
+// writeMessageJSON writes m as one indented JSON document. The text and
+// HTML bodies (megabytes each) are escaped piece by piece straight to w,
+// so that the document is never held whole beside them.
+func writeMessageJSON(w io.Writer, m *mail.Message) error {
+	shell := *m
+	shell.Text = ""
+	if m.HTML != "" {
+		shell.HTML = "-" // keeps the key, which omitempty would drop
+	}
+	var head bytes.Buffer
+	enc := json.NewEncoder(&head)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(&shell); err != nil {
+		return err
+	}
+	doc := head.Bytes()
+	// Top-level keys are the only ones indented by two spaces, and a JSON
+	// string holds no raw newline: each marker occurs once.
+	for _, body := range []struct{ key, stand, value string }{{"text", "", m.Text}, {"html", "-", m.HTML}} {
+		if body.value == "" {
+			continue
+		}
+		open := "\n  \"" + body.key + "\": \""
+		i := bytes.Index(doc, []byte(open+body.stand+"\""))
+		if i < 0 {
+			return fmt.Errorf("parse: JSON without %s", body.key)
+		}
+		if _, err := w.Write(doc[:i+len(open)]); err != nil {
+			return err
+		}
+		if err := writeJSONStringBody(w, body.value); err != nil {
+			return err
+		}
+		doc = doc[i+len(open)+len(body.stand):]
+	}
+	_, err := w.Write(doc)
+	return err
+}
+
+// writeJSONStringBody writes s escaped as inside a JSON string (without
+// the quotes), in pieces cut at rune starts, as encoding/json escapes it.
+func writeJSONStringBody(w io.Writer, s string) error {
+	const piece = 32 << 10
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	for s != "" {
+		n := min(piece, len(s))
+		for n < len(s) && n > 0 && !utf8.RuneStart(s[n]) {
+			n--
+		}
+		if n == 0 {
+			n = min(piece, len(s))
+		}
+		buf.Reset()
+		if err := enc.Encode(s[:n]); err != nil {
+			return err
+		}
+		b := buf.Bytes()
+		if _, err := w.Write(b[1 : len(b)-2]); err != nil { // quotes and newline
+			return err
+		}
+		s = s[n:]
+	}
 	return nil
 }
 
@@ -72,12 +145,11 @@ var parseLabels = map[string]map[string]string{
 		"bounce": "bounce", "secret": "secret", "none": "ordinary mail"},
 }
 
-func printMessageSummary(c *cli, m *mail.Message) {
-	l, ok := parseLabels[c.msg.Lang]
+func printMessageSummary(w io.Writer, lang string, m *mail.Message) {
+	l, ok := parseLabels[lang]
 	if !ok {
 		l = parseLabels["vi"]
 	}
-	w := c.stdout
 	addr := func(a mail.Address) string {
 		if a.Name == "" {
 			return a.Address
@@ -122,6 +194,8 @@ func printMessageSummary(c *cli, m *mail.Message) {
 		fmt.Fprintf(w, "%s: %s\n", l["warn"], warn)
 	}
 	if m.Text != "" {
-		fmt.Fprintf(w, "\n%s\n", m.Text)
+		for _, s := range []string{"\n", m.Text, "\n"} {
+			_, _ = io.WriteString(w, s)
+		}
 	}
 }

@@ -1,11 +1,16 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
+	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+
+	"thucongvu/internal/mail"
 )
 
 func TestCmdParse(t *testing.T) {
@@ -87,5 +92,82 @@ func TestCmdParse(t *testing.T) {
 				t.Errorf("want one error line and no output; stderr %q stdout %q", errb.String(), out.String())
 			}
 		})
+	}
+}
+
+// writeMessageJSON writes what encoding/json writes, byte for byte.
+func TestWriteMessageJSONAsEncoder(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "..", "internal", "mail", "testdata", "*", "*.eml"))
+	long := strings.Repeat("Kính gửi \x01\"\\\u2028<&>\t ", 5000) + "đ"
+	msgs := []*mail.Message{
+		{Text: long, HTML: "<p>" + long + "</p>", Subject: `"text": "x"` + "\n  \"html\": \"-\""},
+		{Text: "", HTML: "-"},
+		{Text: "x"},
+	}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m, err := mail.Parse(raw); err == nil {
+			msgs = append(msgs, m)
+		}
+	}
+	for i, m := range msgs {
+		var want, got bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(m); err != nil {
+			t.Fatal(err)
+		}
+		if err := writeMessageJSON(&got, m); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Bytes(), want.Bytes()) {
+			t.Errorf("message %d: JSON differs from encoding/json (%d vs %d bytes)", i, got.Len(), want.Len())
+		}
+	}
+}
+
+// countWriter counts what is written and keeps nothing.
+type countWriter struct{ n int64 }
+
+func (c *countWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
+
+// parse --json of a 50 MB message whose text JSON escapes sixfold
+// (control characters) allocates a bounded amount: the document is
+// streamed, not built whole.
+func TestCmdParseJSONMemoryBounded(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "big.eml")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	w.WriteString("From: a@hanam.gov.vn\r\nSubject: big\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n")
+	line := bytes.Repeat([]byte{1, 2, 0x1f}, 1<<10)
+	for n := 0; n < 50<<20; n += len(line) {
+		w.Write(line)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	var out countWriter
+	var errb bytes.Buffer
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	code := run([]string{"parse", path, "--json"}, nil, &out, &errb)
+	runtime.ReadMemStats(&after)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if out.n < 6*(1<<20) {
+		t.Fatalf("only %d bytes of JSON", out.n)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
+		t.Errorf("parse --json allocated %d MB for %d MB of JSON", alloc>>20, out.n>>20)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	gomail "github.com/emersion/go-message/mail"
 
 	"thucongvu/internal/ack"
+	"thucongvu/internal/browserpage"
 	"thucongvu/internal/compose"
 	"thucongvu/internal/discover"
 	"thucongvu/internal/engine"
@@ -703,4 +704,5 @@ func (s *Services) Close() {
 	if s.converter != nil {
 		s.converter.Close()
 	}
+	browserpage.RemoveAll() // pages opened in the browser
 }

@@ -6,7 +6,7 @@
 // It must not touch the network, the store or the UI, and it never fails a
 // whole message for a repairable fault: what it repaired is listed in
 // Message.Warnings. Hostile input costs bounded work: 20 levels of
-// multipart, 1000 parts, 32 MB of text, one boundary guess per level; a
+// multipart, 1000 parts, 8 MB of text, one boundary guess per level; a
 // decoder panic is returned as ErrDecoderFailed. Building outgoing mail
 // belongs to package compose.
 package mail

@@ -8,24 +8,52 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"thucongvu/internal/demo"
 )
 
-func seedTestdata(f *testing.F) {
+// seedMails are the test mails and the demo corpus.
+func seedMails(f *testing.F) [][]byte {
 	files, _ := filepath.Glob(filepath.Join("testdata", "*", "*.eml"))
 	top, _ := filepath.Glob(filepath.Join("testdata", "*.eml"))
 	files = append(files, top...)
 	if len(files) == 0 {
 		f.Fatal("no testdata")
 	}
+	var out [][]byte
 	for _, file := range files {
 		b, err := os.ReadFile(file)
 		if err != nil {
 			f.Fatal(err)
 		}
-		f.Add(b)
+		out = append(out, b)
+	}
+	for _, m := range demo.Messages(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)) {
+		out = append(out, m.Raw)
+	}
+	return out
+}
+
+func seedTestdata(f *testing.F) {
+	for _, raw := range seedMails(f) {
+		f.Add(raw)
+	}
+}
+
+// seedTexts adds the subjects, texts and HTML bodies of the seed mails.
+func seedTexts(f *testing.F) {
+	for _, raw := range seedMails(f) {
+		if m, err := Parse(raw); err == nil {
+			for _, s := range []string{m.Subject, head(m.Text, 4<<10), head(m.HTML, 16<<10)} {
+				if s != "" {
+					f.Add(s)
+				}
+			}
+		}
 	}
 }
 
@@ -57,6 +85,9 @@ func FuzzParse(f *testing.F) {
 			if !utf8.ValidString(s) {
 				t.Fatalf("invalid UTF-8 in output: %q", s)
 			}
+		}
+		if _, ok := secretRank[m.Secret]; !ok {
+			t.Fatalf("unknown secret level %q", m.Secret)
 		}
 		for _, a := range m.Attachments {
 			if a.Size < 0 {
@@ -91,15 +122,20 @@ func outputSize(m *Message) int {
 }
 
 // FuzzHTMLToText: the reader's plain rendering of HTML never grows past
-// twice the input (an entity expands to at most two runes).
+// twice the input (an entity expands to at most two runes), and stays
+// valid UTF-8.
 func FuzzHTMLToText(f *testing.F) {
 	for _, s := range []string{"<p>Kính gửi</p><ul><li>một<li>hai</ul>", "<table><tr><td>a<td>b</table>", "&nGt;&lt;<br><br/>", "<script>x</script>y"} {
 		f.Add(s)
 	}
+	seedTexts(f)
 	f.Fuzz(func(t *testing.T, s string) {
 		out := htmlToText(s)
 		if len(out) > 2*len(s)+16 {
 			t.Fatalf("%d bytes out of %d", len(out), len(s))
+		}
+		if utf8.ValidString(s) && !utf8.ValidString(out) {
+			t.Fatalf("invalid UTF-8 out of %q", s)
 		}
 	})
 }
@@ -108,6 +144,7 @@ func FuzzSecretMarking(f *testing.F) {
 	for _, s := range []string{"MẬT", "[TỐI MẬT] Kế hoạch", "Độ mật: Tuyệt mật", "mật khẩu", "bảo mật thông tin", "TOI MAT", "BC_MAT_2024.pdf"} {
 		f.Add(s)
 	}
+	seedTexts(f)
 	f.Fuzz(func(t *testing.T, s string) {
 		level := Strongest(SecretMarking(s), SecretInFilename(s))
 		if _, ok := secretRank[level]; !ok {

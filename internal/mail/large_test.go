@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -85,4 +87,85 @@ func TestParseUnreadable(t *testing.T) {
 			t.Errorf("Parse(%q) = %+v, want error", in, m)
 		}
 	}
+}
+
+// repeatReader yields line again and again, n bytes in all.
+type repeatReader struct {
+	line []byte
+	off  int
+	n    int
+}
+
+func (r *repeatReader) Read(p []byte) (int, error) {
+	if r.n <= 0 {
+		return 0, io.EOF
+	}
+	k := 0
+	for k < len(p) && r.n > 0 {
+		c := copy(p[k:min(len(p), k+r.n)], r.line[r.off:])
+		r.off = (r.off + c) % len(r.line)
+		k += c
+		r.n -= c
+	}
+	return k, nil
+}
+
+// A 50 MB text or HTML body is cut at maxTextBytes, and the parse costs a
+// few times that, not a few times the body.
+func TestParseHugeBodyBounded(t *testing.T) {
+	const size = 50 << 20
+	for _, tc := range []struct{ ct, line string }{
+		{"text/plain; charset=utf-8", "Kính gửi các đồng chí: văn bản số 123/UBND về việc triển khai kế hoạch.\r\n"},
+		{"text/html; charset=utf-8", "<p>Kính gửi: <b>văn bản</b> số 123/UBND &amp; <a href=\"https://x.vn\">đây</a></p>\r\n"},
+	} {
+		t.Run(tc.ct, func(t *testing.T) {
+			r := io.MultiReader(strings.NewReader("From: a@hanam.gov.vn\r\nSubject: lớn\r\nContent-Type: "+tc.ct+"\r\n\r\n"),
+				&repeatReader{line: []byte(tc.line), n: size})
+			runtime.GC()
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			m, err := ParseReader(r)
+			runtime.ReadMemStats(&after)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(m.Text) == 0 || len(m.Text) > maxTextBytes || len(m.HTML) > maxTextBytes ||
+				!slices.Equal(m.Warnings, []string{fmt.Sprintf("text longer than %d MB: cut", maxTextBytes>>20)}) {
+				t.Errorf("text %d, html %d bytes, warnings %q", len(m.Text), len(m.HTML), m.Warnings)
+			}
+			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
+				t.Errorf("parse allocated %d MB for a %d MB body", alloc>>20, size>>20)
+			}
+		})
+	}
+}
+
+// A body cut at the text bound still decodes as declared: the cut falls at
+// a line end, or before a broken UTF-8 sequence.
+func TestCutClean(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"một\nhai", "một\n"},
+		{"một hai b\xe1\xba", "một hai b"},
+		{"một hai bả", "một hai bả"},
+		{"abc", "abc"},
+		{"\xe1", ""},
+	} {
+		if got := string(cutClean([]byte(tc.in))); got != tc.want {
+			t.Errorf("cutClean(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// BenchmarkParseHugeBody: a 50 MB HTML body, as the parse command reads it.
+func BenchmarkParseHugeBody(b *testing.B) {
+	line := []byte("<p>Kính gửi: <b>văn bản</b> số 123/UBND &amp; <a href=\"https://x.vn\">đây</a></p>\r\n")
+	for b.Loop() {
+		r := io.MultiReader(strings.NewReader("From: a@hanam.gov.vn\r\nSubject: lớn\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"),
+			&repeatReader{line: line, n: 50 << 20})
+		if _, err := ParseReader(r); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.SetBytes(50 << 20)
+	b.ReportAllocs()
 }

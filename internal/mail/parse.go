@@ -30,7 +30,7 @@ var ErrDecoderFailed = errors.New("the mail decoder failed on this message")
 
 // Bounds on the work one message may cost, whatever it holds.
 const (
-	maxTextBytes   = 32 << 20 // text kept in memory, all body parts together; more is cut
+	maxTextBytes   = 8 << 20  // text kept in memory, all body parts together; more is cut
 	maxZipInspect  = 20 << 20 // zip attachments up to this size are opened (R5, HN 8.1.b: 20 MB)
 	maxZipNames    = 1000     // file names listed from one zip
 	maxDepth       = 20       // nested multiparts, as other MIME libraries bound them
@@ -236,7 +236,7 @@ func (w *walker) entity(h textproto.Header, body io.Reader, depth int) {
 		w.warnf("%s part: %v; kept what was readable", ct, brief(err))
 	}
 	if len(raw) > room {
-		raw = raw[:room]
+		raw = cutClean(raw[:room])
 		w.warnf("text longer than %d MB: cut", maxTextBytes>>20)
 		_, _ = io.Copy(io.Discard, body)
 	}
@@ -532,6 +532,24 @@ func (w *walker) finish(h textproto.Header) {
 		}
 	}
 	m.Document = IsDocument(m, nil)
+}
+
+// cutClean ends a body cut at the text bound at its last line end, or
+// else before a broken UTF-8 sequence, so that the kept text still
+// decodes as declared.
+func cutClean(b []byte) []byte {
+	if i := bytes.LastIndexByte(b, '\n'); i >= 0 && len(b)-i <= 64<<10 {
+		return b[:i+1]
+	}
+	for i := 1; i <= utf8.UTFMax && i <= len(b); i++ {
+		if utf8.RuneStart(b[len(b)-i]) {
+			if !utf8.FullRune(b[len(b)-i:]) {
+				return b[:len(b)-i]
+			}
+			break
+		}
+	}
+	return b
 }
 
 // head is the first n bytes of s, cut at a line end when it has one.

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"html"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -17,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"thucongvu/internal/browserpage"
 	"thucongvu/internal/model"
 	"thucongvu/internal/motw"
 )
@@ -381,27 +381,16 @@ func truncateHTML(src string, max int) (string, bool) {
 	return src[:cut], true
 }
 
-// openInBrowser shows the whole HTML mail in the system browser, with a
-// content policy that blocks remote images, scripts and forms unless the
-// user allowed this message's images.
+// openInBrowser shows the whole HTML mail in the system browser as a
+// sealed page (browserpage): remote images only if the user allowed this
+// message's; the file is deleted when the client exits.
 func (r *readerPane) openInBrowser(m *ReaderMessage) {
-	policy := "default-src 'none'; style-src 'unsafe-inline'; img-src data: cid:"
-	if r.allowed[m.Summary.ID] {
-		policy = "default-src 'none'; style-src 'unsafe-inline'; img-src data: cid: https: http:"
-	}
-	page := `<!DOCTYPE html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="` +
-		policy + `"><title>` + html.EscapeString(m.Summary.Subject) + `</title></head><body>` + m.HTML + `</body></html>`
-	f, err := os.CreateTemp("", "thucongvu-*.html")
+	path, err := browserpage.Write(browserpage.Page(m.Summary.Subject, m.HTML, r.allowed[m.Summary.ID]))
 	if err != nil {
 		r.u.ShowError(err)
 		return
 	}
-	defer f.Close()
-	if _, err := f.WriteString(page); err != nil {
-		r.u.ShowError(err)
-		return
-	}
-	u, err := url.Parse("file://" + filepath.ToSlash(f.Name()))
+	u, err := url.Parse("file://" + filepath.ToSlash(path))
 	if err == nil {
 		err = r.u.app.OpenURL(u)
 	}
