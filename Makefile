@@ -26,6 +26,7 @@ FUZZ_TARGETS := \
 	./internal/mail:FuzzParse ./internal/mail:FuzzDecodeLegacy ./internal/mail:FuzzHTMLToText \
 	./internal/mail:FuzzSecretMarking ./internal/mail:FuzzBoundaryToken \
 	./internal/compose:FuzzAttachmentData ./internal/compose:FuzzExtractText \
+	./internal/compose:FuzzPDFText ./internal/compose:FuzzOleText ./internal/pdfconv:FuzzSanitizeHTML \
 	./internal/discover:FuzzParseConfig ./internal/config:FuzzPolicyFile \
 	./internal/remind:FuzzArrangements ./internal/browserpage:FuzzSeal ./internal/ui:FuzzHTMLToRich
 
