@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"thucongvu/internal/imapsync"
 	"thucongvu/internal/model"
@@ -182,15 +183,34 @@ func (d *Duties) remindKey(accounts []model.Account) string {
 	return b.String()
 }
 
+// AckRetry is how often a pass runs with no new mail, for documents an
+// hourly cap held back (an unchanged INBOX costs one STATUS).
+const AckRetry = 15 * time.Minute
+
 // accountDuty keeps one account in sync on IDLE until ctx ends,
-// acknowledges documents after the first pass and whenever mail arrives
-// (R2), and retries its outbox as mail comes due.
+// acknowledges documents after the first pass, whenever mail arrives and
+// every AckRetry (R2), and retries its outbox as mail comes due.
 func (s *Services) accountDuty(ctx context.Context, a model.Account) {
 	var wg sync.WaitGroup
-	wg.Add(1)
+	wg.Add(2)
 	go func() {
 		defer wg.Done()
 		s.E.RunOutbox(ctx, OutboxRetry, func() { s.emitOutbox(ctx) }, a.Name)
+	}()
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(AckRetry)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				if res, err := s.E.AckPass(ctx, a, s.ackOptions()); err == nil && len(res) > 0 {
+					s.emitOutbox(ctx)
+				}
+			}
+		}
 	}()
 	first := true
 	s.E.Syncer(a).Run(ctx, false, func(ev imapsync.Event) {
