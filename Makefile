@@ -21,7 +21,7 @@ DEPS_PKGS  := $(BUILD_PKGS) $(TEST_PKGS)
 # Native fuzz targets (package:Target) that `make test` runs for FUZZTIME each;
 # -fuzz takes one target per run. A crasher lands in the package's
 # testdata/fuzz/Target/ and becomes a regression test once committed.
-FUZZTIME ?= 10s
+FUZZTIME ?= 15s
 FUZZ_TARGETS := \
 	./internal/mail:FuzzParse ./internal/mail:FuzzDecodeLegacy ./internal/mail:FuzzHTMLToText \
 	./internal/mail:FuzzSecretMarking ./internal/mail:FuzzBoundaryToken \

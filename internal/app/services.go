@@ -293,6 +293,16 @@ func (s *Services) ackStatus(ctx context.Context, sum model.MessageSummary, m *m
 	if at, ok := s.E.AckedAt(ctx, sum.Account, sum.MessageID); ok {
 		st.Sent, st.At = true, at
 	}
+	if st.Required && !st.Sent && sum.Folder == "INBOX" {
+		if l, err := s.E.Ledger(); err == nil {
+			manual, _ := l.Manual(ctx, sum.Account, "INBOX")
+			for _, d := range manual {
+				if d.UID == sum.UID {
+					st.Manual, st.Reason = true, d.Reason
+				}
+			}
+		}
+	}
 	return st
 }
 

@@ -239,6 +239,9 @@ func (r *readerPane) setAck(m *ReaderMessage) {
 		r.resend.Hide()
 		r.ack.SetText(lang.L("ack.sent", map[string]any{"Time": m.Ack.At.Format("15:04, 02/01/2006")}))
 		r.ackIcon.SetResource(theme.ConfirmIcon())
+	case m.Ack.Required && m.Ack.Manual:
+		r.ack.SetText(lang.L("ack.manual", map[string]any{"Reason": m.Ack.Reason}))
+		r.ackIcon.SetResource(theme.WarningIcon())
 	case m.Ack.Required:
 		r.ack.SetText(lang.L("ack.pending"))
 		r.ackIcon.SetResource(theme.WarningIcon())

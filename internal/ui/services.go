@@ -123,6 +123,9 @@ type Attachment struct {
 type AckStatus struct {
 	Required bool // the mail is a document that needs an acknowledgement
 	Sent     bool
+	// Manual: the sender could not be verified, so no acknowledgement goes
+	// by itself; the user acknowledges by hand (Reason says why).
+	Manual bool
 	At       time.Time
 	Reason   string // why none is needed or why it is pending
 }
