@@ -126,8 +126,8 @@ type AckStatus struct {
 	// Manual: the sender could not be verified, so no acknowledgement goes
 	// by itself; the user acknowledges by hand (Reason says why).
 	Manual bool
-	At       time.Time
-	Reason   string // why none is needed or why it is pending
+	At     time.Time
+	Reason string // why none is needed or why it is pending
 }
 
 // Receipt is one recipient's acknowledgement of a sent document.
