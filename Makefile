@@ -10,7 +10,8 @@ LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.buildDate
 
 # Debian packages: Fyne's cgo headers, then the real servers and tools the tests start.
 BUILD_PKGS := gcc pkg-config libgl1-mesa-dev libxcursor-dev libxrandr-dev libxinerama-dev \
-              libxi-dev libxxf86vm-dev libx11-dev libxkbcommon-dev
+              libxi-dev libxxf86vm-dev libx11-dev libxkbcommon-dev \
+              libwayland-dev wayland-protocols
 TEST_PKGS  := dovecot-imapd dovecot-lmtpd postfix gnome-keyring dbus libsecret-tools \
               poppler-utils xvfb libgl1-mesa-dri dunst x11-utils isync fonts-dejavu-core \
               libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui

@@ -274,7 +274,16 @@ func closeWindow(t *testing.T, display, id string) {
 // tray does (com.canonical.dbusmenu).
 func clickTray(t *testing.T, conn *dbus.Conn, item, label string) {
 	t.Helper()
-	menu := conn.Object(item, "/StatusNotifierMenu")
+	// The menu's object path is the item's Menu property, as a tray host reads it.
+	v, err := conn.Object(item, "/StatusNotifierItem").GetProperty("org.kde.StatusNotifierItem.Menu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path, ok := v.Value().(dbus.ObjectPath)
+	if !ok {
+		t.Fatalf("tray item Menu property is %T", v.Value())
+	}
+	menu := conn.Object(item, path)
 	var rev uint32
 	var layout struct {
 		ID       int32

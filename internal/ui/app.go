@@ -582,10 +582,36 @@ func newFwdMultiLine(win fyne.Window) *fwdEntry {
 // TypedShortcut implements fyne.Shortcutable.
 func (e *fwdEntry) TypedShortcut(s fyne.Shortcut) {
 	if _, ok := s.(*desktop.CustomShortcut); ok {
-		if h, ok := e.win.Canvas().(fyne.Shortcutable); ok {
+		if h := windowShortcuts(e.win, false); h != nil {
 			h.TypedShortcut(s)
 			return
 		}
 	}
 	e.Entry.TypedShortcut(s)
 }
+
+// shortcutsByWindow holds each window's own shortcuts, so that focused
+// fields can run them: Fyne's canvas does not promise to be Shortcutable.
+var shortcutsByWindow sync.Map // fyne.Window → *fyne.ShortcutHandler
+
+// windowShortcuts returns win's shortcut handler, made on first use when create is set.
+func windowShortcuts(win fyne.Window, create bool) *fyne.ShortcutHandler {
+	if h, ok := shortcutsByWindow.Load(win); ok {
+		return h.(*fyne.ShortcutHandler)
+	}
+	if !create {
+		return nil
+	}
+	h, _ := shortcutsByWindow.LoadOrStore(win, &fyne.ShortcutHandler{})
+	return h.(*fyne.ShortcutHandler)
+}
+
+// addWindowShortcut runs fn for s typed anywhere in win, focused fields included.
+func addWindowShortcut(win fyne.Window, s fyne.Shortcut, fn func()) {
+	run := func(fyne.Shortcut) { fn() }
+	windowShortcuts(win, true).AddShortcut(s, run)
+	win.Canvas().AddShortcut(s, run)
+}
+
+// forgetWindowShortcuts drops a closed window's handler.
+func forgetWindowShortcuts(win fyne.Window) { shortcutsByWindow.Delete(win) }

@@ -53,10 +53,11 @@ func (u *UI) NewCompose(d Draft) {
 		}
 	})
 	ctrl := func(k fyne.KeyName, fn func()) {
-		w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { fn() })
+		addWindowShortcut(w, &desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}, fn)
 	}
 	ctrl(fyne.KeyReturn, c.Send)
 	ctrl(fyne.KeyEnter, c.Send)
+	w.SetOnClosed(func() { forgetWindowShortcuts(w) })
 	u.compose, u.composeWn = c, w
 	w.Show()
 	if len(d.To) == 0 {

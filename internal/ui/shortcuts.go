@@ -41,7 +41,7 @@ func (u *UI) addShortcuts() {
 		if s.mod == 0 {
 			continue
 		}
-		c.AddShortcut(&desktop.CustomShortcut{KeyName: s.key, Modifier: s.mod}, func(fyne.Shortcut) { s.run() })
+		addWindowShortcut(u.win, &desktop.CustomShortcut{KeyName: s.key, Modifier: s.mod}, s.run)
 	}
 	c.SetOnTypedKey(func(e *fyne.KeyEvent) {
 		if e.Name == fyne.KeyF5 {

@@ -138,7 +138,7 @@ func TestShortcuts(t *testing.T) {
 	svc := NewMemServices()
 	u, w := newTestUI(t, svc)
 	ctrl := fyne.KeyModifierShortcutDefault
-	sc := w.Canvas().(fyne.Shortcutable)
+	sc := windowShortcuts(w, false)
 
 	sc.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: ctrl})
 	if u.compose == nil {
