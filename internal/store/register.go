@@ -197,6 +197,7 @@ type RegisterFilter struct {
 	Direction string
 	From, To  time.Time // received in [From, To)
 	ID        int64
+	Key       string // the entry of this message key
 	Unread    bool // only entries whose fields were not read from the whole mail yet
 	Assigned  bool // only entries forwarded for processing and not done
 	Limit     int
@@ -229,6 +230,10 @@ func (s *Store) RegisterRows(ctx context.Context, f RegisterFilter) ([]RegisterR
 	if f.ID != 0 {
 		q += ` AND id = ?`
 		args = append(args, f.ID)
+	}
+	if f.Key != "" {
+		q += ` AND message_key = ?`
+		args = append(args, f.Key)
 	}
 	if f.Unread {
 		q += ` AND extracted = 0`
