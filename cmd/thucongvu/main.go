@@ -48,6 +48,8 @@ func commands() map[string]command {
 		"acks":         {cmdAcks, "acks [NAME] [--resend MESSAGE-ID] [--json]"},
 		"doctor":       {cmdDoctor, "doctor [--json]"},
 		"ack-template": {cmdAckTemplate, "ack-template NAME [--language vi|en] [--file F | --reset]"},
+		"process":      {cmdProcess, "process MESSAGE-ID --account NAME --to ADDR[,ADDR…] --note TEXT [--deadline YYYY-MM-DD] [--json]"},
+		"register":     {cmdRegister, registerUse},
 		"help":         {nil, "help"},
 	}
 }

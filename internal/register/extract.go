@@ -247,7 +247,8 @@ var typeWords = []struct{ folded, name string }{
 }
 
 // DocType names a document's type (R9) from its number's type code, else
-// the first type its subject names, else its body's; a numbered document
+// the first type its subject names, else its body's (not in the "Căn cứ"
+// references); a numbered document
 // without a type code is a công văn.
 func DocType(number, subject, body string) string {
 	if number != "" {
@@ -258,7 +259,16 @@ func DocType(number, subject, body string) string {
 			}
 		}
 	}
-	for _, text := range []string{subject, body} {
+	if len(body) > 4096 {
+		body = body[:4096]
+	}
+	var own []string
+	for _, l := range lines(body) {
+		if !isReference(l) {
+			own = append(own, l)
+		}
+	}
+	for _, text := range []string{subject, strings.Join(own, "\n")} {
 		if len(text) > 4096 {
 			text = text[:4096]
 		}

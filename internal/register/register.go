@@ -109,6 +109,9 @@ func (r *Register) Refresh(ctx context.Context, accounts []model.Account) error 
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
+				if mail.IsAcknowledgementSubject(c.Subject) {
+					continue // an acknowledgement is no document (R2)
+				}
 				row := store.RegisterRow{Account: a.Name, Direction: dir, MessageKey: c.Key, MessageID: c.HeaderID,
 					ReceivedAt: c.Date, From: c.From, Recipients: c.Recipients, Attachments: c.Attachments}
 				raw, ok := r.body(ctx, c.MessageID, &fetch)
@@ -182,7 +185,7 @@ func (r *Register) read(row *store.RegisterRow, subject string, raw []byte, whol
 	f := Extract(src)
 	row.DocNumber, row.DocDate, row.DocType = f.DocNumber, f.DocDate, f.DocType
 	row.Summary = Summary(subject)
-	row.Agency = agency(row.Direction, row.From, row.Recipients)
+	row.Agency = agencyOf(row.Direction, row.From, row.Recipients)
 	row.Extracted = whole
 	sigs, _ := json.Marshal(nonNilSignatures(Signatures(files)))
 	row.Signatures = string(sigs)
@@ -195,9 +198,9 @@ func nonNilSignatures(s []DocSignature) []DocSignature {
 	return s
 }
 
-// agency is the author (nơi gửi) of a received document, or where a sent
+// agencyOf is the author (nơi gửi) of a received document, or where a sent
 // one went (nơi nhận).
-func agency(direction string, from model.Address, to []model.Address) string {
+func agencyOf(direction string, from model.Address, to []model.Address) string {
 	if direction == store.DirectionOut {
 		var names []string
 		for _, a := range to {

@@ -115,21 +115,25 @@ type RegisterCandidate struct {
 // messageKey is the register key of a messages row (alias m).
 const messageKey = `CASE WHEN m.message_id != '' THEN m.message_id ELSE m.from_addr || '|' || m.date || '|' || m.subject END`
 
+// arrival is when a messages row (alias m) reached the mailbox: its
+// INTERNALDATE, else its Date header.
+const arrival = `CASE WHEN m.internal_date > 0 THEN m.internal_date ELSE m.date END`
+
 // RegisterCandidates lists the account's documents of one direction that
-// have no register entry yet, oldest first. Acknowledgements and the
-// client's own processing forwards are not documents of the register.
+// have no register entry yet, oldest first. The client's own processing
+// forwards and the answers to them are not documents of the register.
 func (s *Store) RegisterCandidates(ctx context.Context, account, direction string) ([]RegisterCandidate, error) {
 	where := `f.name = 'INBOX'`
 	if direction == DirectionOut {
 		where = `f.role = 'sent'`
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT m.id, `+messageKey+`, m.message_id, m.date, m.from_name, m.from_addr,
+	rows, err := s.db.QueryContext(ctx, `SELECT m.id, `+messageKey+`, m.message_id, `+arrival+`, m.from_name, m.from_addr,
 		m.to_json, m.cc_json, m.subject, m.attachments
 		FROM messages m JOIN folders f ON f.id = m.folder_id
 		WHERE f.account = ? AND `+where+` AND m.document = 1
 		AND NOT EXISTS (SELECT 1 FROM register r WHERE r.account = f.account AND r.direction = ? AND r.message_key = `+messageKey+`)
-		AND NOT EXISTS (SELECT 1 FROM register r WHERE r.forward_id != '' AND r.forward_id = m.message_id)
-		ORDER BY m.date, m.id`, account, direction)
+		AND NOT EXISTS (SELECT 1 FROM register r WHERE r.forward_id != '' AND r.forward_id IN (m.message_id, m.in_reply_to))
+		ORDER BY `+arrival+`, m.id`, account, direction)
 	if err != nil {
 		return nil, fmt.Errorf("register: %w", err)
 	}
