@@ -1,0 +1,139 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"image/color"
+	"sync"
+
+	"golang.org/x/image/font/opentype"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+
+	"thucongvu/assets"
+)
+
+var (
+	fontOnce sync.Once
+	fontErr  error
+	// chartFont has every Vietnamese letter (R5).
+	chartFont = font.Font{Typeface: "DejaVu Sans"}
+	blue      = color.RGBA{R: 0x1f, G: 0x5f, B: 0xa8, A: 0xff}
+	red       = color.RGBA{R: 0xc0, G: 0x39, B: 0x2b, A: 0xff}
+)
+
+func loadFont() error {
+	fontOnce.Do(func() {
+		f, err := opentype.Parse(assets.DejaVuSans())
+		if err != nil {
+			fontErr = fmt.Errorf("chart font: %w", err)
+			return
+		}
+		font.DefaultCache.Add(font.Collection{{Font: chartFont, Face: f}})
+		plot.DefaultFont = chartFont
+		plotter.DefaultFont = chartFont
+	})
+	return fontErr
+}
+
+func newPlot(title, yLabel string) (*plot.Plot, error) {
+	if err := loadFont(); err != nil {
+		return nil, err
+	}
+	p := plot.New()
+	p.Title.Text = title
+	p.Title.TextStyle.Font.Size = vg.Points(12)
+	p.Y.Label.Text = yLabel
+	p.Y.Min = 0
+	return p, nil
+}
+
+func render(p *plot.Plot) ([]byte, error) {
+	w, err := p.WriterTo(16*vg.Centimeter, 7*vg.Centimeter, "png")
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if _, err := w.WriteTo(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// MonthChart is a PNG bar chart of documents received and sent per month.
+func MonthChart(r *Report) ([]byte, error) {
+	p, err := newPlot("Số văn bản theo tháng", "văn bản")
+	if err != nil {
+		return nil, err
+	}
+	in, out := make(plotter.Values, len(r.PerMonth)), make(plotter.Values, len(r.PerMonth))
+	var names []string
+	for i, m := range r.PerMonth {
+		in[i], out[i] = float64(m.Received), float64(m.Sent)
+		names = append(names, m.Month[5:]+"/"+m.Month[2:4])
+	}
+	w := vg.Points(10)
+	bIn, err := plotter.NewBarChart(in, w)
+	if err != nil {
+		return nil, err
+	}
+	bOut, err := plotter.NewBarChart(out, w)
+	if err != nil {
+		return nil, err
+	}
+	bIn.Color, bIn.LineStyle.Width = blue, 0
+	bOut.Color, bOut.LineStyle.Width = red, 0
+	bIn.Offset, bOut.Offset = -w/2, w/2
+	p.Add(bIn, bOut)
+	p.Legend.Add("Đến", bIn)
+	p.Legend.Add("Đi", bOut)
+	p.Legend.Top = true
+	p.NominalX(names...)
+	return render(p)
+}
+
+// countChart is a PNG bar chart of labelled counts.
+func countChart(title string, counts []Count, c color.Color) ([]byte, error) {
+	p, err := newPlot(title, "văn bản")
+	if err != nil {
+		return nil, err
+	}
+	vals := make(plotter.Values, len(counts))
+	var names []string
+	for i, n := range counts {
+		vals[i] = float64(n.Count)
+		names = append(names, n.Label)
+	}
+	if len(vals) == 0 {
+		vals, names = plotter.Values{0}, []string{"—"}
+	}
+	bars, err := plotter.NewBarChart(vals, vg.Points(18))
+	if err != nil {
+		return nil, err
+	}
+	bars.Color, bars.LineStyle.Width = c, 0
+	p.Add(bars)
+	p.NominalX(names...)
+	p.X.Tick.Label.Font.Size = vg.Points(7)
+	return render(p)
+}
+
+// TypeChart is a PNG bar chart of documents by type (R9).
+func TypeChart(r *Report) ([]byte, error) {
+	counts := r.ByType
+	if len(counts) > 8 {
+		rest := 0
+		for _, c := range counts[7:] {
+			rest += c.Count
+		}
+		counts = append(counts[:7:7], Count{"Khác", rest})
+	}
+	return countChart("Văn bản theo loại", counts, blue)
+}
+
+// AckChart is a PNG bar chart of the time taken to acknowledge (R2).
+func AckChart(r *Report) ([]byte, error) {
+	return countChart("Thời gian báo nhận", r.AckTimes, red)
+}
