@@ -50,6 +50,7 @@ func commands() map[string]command {
 		"ack-template": {cmdAckTemplate, "ack-template NAME [--language vi|en] [--file F | --reset]"},
 		"process":      {cmdProcess, "process MESSAGE-ID --account NAME --to ADDR[,ADDR…] --note TEXT [--deadline YYYY-MM-DD] [--json]"},
 		"register":     {cmdRegister, registerUse},
+		"report":       {cmdReport, reportUse},
 		"help":         {nil, "help"},
 	}
 }

@@ -380,7 +380,18 @@ func TestRegisterOnRealServers(t *testing.T) {
 	if !strings.Contains(rows[4][6], officer) || !strings.Contains(rows[4][8], "Đã xử lý") {
 		t.Errorf("row 1: assignee and remarks: %q", rows[4])
 	}
+	if t.Failed() {
+		return
+	}
+	if ReportOn == nil {
+		t.Fatal("the report test is not linked in")
+	}
+	ReportOn(t, e, reg, a, dir)
 }
+
+// ReportOn tests the usage report over the register this test filled; it
+// lives in package register_test, which may import package report.
+var ReportOn func(t *testing.T, e *engine.Engine, reg *Register, a model.Account, dir string)
 
 // forwardedParts returns the decoded message/rfc822 part of a forward and
 // its text.
