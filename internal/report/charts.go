@@ -89,7 +89,8 @@ func MonthChart(r *Report) ([]byte, error) {
 	p.Add(bIn, bOut)
 	p.Legend.Add("Đến", bIn)
 	p.Legend.Add("Đi", bOut)
-	p.Legend.Top = true
+	p.Legend.Top, p.Legend.Left = true, true
+	p.Legend.XOffs = vg.Points(30)
 	p.NominalX(names...)
 	return render(p)
 }
