@@ -64,7 +64,7 @@ func cmdReport(c *cli, args []string) error {
 	if *asJSON {
 		return writeJSON(c, r)
 	}
-	fmt.Fprintln(c.stdout, c.msg.T("report.title", *period, r.From, r.To))
+	fmt.Fprintln(c.stdout, c.msg.T("report.cli_title", *period, r.From, r.To))
 	for _, l := range r.Lines() {
 		fmt.Fprintf(c.stdout, "  %-60s %s\n", l[0], l[1])
 	}
@@ -73,7 +73,7 @@ func cmdReport(c *cli, args []string) error {
 		profiles[a.Name] = engine.Profile(a)
 	}
 	for _, due := range remind.NextReports(now, profiles) {
-		fmt.Fprintln(c.stdout, c.msg.T("report.next", due.Account, due.Period, due.Due.Format("02/01/2006"), due.Source))
+		fmt.Fprintln(c.stdout, c.msg.T("report.cli_next", due.Account, due.Period, due.Due.Format("02/01/2006"), due.Source))
 	}
 	return nil
 }

@@ -77,12 +77,12 @@ func (r *Register) Process(ctx context.Context, req ProcessRequest) (ProcessResu
 	body := strings.TrimSpace(req.Note) + "\n\n"
 	if req.Deadline != "" {
 		d, _ := time.Parse(time.DateOnly, req.Deadline)
-		body += msg.T("process.deadline", d.Format("02/01/2006")) + "\n"
+		body += msg.T("process.mail_deadline", d.Format("02/01/2006")) + "\n"
 	}
-	body += msg.T("process.entry", entry.Number, entry.Year, orDash(entry.DocNumber)) + "\n"
+	body += msg.T("process.mail_entry", entry.Number, entry.Year, orDash(entry.DocNumber)) + "\n"
 	d := compose.Draft{
 		To:          req.To,
-		Subject:     msg.T("process.subject", orig.Subject),
+		Subject:     msg.T("process.mail_subject", orig.Subject),
 		Body:        body,
 		Attachments: []compose.Attachment{{Name: forwardName(orig.Subject), ContentType: "message/rfc822", Data: raw}},
 		Headers:     map[string]string{"X-TCV-Register": fmt.Sprintf("%s %d/%d", entry.Direction, entry.Number, entry.Year)},

@@ -71,7 +71,9 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 	fwd := fyne.NewMenuItem(lang.L("action.forward"), u.Forward)
 	fwd.Icon = theme.MailForwardIcon()
 	mail = append(mail, fwd, fyne.NewMenuItemSeparator(), fyne.NewMenuItem(lang.L("action.settings"), u.ShowSettings))
-	return fyne.NewMainMenu(fyne.NewMenu(lang.L("menu.mail"), mail...))
+	return fyne.NewMainMenu(fyne.NewMenu(lang.L("menu.mail"), mail...), fyne.NewMenu(lang.L("menu.agency"),
+		fyne.NewMenuItem(lang.L("overview.title"), u.ShowOverview), fyne.NewMenuItem(lang.L("register.title"), u.ShowRegister),
+		fyne.NewMenuItem(lang.L("report.title"), u.ShowReport), fyne.NewMenuItem(lang.L("process.title"), u.ShowProcess)))
 }
 
 // hasTrayHost is trayHost; tests stand in for the desktop's tray.

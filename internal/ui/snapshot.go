@@ -123,6 +123,10 @@ func renderSnapshots(dir string, newServices func() (Services, error)) ([]string
 		}
 		u.composeWn.Close()
 
+		if err := u.agencySnapshots(code, save); err != nil {
+			return files, err
+		}
+
 		sv := test.NewWindow(nil)
 		v := u.newSettingsView(sv)
 		sv.SetContent(v.object())

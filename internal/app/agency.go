@@ -1,0 +1,270 @@
+package app
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"thucongvu/internal/engine"
+	"thucongvu/internal/failure"
+	"thucongvu/internal/model"
+	"thucongvu/internal/profile"
+	"thucongvu/internal/register"
+	"thucongvu/internal/remind"
+	"thucongvu/internal/report"
+	"thucongvu/internal/ui"
+	"thucongvu/internal/vntext"
+)
+
+var _ ui.AgencyServices = (*Services)(nil)
+
+func (s *Services) register() *register.Register {
+	r := register.New(s.E)
+	r.Fetch = false // the window never waits on the network for the register
+	return r
+}
+
+func (s *Services) accountsNamed(name string) []model.Account {
+	if name == "" {
+		return s.Accounts()
+	}
+	a, err := s.account(name)
+	if err != nil {
+		return nil
+	}
+	return []model.Account{a}
+}
+
+func (s *Services) registerEntries(q ui.RegisterQuery) ([]register.Entry, error) {
+	ctx, cancel := s.ctx()
+	defer cancel()
+	reg := s.register()
+	if err := reg.Refresh(ctx, s.accountsNamed(q.Account)); err != nil {
+		return nil, err
+	}
+	list, err := reg.List(ctx, register.Filter{Account: q.Account, Direction: q.Direction, From: q.From, To: q.To})
+	if err != nil {
+		return nil, err
+	}
+	text := vntext.Fold(strings.TrimSpace(q.Text))
+	if text == "" {
+		return list, nil
+	}
+	var out []register.Entry
+	for _, e := range list {
+		if strings.Contains(vntext.Fold(e.DocNumber+" "+e.Agency+" "+e.Summary+" "+e.DocType), text) {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// Register implements ui.AgencyServices.
+func (s *Services) Register(q ui.RegisterQuery) ([]ui.RegisterEntry, error) {
+	list, err := s.registerEntries(q)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ui.RegisterEntry, len(list))
+	for i, e := range list {
+		out[i] = uiEntry(e)
+	}
+	return out, nil
+}
+
+func uiEntry(e register.Entry) ui.RegisterEntry {
+	return ui.RegisterEntry{Account: e.Account, Direction: e.Direction, Year: e.Year, Number: e.Number, ReceivedAt: e.ReceivedAt,
+		Agency: e.Agency, DocNumber: e.DocNumber, DocDate: e.DocDate, DocType: e.DocType, Summary: e.Summary,
+		AssignedTo: e.AssignedTo, Note: e.Note, Deadline: e.Deadline, State: e.State, Acked: e.AcknowledgedAt != nil}
+}
+
+// CorrectRegister implements ui.AgencyServices.
+func (s *Services) CorrectRegister(e ui.RegisterEntry, field, value string) error {
+	ctx, cancel := s.ctx()
+	defer cancel()
+	reg := s.register()
+	entry, err := reg.Find(ctx, e.Account, e.Direction, e.Year, e.Number)
+	if err != nil {
+		return err
+	}
+	_, err = reg.Set(ctx, entry, field, value)
+	return err
+}
+
+// ExportRegister implements ui.AgencyServices.
+func (s *Services) ExportRegister(q ui.RegisterQuery, path string) error {
+	list, err := s.registerEntries(q)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := register.WriteXLSX(&buf, list, q.Account); err != nil {
+		return err
+	}
+	return writeFile(path, buf.Bytes())
+}
+
+// writeFile writes data to path through a temporary file beside it: a
+// full disk leaves no half-written file.
+func writeFile(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".thucongvu-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func (s *Services) buildReport(account, period string) (*report.Report, error) {
+	p, err := report.ParsePeriod(period)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := s.ctx()
+	defer cancel()
+	return report.Build(ctx, s.E, s.register(), s.accountsNamed(account), p, time.Now())
+}
+
+// UsageReport implements ui.AgencyServices.
+func (s *Services) UsageReport(account, period string) (*ui.UsageReport, error) {
+	r, err := s.buildReport(account, period)
+	if err != nil {
+		return nil, err
+	}
+	out := &ui.UsageReport{Period: r.Period, From: r.From, To: r.To, Lines: r.Lines()}
+	for _, chart := range []func(*report.Report) ([]byte, error){report.MonthChart, report.TypeChart, report.AckChart} {
+		png, err := chart(r)
+		if err != nil {
+			return nil, err
+		}
+		out.Charts = append(out.Charts, png)
+	}
+	if next := s.nextReports(); len(next) > 0 {
+		out.NextDeadline = fmt.Sprintf("%s %s (%s)", next[0].Period, next[0].Due.Format("02/01/2006"), next[0].Source)
+	}
+	return out, nil
+}
+
+func (s *Services) nextReports() []remind.ReportReminder {
+	profiles := map[string]profile.Profile{}
+	for _, a := range s.Accounts() {
+		profiles[a.Name] = engine.Profile(a)
+	}
+	return remind.NextReports(time.Now(), profiles)
+}
+
+// ExportReport implements ui.AgencyServices.
+func (s *Services) ExportReport(account, period, path string) error {
+	r, err := s.buildReport(account, period)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".pdf":
+		err = report.WritePDF(&buf, r, time.Now())
+	case ".xlsx":
+		err = report.WriteXLSX(&buf, r)
+	default:
+		return fmt.Errorf("%w: %s: save as .pdf or .xlsx", failure.ErrUsage, path)
+	}
+	if err != nil {
+		return err
+	}
+	return writeFile(path, buf.Bytes())
+}
+
+// Process implements ui.AgencyServices: the forward is queued in the
+// outbox and the outbox duty delivers it.
+func (s *Services) Process(r ui.ProcessRequest) error {
+	ctx, cancel := s.ctx()
+	defer cancel()
+	m, err := s.E.Store.Message(ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	var to []model.Address
+	for _, addr := range r.To {
+		if addr = strings.TrimSpace(addr); addr != "" {
+			to = append(to, parseAddress(addr))
+		}
+	}
+	_, err = s.register().Process(ctx, register.ProcessRequest{Account: m.Account, MessageID: m.MessageID, To: to,
+		Note: r.Note, Deadline: r.Deadline, Lang: s.Lang})
+	if err != nil {
+		return err
+	}
+	if a, err := s.account(m.Account); err == nil {
+		go s.E.Flush(ctx, a)
+	}
+	return nil
+}
+
+// Assignees implements ui.AgencyServices: the agency's own people, those
+// the user corresponds with at the account's domain.
+func (s *Services) Assignees() []model.Address {
+	domains := map[string]bool{}
+	for _, a := range s.Accounts() {
+		if _, d, ok := strings.Cut(strings.ToLower(a.Email), "@"); ok {
+			domains[d] = true
+		}
+	}
+	ctx, cancel := s.ctx()
+	defer cancel()
+	var out []model.Address
+	for _, c := range s.E.Correspondents(ctx, "", 200) {
+		if _, d, ok := strings.Cut(strings.ToLower(c.Address), "@"); ok && domains[d] {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Overview implements ui.AgencyServices.
+func (s *Services) Overview() (*ui.AgencyOverview, error) {
+	ctx, cancel := s.ctx()
+	defer cancel()
+	var shared []model.Account
+	for _, a := range s.Accounts() {
+		if a.Shared {
+			shared = append(shared, a)
+		}
+	}
+	if len(shared) == 0 {
+		shared = s.Accounts()
+	}
+	reg := s.register()
+	if err := reg.Refresh(ctx, shared); err != nil {
+		return nil, err
+	}
+	o, err := reg.Overview(ctx, shared)
+	if err != nil {
+		return nil, err
+	}
+	out := &ui.AgencyOverview{}
+	for _, l := range []struct {
+		in  []register.Entry
+		out *[]ui.RegisterEntry
+	}{{o.Today, &out.Today}, {o.Unacked, &out.Unacked}, {o.Overdue, &out.Overdue}} {
+		for _, e := range l.in {
+			*l.out = append(*l.out, uiEntry(e))
+		}
+	}
+	if next := s.nextReports(); len(next) > 0 {
+		out.NextReport = fmt.Sprintf("%s — %s (%s)", next[0].Period, next[0].Due.Format("02/01/2006"), next[0].Source)
+	}
+	if sched, err := (&Reminders{S: s, Clock: remind.SystemClock{}}).scheduler(); err == nil {
+		out.NextCheck = sched.Next(time.Now())
+	}
+	return out, nil
+}
