@@ -211,20 +211,25 @@ func (s *Services) Process(r ui.ProcessRequest) error {
 }
 
 // Assignees implements ui.AgencyServices: the agency's own people, those
-// the user corresponds with at the account's domain.
+// the user corresponds with at the accounts' domains, most frequent first.
 func (s *Services) Assignees() []model.Address {
-	domains := map[string]bool{}
-	for _, a := range s.Accounts() {
-		if _, d, ok := strings.Cut(strings.ToLower(a.Email), "@"); ok {
-			domains[d] = true
-		}
-	}
 	ctx, cancel := s.ctx()
 	defer cancel()
+	seen := map[string]bool{}
 	var out []model.Address
-	for _, c := range s.E.Correspondents(ctx, "", 200) {
-		if _, d, ok := strings.Cut(strings.ToLower(c.Address), "@"); ok && domains[d] {
-			out = append(out, c)
+	for _, a := range s.Accounts() {
+		own := strings.ToLower(a.Email)
+		_, domain, ok := strings.Cut(own, "@")
+		if !ok {
+			continue
+		}
+		label, _, _ := strings.Cut(domain, ".")
+		for _, c := range s.E.Correspondents(ctx, label, 200) {
+			addr := strings.ToLower(c.Address)
+			if strings.HasSuffix(addr, "@"+domain) && addr != own && !seen[addr] {
+				seen[addr] = true
+				out = append(out, c)
+			}
 		}
 	}
 	return out

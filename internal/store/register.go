@@ -202,8 +202,8 @@ type RegisterFilter struct {
 	From, To  time.Time // received in [From, To)
 	ID        int64
 	Key       string // the entry of this message key
-	Unread    bool // only entries whose fields were not read from the whole mail yet
-	Assigned  bool // only entries forwarded for processing and not done
+	Unread    bool   // only entries whose fields were not read from the whole mail yet
+	Assigned  bool   // only entries forwarded for processing and not done
 	Limit     int
 }
 

@@ -38,8 +38,8 @@ type registerView struct {
 var registerColumns = []struct {
 	key   string
 	width float32
-}{{"register.col.number", 60}, {"register.col.received", 90}, {"register.col.agency", 180}, {"register.col.doc_number", 140},
-	{"register.col.doc_date", 90}, {"register.col.summary", 280}, {"register.col.assigned", 150}, {"register.col.state", 110}}
+}{{"register.col.number", 50}, {"register.col.received", 100}, {"register.col.agency", 170}, {"register.col.doc_number", 140},
+	{"register.col.doc_date", 100}, {"register.col.summary", 260}, {"register.col.assigned", 110}, {"register.col.state", 130}}
 
 // ShowRegister opens the register window.
 func (u *UI) ShowRegister() {
@@ -61,8 +61,9 @@ func (u *UI) newRegisterView(w fyne.Window, svc AgencyServices) *registerView {
 	for _, a := range u.svc.Accounts() {
 		names = append(names, a.Name)
 	}
-	v.account = widget.NewSelect(names, func(string) { v.reload() })
+	v.account = widget.NewSelect(names, nil)
 	v.account.SetSelectedIndex(0)
+	v.account.OnChanged = func(string) { v.reload() }
 	dirs := []string{lang.L("register.in"), lang.L("register.out")}
 	v.direction = widget.NewRadioGroup(dirs, func(string) { v.reload() })
 	v.direction.Horizontal = true
@@ -119,7 +120,7 @@ func (v *registerView) object() fyne.CanvasObject {
 func registerCell(e RegisterEntry, col int) string {
 	switch col {
 	case 0:
-		return fmt.Sprintf("%d/%d", e.Number, e.Year)
+		return fmt.Sprint(e.Number)
 	case 1:
 		return e.ReceivedAt.Format("02/01/2006")
 	case 2:

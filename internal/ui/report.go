@@ -56,11 +56,13 @@ func (u *UI) newReportView(w fyne.Window, svc AgencyServices) *reportView {
 	for _, a := range u.svc.Accounts() {
 		names = append(names, a.Name)
 	}
-	v.account = widget.NewSelect(names, func(string) { v.reload() })
+	v.account = widget.NewSelect(names, nil)
 	v.account.SetSelectedIndex(0)
 	periods := reportPeriods(time.Now())
-	v.period = widget.NewSelect(periods, func(string) { v.reload() })
+	v.period = widget.NewSelect(periods, nil)
 	v.period.SetSelected(periods[2])
+	v.account.OnChanged = func(string) { v.reload() }
+	v.period.OnChanged = func(string) { v.reload() }
 	return v
 }
 
