@@ -39,7 +39,7 @@ func (u *UI) newProcessForm(svc AgencyServices) *processForm {
 	f.note.SetMinRowsVisible(4)
 	f.note.Wrapping = fyne.TextWrapWord
 	f.deadline = widget.NewEntry()
-	f.deadline.SetPlaceHolder("dd/mm/yyyy")
+	f.deadline.SetPlaceHolder(lang.L("register.date_hint"))
 	f.deadline.SetText(time.Now().AddDate(0, 0, 7).Format("02/01/2006"))
 	return f
 }

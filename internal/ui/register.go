@@ -174,6 +174,15 @@ func (v *registerView) query() RegisterQuery {
 	return q
 }
 
+// isoDate is a date typed as 15/11/2026 written YYYY-MM-DD; text that is
+// no date stays as typed, for the register to refuse with its reason.
+func isoDate(s string) string {
+	if t := readDate(s); !t.IsZero() {
+		return t.Format(time.DateOnly)
+	}
+	return strings.TrimSpace(s)
+}
+
 // readDate reads 15/11/2026 or 2026-11-15 in local time; zero otherwise.
 func readDate(s string) time.Time {
 	s = strings.TrimSpace(s)
@@ -209,12 +218,12 @@ func (v *registerView) correct(e RegisterEntry) {
 	number, date, typ := widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
 	summary, deadline := widget.NewEntry(), widget.NewEntry()
 	number.SetText(e.DocNumber)
-	date.SetText(e.DocDate)
-	date.SetPlaceHolder("YYYY-MM-DD")
+	date.SetText(paperDate(e.DocDate))
+	date.SetPlaceHolder(lang.L("register.date_hint"))
 	typ.SetText(e.DocType)
 	summary.SetText(e.Summary)
-	deadline.SetText(e.Deadline)
-	deadline.SetPlaceHolder("YYYY-MM-DD")
+	deadline.SetText(paperDate(e.Deadline))
+	deadline.SetPlaceHolder(lang.L("register.date_hint"))
 	done := widget.NewCheck(lang.L("register.done"), nil)
 	done.SetChecked(e.State == "done")
 	items := []*widget.FormItem{
@@ -235,8 +244,8 @@ func (v *registerView) correct(e RegisterEntry) {
 			state = "done"
 		}
 		changes := [][2]string{}
-		for _, c := range [][3]string{{"doc_number", e.DocNumber, number.Text}, {"doc_date", e.DocDate, date.Text},
-			{"doc_type", e.DocType, typ.Text}, {"summary", e.Summary, summary.Text}, {"deadline", e.Deadline, deadline.Text}} {
+		for _, c := range [][3]string{{"doc_number", e.DocNumber, number.Text}, {"doc_date", e.DocDate, isoDate(date.Text)},
+			{"doc_type", e.DocType, typ.Text}, {"summary", e.Summary, summary.Text}, {"deadline", e.Deadline, isoDate(deadline.Text)}} {
 			if strings.TrimSpace(c[2]) != c[1] {
 				changes = append(changes, [2]string{c[0], c[2]})
 			}
