@@ -254,7 +254,7 @@ func (r *Register) reread(ctx context.Context, account string, fetch *bool) erro
 // or reply to the forward.
 func (r *Register) follow(ctx context.Context, account string) error {
 	since := r.Now().AddDate(-1, 0, 0)
-	rows, err := r.E.Store.RegisterRows(ctx, store.RegisterFilter{Account: account, From: since})
+	rows, err := r.E.Store.RegisterRows(ctx, store.RegisterFilter{Account: account, From: since, Following: true})
 	if err != nil {
 		return err
 	}
@@ -322,11 +322,12 @@ type Filter struct {
 	Account   string
 	Direction string
 	From, To  time.Time // received in [From, To)
+	Limit     int       // at most this many entries, the first in register order; 0: all
 }
 
 // List returns the entries in register order.
 func (r *Register) List(ctx context.Context, f Filter) ([]Entry, error) {
-	rows, err := r.E.Store.RegisterRows(ctx, store.RegisterFilter{Account: f.Account, Direction: f.Direction, From: f.From, To: f.To})
+	rows, err := r.E.Store.RegisterRows(ctx, store.RegisterFilter{Account: f.Account, Direction: f.Direction, From: f.From, To: f.To, Limit: f.Limit})
 	if err != nil {
 		return nil, err
 	}
@@ -353,9 +354,9 @@ func entryOf(row store.RegisterRow, today string) Entry {
 	if e.AssignedTo == nil {
 		e.AssignedTo = []string{}
 	}
-	json.Unmarshal([]byte(row.Signatures), &e.Signatures)
-	if e.Signatures == nil {
-		e.Signatures = []DocSignature{}
+	e.Signatures = []DocSignature{}
+	if row.Signatures != "[]" && row.Signatures != "" {
+		json.Unmarshal([]byte(row.Signatures), &e.Signatures)
 	}
 	e.State = state(row, today)
 	return e

@@ -137,6 +137,7 @@ func Build(ctx context.Context, e *engine.Engine, reg *register.Register, accoun
 	today := now.In(remind.Vietnam).Format(time.DateOnly)
 	for _, a := range accounts {
 		prof := engine.Profile(a)
+		checkTimes := slices.Sorted(slices.Values(prof.Checks.Times.Value))
 		mb := Mailbox{Name: a.Name, Address: a.Email, Shared: a.Shared}
 		entries, err := reg.List(ctx, register.Filter{Account: a.Name, From: p.From, To: p.To})
 		if err != nil {
@@ -173,7 +174,7 @@ func Build(ctx context.Context, e *engine.Engine, reg *register.Register, accoun
 						break
 					}
 				}
-				if !en.AcknowledgedAt.After(nextCheck(cal, prof.Checks.Times.Value, en.ReceivedAt)) {
+				if !en.AcknowledgedAt.After(nextCheck(cal, checkTimes, en.ReceivedAt)) {
 					r.AcknowledgedInTime++
 				}
 			}
@@ -240,8 +241,8 @@ func median(v []float64) float64 {
 	return float64(int(m*10+0.5)) / 10
 }
 
-// nextCheck is the first check time (R1) at or after t on a working day;
-// without check times, the end of t's next day.
+// nextCheck is the first check time (R1, times sorted) at or after t on
+// a working day; without check times, the end of t's next day.
 func nextCheck(cal *remind.Calendar, times []profile.TimeOfDay, t time.Time) time.Time {
 	t = t.In(remind.Vietnam)
 	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, remind.Vietnam)
@@ -250,9 +251,7 @@ func nextCheck(cal *remind.Calendar, times []profile.TimeOfDay, t time.Time) tim
 		if !cal.IsWorkingDay(remind.Date{Year: d.Year(), Month: d.Month(), Day: d.Day()}) {
 			continue
 		}
-		sorted := slices.Clone(times)
-		slices.Sort(sorted)
-		for _, ct := range sorted {
+		for _, ct := range times {
 			at := d.Add(time.Duration(ct) * time.Minute)
 			if !at.Before(t) {
 				return at

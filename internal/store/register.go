@@ -53,6 +53,7 @@ CREATE TABLE IF NOT EXISTS register (
 );
 CREATE INDEX IF NOT EXISTS register_by_date ON register (received_at);
 CREATE INDEX IF NOT EXISTS register_by_forward ON register (forward_id);
+CREATE INDEX IF NOT EXISTS messages_by_in_reply_to ON messages (in_reply_to);
 CREATE TABLE IF NOT EXISTS register_fixes (
 	account     TEXT NOT NULL,
 	direction   TEXT NOT NULL,
@@ -204,6 +205,9 @@ type RegisterFilter struct {
 	Key       string // the entry of this message key
 	Unread    bool   // only entries whose fields were not read from the whole mail yet
 	Assigned  bool   // only entries forwarded for processing and not done
+	// Following keeps entries still awaited: sent documents not yet
+	// acknowledged by all, forwards without an assignee's answer.
+	Following bool
 	Limit     int
 }
 
@@ -211,9 +215,9 @@ const registerColumns = `id, account, direction, year, number, message_key, mess
 	recipients, agency, doc_number, doc_date, doc_type, summary, attachments, extracted, acknowledged_at, assigned_to,
 	note, deadline, forward_id, assigned_at, progress_at, done_at, signatures`
 
-// RegisterRows lists entries in register order (direction, year, number).
-func (s *Store) RegisterRows(ctx context.Context, f RegisterFilter) ([]RegisterRow, error) {
-	q := `SELECT ` + registerColumns + ` FROM register WHERE 1`
+// registerWhere is the WHERE clause of a filter and its arguments.
+func registerWhere(f RegisterFilter) (string, []any) {
+	q := ` WHERE 1`
 	var args []any
 	if f.Account != "" {
 		q += ` AND account = ?`
@@ -245,7 +249,23 @@ func (s *Store) RegisterRows(ctx context.Context, f RegisterFilter) ([]RegisterR
 	if f.Assigned {
 		q += ` AND forward_id != '' AND done_at = 0`
 	}
-	q += ` ORDER BY account, direction, year, number`
+	if f.Following {
+		q += ` AND ((direction = 'out' AND acknowledged_at = 0) OR (forward_id != '' AND progress_at = 0))`
+	}
+	return q, args
+}
+
+// RegisterRows lists entries in register order (direction, year, number).
+func (s *Store) RegisterRows(ctx context.Context, f RegisterFilter) ([]RegisterRow, error) {
+	where, args := registerWhere(f)
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM register`+where, args...).Scan(&n); err != nil {
+		return nil, fmt.Errorf("register: %w", err)
+	}
+	if f.Limit > 0 {
+		n = min(n, f.Limit)
+	}
+	q := `SELECT ` + registerColumns + ` FROM register` + where + ` ORDER BY account, direction, year, number`
 	if f.Limit > 0 {
 		q += ` LIMIT ?`
 		args = append(args, f.Limit)
@@ -255,7 +275,7 @@ func (s *Store) RegisterRows(ctx context.Context, f RegisterFilter) ([]RegisterR
 		return nil, fmt.Errorf("register: %w", err)
 	}
 	defer rows.Close()
-	var out []RegisterRow
+	out := make([]RegisterRow, 0, n)
 	for rows.Next() {
 		var r RegisterRow
 		var recv, acked, assignedAt, progress, done int64
@@ -270,9 +290,14 @@ func (s *Store) RegisterRows(ctx context.Context, f RegisterFilter) ([]RegisterR
 		r.AssignedAt = unixOrZero(assignedAt)
 		r.ProgressAt = unixOrZero(progress)
 		r.DoneAt = unixOrZero(done)
-		json.Unmarshal([]byte(rcpts), &r.Recipients)
-		json.Unmarshal([]byte(atts), &r.Attachments)
-		json.Unmarshal([]byte(assigned), &r.AssignedTo)
+		for _, l := range []struct {
+			text string
+			into any
+		}{{rcpts, &r.Recipients}, {atts, &r.Attachments}, {assigned, &r.AssignedTo}} {
+			if l.text != "[]" && l.text != "" {
+				json.Unmarshal([]byte(l.text), l.into)
+			}
+		}
 		out = append(out, r)
 	}
 	return out, rows.Err()
