@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 
 	"thucongvu/internal/engine"
 	"thucongvu/internal/failure"
+	"thucongvu/internal/i18n"
 	"thucongvu/internal/model"
 	"thucongvu/internal/profile"
 	"thucongvu/internal/register"
@@ -272,4 +274,25 @@ func (s *Services) Overview() (*ui.AgencyOverview, error) {
 		out.NextCheck = sched.Next(time.Now())
 	}
 	return out, nil
+}
+
+// agencyReminder is what a check-time reminder adds for the agency's
+// duties: documents whose processing is past its deadline (R8) and a
+// usage report due within remind.ReportLead (R10: LA 16.1, HN 11.8).
+func (s *Services) agencyReminder(ctx context.Context, account string, msg *i18n.Catalog, now time.Time) string {
+	a, err := s.account(account)
+	if err != nil {
+		return ""
+	}
+	var out string
+	reg := s.register()
+	if err := reg.Refresh(ctx, []model.Account{a}); err == nil {
+		if o, err := reg.Overview(ctx, []model.Account{a}); err == nil && len(o.Overdue) > 0 {
+			out += msg.T("notify.processing_overdue", len(o.Overdue))
+		}
+	}
+	for _, d := range remind.DueReports(now, map[string]profile.Profile{a.Name: engine.Profile(a)}) {
+		out += msg.T("notify.report_due", d.Period, d.Due.In(remind.Vietnam).Format("02/01/2006"), d.Source)
+	}
+	return out
 }

@@ -115,6 +115,7 @@ func (r *Reminders) describe(rem remind.Reminder) (string, string) {
 			}
 		}
 	}
+	body += r.S.agencyReminder(ctx, rem.Account, msg, r.Clock.Now())
 	r.S.emit(ui.Event{Kind: ui.EventReminder})
 	return title, body
 }

@@ -59,3 +59,39 @@ func TestRemindersPerAccountProfile(t *testing.T) {
 		t.Fatalf("Vietnamese in an English reminder: %q %q", title, body)
 	}
 }
+
+// A check-time reminder also says which documents are past their
+// processing deadline (R8) and that the usage report is due within two
+// weeks (R10, HN 11.8: before 15 November).
+func TestReminderListsOverdueProcessingAndReportDue(t *testing.T) {
+	s := newServices(t)
+	ctx := t.Context()
+	row := store.RegisterRow{Account: "vanthu", Direction: store.DirectionIn, MessageKey: "cv9@longan.gov.vn",
+		MessageID: "cv9@longan.gov.vn", ReceivedAt: time.Now().Add(-72 * time.Hour), Summary: "Công văn số 9/STTTT"}
+	if err := s.E.Store.AddRegisterEntry(ctx, &row); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.E.Store.UpdateRegister(ctx, row.ID, map[string]any{"assigned_to": []string{"chuyenvien@hanam.gov.vn"},
+		"forward_id": "fwd9@hanam.gov.vn", "deadline": time.Now().AddDate(0, 0, -1).Format(time.DateOnly)}); err != nil {
+		t.Fatal(err)
+	}
+	st := s.Settings()
+	st.Language = "en"
+	if err := s.SaveSettings(st); err != nil {
+		t.Fatal(err)
+	}
+	// Thursday 5/11/2026, 07:45: ten days before Hà Nam's report deadline.
+	clock := &fakeClock{time.Date(2026, 11, 5, 7, 45, 0, 0, remind.Vietnam)}
+	r := &Reminders{S: s, Clock: clock, Notifier: &captured{}}
+	_, body := r.describe(remind.Reminder{Account: "vanthu", Due: clock.Now(), Source: "HN 9.2"})
+	for _, want := range []string{"1 documents are past their processing deadline.",
+		"The e-mail use report for 2026 is due on 15/11/2026 (HN 11.8)."} {
+		if !strings.Contains(body, want) {
+			t.Errorf("reminder %q lacks %q", body, want)
+		}
+	}
+	clock.t = time.Date(2026, 11, 23, 7, 45, 0, 0, remind.Vietnam)
+	if _, body := r.describe(remind.Reminder{Account: "vanthu", Due: clock.Now(), Source: "HN 9.2"}); strings.Contains(body, "report") {
+		t.Errorf("a report reminder after the deadline: %q", body)
+	}
+}
