@@ -52,7 +52,7 @@ func cmdProcess(c *cli, args []string) error {
 		var blocked *engine.ErrBlockedReport
 		if errors.As(err, &blocked) {
 			if *asJSON {
-				writeJSON(c, res)
+				writeJSON(c, res.Preflight)
 			} else {
 				printReport(c, res.Preflight)
 			}
