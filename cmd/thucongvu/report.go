@@ -65,7 +65,7 @@ func cmdReport(c *cli, args []string) error {
 		return writeJSON(c, r)
 	}
 	fmt.Fprintln(c.stdout, c.msg.T("report.cli_title", *period, r.From, r.To))
-	for _, l := range r.Lines() {
+	for _, l := range r.LinesIn(c.msg) {
 		fmt.Fprintf(c.stdout, "  %-60s %s\n", l[0], l[1])
 	}
 	profiles := map[string]profile.Profile{}

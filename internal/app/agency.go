@@ -143,7 +143,11 @@ func (s *Services) UsageReport(account, period string) (*ui.UsageReport, error) 
 	if err != nil {
 		return nil, err
 	}
-	out := &ui.UsageReport{Period: r.Period, From: r.From, To: r.To, Lines: r.Lines()}
+	msg, err := i18n.Load(s.Settings().Language)
+	if err != nil {
+		return nil, err
+	}
+	out := &ui.UsageReport{Period: r.Period, From: r.From, To: r.To, Lines: r.LinesIn(msg)}
 	for _, chart := range []func(*report.Report) ([]byte, error){report.MonthChart, report.TypeChart, report.AckChart} {
 		png, err := chart(r)
 		if err != nil {

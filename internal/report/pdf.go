@@ -9,6 +9,7 @@ import (
 	"github.com/signintech/gopdf"
 
 	"thucongvu/assets"
+	"thucongvu/internal/i18n"
 	"thucongvu/internal/remind"
 )
 
@@ -41,26 +42,36 @@ func percent(part, whole int) string {
 	return fmt.Sprintf("%.1f %%", 100*float64(part)/float64(whole))
 }
 
-// Lines are the report's numbered findings, as the PDF and the XLSX show them.
+// Lines are the report's numbered findings in Vietnamese, as the
+// submitted PDF and XLSX show them.
 func (r *Report) Lines() [][2]string {
+	vi, err := i18n.Load("vi")
+	if err != nil {
+		return nil
+	}
+	return r.LinesIn(vi)
+}
+
+// LinesIn are the report's findings in a catalogue's language.
+func (r *Report) LinesIn(msg *i18n.Catalog) [][2]string {
 	out := [][2]string{
-		{"Số hộp thư (cá nhân và cơ quan)", fmt.Sprint(len(r.Mailboxes))},
-		{"Văn bản đến nhận qua thư điện tử", fmt.Sprint(r.Received)},
-		{"Văn bản đi gửi qua thư điện tử", fmt.Sprint(r.Sent)},
-		{"Văn bản đến đã báo nhận (LA 6.2)", fmt.Sprintf("%d (%s)", r.Acknowledged, percent(r.Acknowledged, r.Received))},
-		{"Báo nhận kịp thời (trước lần kiểm tra thư kế tiếp)", fmt.Sprintf("%d (%s)", r.AcknowledgedInTime, percent(r.AcknowledgedInTime, r.Received))},
-		{"Thời gian báo nhận trung vị", fmt.Sprintf("%.1f phút", r.MedianAckMinutes)},
-		{"Văn bản chuyển xử lý", fmt.Sprint(r.Assigned)},
-		{"Đã xử lý xong", fmt.Sprint(r.Done)},
-		{"Quá hạn xử lý", fmt.Sprint(r.Overdue)},
-		{"Lần kiểm tra thư đúng giờ / phải kiểm tra (R1)", fmt.Sprintf("%d / %d (%s)", r.ChecksKept, r.ChecksDue, percent(r.ChecksKept, r.ChecksDue))},
+		{msg.T("report.line.mailboxes"), fmt.Sprint(len(r.Mailboxes))},
+		{msg.T("report.line.received"), fmt.Sprint(r.Received)},
+		{msg.T("report.line.sent"), fmt.Sprint(r.Sent)},
+		{msg.T("report.line.acknowledged"), fmt.Sprintf("%d (%s)", r.Acknowledged, percent(r.Acknowledged, r.Received))},
+		{msg.T("report.line.in_time"), fmt.Sprintf("%d (%s)", r.AcknowledgedInTime, percent(r.AcknowledgedInTime, r.Received))},
+		{msg.T("report.line.median"), msg.T("report.line.minutes", r.MedianAckMinutes)},
+		{msg.T("report.line.assigned"), fmt.Sprint(r.Assigned)},
+		{msg.T("report.line.done"), fmt.Sprint(r.Done)},
+		{msg.T("report.line.overdue"), fmt.Sprint(r.Overdue)},
+		{msg.T("report.line.checks"), fmt.Sprintf("%d / %d (%s)", r.ChecksKept, r.ChecksDue, percent(r.ChecksKept, r.ChecksDue))},
 	}
 	if r.Issued != nil {
-		verdict := "đạt"
+		verdict := msg.T("report.line.met")
 		if !*r.IssuedMet {
-			verdict = "chưa đạt"
+			verdict = msg.T("report.line.not_met")
 		}
-		out = append(out, [2]string{"Tỷ lệ văn bản phát hành gửi qua thư điện tử (LA 7.3: tối thiểu 20 %)",
+		out = append(out, [2]string{msg.T("report.line.issued"),
 			fmt.Sprintf("%d / %d = %.1f %% — %s", r.Sent, *r.Issued, 100**r.IssuedShare, verdict)})
 	}
 	return out
