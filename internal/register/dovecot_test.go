@@ -191,13 +191,16 @@ func TestRegisterOnRealServers(t *testing.T) {
 	a := w.account(t)
 	home := t.TempDir()
 	ctx := context.Background()
+	// Documents dated before they arrive: 16 and 11 days ago.
+	d1, d2 := time.Now().AddDate(0, 0, -16), time.Now().AddDate(0, 0, -11)
 	pdf := []byte("%PDF-1.4\n%âãÏÓ\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
 	docs := []struct {
 		id, subject, body string
 		files             map[string][]byte
 	}{
-		{"cv1234", "Công văn số 1234/STTTT-BCVT ngày 15/11/2026 V/v triển khai chữ ký số", "Kính gửi Sở TT&TT Hà Nam.", map[string][]byte{"cv1234.pdf": pdf}},
-		{"qd45", "Quyết định ban hành quy chế thư điện tử", "ỦY BAN NHÂN DÂN TỈNH LONG AN\nSố: 45/2026/QĐ-UBND\nLong An, ngày 20 tháng 11 năm 2026\n" +
+		{"cv1234", "Công văn số 1234/STTTT-BCVT ngày " + d1.Format("02/01/2006") + " V/v triển khai chữ ký số", "Kính gửi Sở TT&TT Hà Nam.", map[string][]byte{"cv1234.pdf": pdf}},
+		{"qd45", "Quyết định ban hành quy chế thư điện tử", "ỦY BAN NHÂN DÂN TỈNH LONG AN\nSố: 45/2026/QĐ-UBND\n" + d2.Format("Long An, ngày 02 tháng 01 năm 2006") + "\n" +
+			"Đề nghị báo cáo trước ngày 30 tháng 12 năm 2099.\n" +
 			"Căn cứ Quyết định số 62/2009/QĐ-UBND ngày 17 tháng 11 năm 2009;\n", map[string][]byte{"qd45.pdf": pdf}},
 		{"gm88", "Giấy mời dự hội nghị", "Kính mời.", map[string][]byte{"giaymoi.docx": docx(t, "SỞ THÔNG TIN VÀ TRUYỀN THÔNG", "Số: 88/GM-STTTT", "Long An, ngày 31 tháng 02 năm 2026")}},
 		{"tb-no-number", "Thông báo lịch công tác tuần 48", "Kính gửi các phòng ban.", map[string][]byte{"lich.pdf": pdf}},
@@ -233,8 +236,8 @@ func TestRegisterOnRealServers(t *testing.T) {
 	}
 	year := time.Now().Year()
 	want := []struct{ number, date, typ, from string }{
-		{"1234/STTTT-BCVT", "2026-11-15", "Công văn", "subject"},
-		{"45/2026/QĐ-UBND", "2026-11-20", "Quyết định", "body"},
+		{"1234/STTTT-BCVT", d1.Format(time.DateOnly), "Công văn", "subject"},
+		{"45/2026/QĐ-UBND", d2.Format(time.DateOnly), "Quyết định", "body"},
 		{"88/GM-STTTT", "", "Giấy mời", "attachment"}, // 31/02 is no date
 		{"", "", "Thông báo", ""},
 		{"1234/STTTT-BCVT", "", "Công văn", "subject"}, // a duplicate number is its own entry

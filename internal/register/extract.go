@@ -150,21 +150,13 @@ func headingNumber(text string) string {
 	return ""
 }
 
-// firstDate is the first valid date in text; with heading, the place and
-// date line wins, and "Căn cứ" references are skipped.
+// firstDate is the first valid date in text. In a subject any date
+// counts; in a document's text only its heading's place and date line
+// ("Hà Nam, ngày 15 tháng 11 năm 2026") does: other dates there are
+// deadlines, meetings or the "Căn cứ" references.
 func firstDate(text string, heading bool) string {
-	ls := lines(text)
-	if heading {
-		for _, l := range ls {
-			if placeDate.MatchString(l) {
-				if d := lineDate(l); d != "" {
-					return d
-				}
-			}
-		}
-	}
-	for _, l := range ls {
-		if heading && isReference(l) {
+	for _, l := range lines(text) {
+		if heading && !placeDate.MatchString(l) {
 			continue
 		}
 		if d := lineDate(l); d != "" {

@@ -183,6 +183,9 @@ func (r *Register) read(row *store.RegisterRow, subject string, raw []byte, whol
 		}
 	}
 	f := Extract(src)
+	if f.DocDate > row.ReceivedAt.Format(time.DateOnly) {
+		f.DocDate = "" // a document is not dated after it arrived: a deadline or a meeting's day was read
+	}
 	row.DocNumber, row.DocDate, row.DocType = f.DocNumber, f.DocDate, f.DocType
 	row.Summary = Summary(subject)
 	row.Agency = agencyOf(row.Direction, row.From, row.Recipients)
