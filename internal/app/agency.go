@@ -148,12 +148,8 @@ func (s *Services) UsageReport(account, period string) (*ui.UsageReport, error) 
 		return nil, err
 	}
 	out := &ui.UsageReport{Period: r.Period, From: r.From, To: r.To, Lines: r.LinesIn(msg)}
-	for _, chart := range []func(*report.Report) ([]byte, error){report.MonthChart, report.TypeChart, report.AckChart} {
-		png, err := chart(r)
-		if err != nil {
-			return nil, err
-		}
-		out.Charts = append(out.Charts, png)
+	if out.Charts, err = report.Charts(r, msg); err != nil {
+		return nil, err
 	}
 	if next := s.nextReports(); len(next) > 0 {
 		out.NextDeadline = fmt.Sprintf("%s %s (%s)", next[0].Period, next[0].Due.Format("02/01/2006"), next[0].Source)

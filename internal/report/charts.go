@@ -13,6 +13,7 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"thucongvu/assets"
+	"thucongvu/internal/i18n"
 )
 
 var (
@@ -62,9 +63,10 @@ func render(p *plot.Plot) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// MonthChart is a PNG bar chart of documents received and sent per month.
-func MonthChart(r *Report) ([]byte, error) {
-	p, err := newPlot("Số văn bản theo tháng", "văn bản")
+// MonthChart is a PNG bar chart of documents received and sent per
+// month, labelled in msg's language.
+func MonthChart(r *Report, msg *i18n.Catalog) ([]byte, error) {
+	p, err := newPlot(msg.T("report.chart.month"), msg.T("report.chart.documents"))
 	if err != nil {
 		return nil, err
 	}
@@ -87,8 +89,8 @@ func MonthChart(r *Report) ([]byte, error) {
 	bOut.Color, bOut.LineStyle.Width = red, 0
 	bIn.Offset, bOut.Offset = -w/2, w/2
 	p.Add(bIn, bOut)
-	p.Legend.Add("Đến", bIn)
-	p.Legend.Add("Đi", bOut)
+	p.Legend.Add(msg.T("report.chart.in"), bIn)
+	p.Legend.Add(msg.T("report.chart.out"), bOut)
 	p.Legend.Top, p.Legend.Left = true, true
 	p.Legend.XOffs = vg.Points(30)
 	p.NominalX(names...)
@@ -96,8 +98,8 @@ func MonthChart(r *Report) ([]byte, error) {
 }
 
 // countChart is a PNG bar chart of labelled counts.
-func countChart(title string, counts []Count, c color.Color) ([]byte, error) {
-	p, err := newPlot(title, "văn bản")
+func countChart(title, unit string, counts []Count, c color.Color) ([]byte, error) {
+	p, err := newPlot(title, unit)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +124,7 @@ func countChart(title string, counts []Count, c color.Color) ([]byte, error) {
 }
 
 // TypeChart is a PNG bar chart of documents by type (R9).
-func TypeChart(r *Report) ([]byte, error) {
+func TypeChart(r *Report, msg *i18n.Catalog) ([]byte, error) {
 	counts := r.ByType
 	if len(counts) > 8 {
 		rest := 0
@@ -131,10 +133,24 @@ func TypeChart(r *Report) ([]byte, error) {
 		}
 		counts = append(counts[:7:7], Count{"Khác", rest})
 	}
-	return countChart("Văn bản theo loại", counts, blue)
+	return countChart(msg.T("report.chart.type"), msg.T("report.chart.documents"), counts, blue)
 }
 
 // AckChart is a PNG bar chart of the time taken to acknowledge (R2).
-func AckChart(r *Report) ([]byte, error) {
-	return countChart("Thời gian báo nhận", r.AckTimes, red)
+func AckChart(r *Report, msg *i18n.Catalog) ([]byte, error) {
+	return countChart(msg.T("report.chart.ack"), msg.T("report.chart.documents"), r.AckTimes, red)
+}
+
+// Charts are the report's three charts in msg's language: documents per
+// month, by type, time to acknowledge.
+func Charts(r *Report, msg *i18n.Catalog) ([][]byte, error) {
+	var out [][]byte
+	for _, chart := range []func(*Report, *i18n.Catalog) ([]byte, error){MonthChart, TypeChart, AckChart} {
+		png, err := chart(r, msg)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, png)
+	}
+	return out, nil
 }

@@ -81,14 +81,13 @@ func (r *Report) LinesIn(msg *i18n.Catalog) [][2]string {
 // the figures, the three charts (documents per month, by type, time to
 // acknowledge) and the signature block; dated at now.
 func WritePDF(w io.Writer, r *Report, now time.Time) error {
-	charts := []func(*Report) ([]byte, error){MonthChart, TypeChart, AckChart}
-	var images [][]byte
-	for _, c := range charts {
-		png, err := c(r)
-		if err != nil {
-			return err
-		}
-		images = append(images, png)
+	vi, err := i18n.Load("vi")
+	if err != nil {
+		return err
+	}
+	images, err := Charts(r, vi)
+	if err != nil {
+		return err
 	}
 	pdf := &gopdf.GoPdf{}
 	pdf.Start(gopdf.Config{PageSize: *gopdf.PageSizeA4})

@@ -107,8 +107,8 @@ type Month struct {
 var ackBuckets = []struct {
 	label string
 	upTo  time.Duration
-}{{"< 15 phút", 15 * time.Minute}, {"15 phút – 1 giờ", time.Hour}, {"1 – 4 giờ", 4 * time.Hour},
-	{"4 – 24 giờ", 24 * time.Hour}, {"> 1 ngày", 1 << 62}}
+}{{"0-15m", 15 * time.Minute}, {"15m-1h", time.Hour}, {"1h-4h", 4 * time.Hour},
+	{"4h-24h", 24 * time.Hour}, {"24h+", 1 << 62}}
 
 // Build computes the report of the accounts over a period; now bounds the
 // check times due (none are due in the future).
