@@ -144,7 +144,7 @@ func (u *UI) buildMain() fyne.CanvasObject {
 		btn("action.reply", theme.MailReplyIcon(), func() { u.Reply(false) }),
 		btn("action.reply_all", theme.MailReplyAllIcon(), func() { u.Reply(true) }),
 		btn("action.forward", theme.MailForwardIcon(), u.Forward),
-		btn("process.title", theme.MailSendIcon(), u.ShowProcess),
+		btn("action.process", theme.MailSendIcon(), u.ShowProcess),
 		widget.NewSeparator(),
 		btn("action.check", theme.ViewRefreshIcon(), u.CheckNow),
 		btn("action.settings", theme.SettingsIcon(), u.ShowSettings),
