@@ -80,6 +80,8 @@ func (r *Register) Process(ctx context.Context, req ProcessRequest) (ProcessResu
 		body += msg.T("process.mail_deadline", d.Format("02/01/2006")) + "\n"
 	}
 	body += msg.T("process.mail_entry", entry.Number, entry.Year, orDash(entry.DocNumber)) + "\n"
+	// The original travels base64-encoded: no relay on the way can rewrap,
+	// re-encode or convert its bytes, so it arrives exactly as received.
 	d := compose.Draft{
 		To:          req.To,
 		Subject:     msg.T("process.mail_subject", orig.Subject),
