@@ -207,7 +207,13 @@ func (s *Services) Process(r ui.ProcessRequest) error {
 		return err
 	}
 	if a, err := s.account(m.Account); err == nil {
-		go s.E.Flush(ctx, a)
+		go func() {
+			fctx, cancel := s.ctx()
+			defer cancel()
+			if _, err := s.E.Flush(fctx, a); err == nil {
+				s.emitOutbox(fctx)
+			}
+		}()
 	}
 	return nil
 }
