@@ -32,6 +32,8 @@ type registerView struct {
 	table     *widget.Table
 	count     *widget.Label
 	rows      []RegisterEntry
+	// gen numbers the reloads: only the latest one's answer is shown.
+	gen int
 }
 
 // registerColumns are the register's columns: translation key and width.
@@ -93,6 +95,10 @@ func (u *UI) newRegisterView(w fyne.Window, svc AgencyServices) *registerView {
 				return
 			}
 			l.TextStyle = fyne.TextStyle{}
+			if id.Row > len(v.rows) { // a cell of a longer list, being refreshed
+				l.SetText("")
+				return
+			}
 			l.SetText(registerCell(v.rows[id.Row-1], id.Col))
 		})
 	for i, c := range registerColumns {
@@ -199,9 +205,14 @@ func (v *registerView) reload() {
 		return
 	}
 	q := v.query()
+	v.gen++
+	gen := v.gen
 	v.u.goBG(func() {
 		rows, err := v.svc.Register(q)
 		fyne.Do(func() {
+			if gen != v.gen {
+				return // a newer filter's answer comes
+			}
 			if err != nil {
 				dialog.ShowError(humanErr(err), v.win)
 				return

@@ -24,6 +24,7 @@ type reportView struct {
 	period  *widget.Select
 	body    *fyne.Container
 	next    *widget.Label
+	gen     int // numbers the reloads: only the latest one's answer is shown
 }
 
 // reportPeriods are the periods offered: this year's halves and the
@@ -85,9 +86,14 @@ func (v *reportView) reload() {
 		return
 	}
 	account, period := v.selection()
+	v.gen++
+	gen := v.gen
 	v.u.goBG(func() {
 		r, err := v.svc.UsageReport(account, period)
 		fyne.Do(func() {
+			if gen != v.gen {
+				return
+			}
 			if err != nil {
 				dialog.ShowError(humanErr(err), v.win)
 				return
