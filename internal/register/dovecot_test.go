@@ -23,6 +23,7 @@ import (
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
+	"thucongvu/internal/compose"
 	"thucongvu/internal/engine"
 	"thucongvu/internal/model"
 	"thucongvu/internal/secret"
@@ -311,6 +312,41 @@ func TestRegisterOnRealServers(t *testing.T) {
 	}
 	if _, err := reg.Set(ctx, first, "state", "done"); err != nil {
 		t.Fatal(err)
+	}
+
+	// An outgoing document is số đi 1; the recipient's acknowledgement
+	// completes it (R2, the sender's side).
+	outID, _, err := e.Queue(ctx, a, compose.Draft{To: []model.Address{{Address: laSender}},
+		Subject: "Báo cáo số 21/BC-STTTT kết quả chuyển đổi số", Body: "Kính gửi Sở TT&TT Long An.",
+		Attachments: []compose.Attachment{{Name: "21-BC-STTTT.pdf", Data: pdf}}}, "vi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ob, _ := e.Outbox()
+	sent, err := ob.Item(ctx, outID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Flush(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	ackOut := fmt.Sprintf("From: <%s>\r\nTo: <%s>\r\nSubject: %s\r\nMessage-ID: <ack2@longan.gov.vn>\r\nIn-Reply-To: <%s>\r\nDate: %s\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nĐã nhận.\r\n",
+		laSender, agency, mimeWord("Đã nhận được văn bản"), sent.MessageID, time.Now().Format(time.RFC1123Z))
+	w.submit(t, laSender, laPass, []string{agency}, ackOut)
+	w.d.WaitMessages(t, agency, "INBOX", len(docs)+3)
+	if _, err := e.SyncOnce(ctx, []model.Account{a}, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := reg.Refresh(ctx, []model.Account{a}); err != nil {
+		t.Fatal(err)
+	}
+	outs, err := reg.List(ctx, Filter{Account: a.Name, Direction: store.DirectionOut})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(outs) != 1 || outs[0].Number != 1 || outs[0].DocNumber != "21/BC-STTTT" || outs[0].DocType != "Báo cáo" ||
+		outs[0].AcknowledgedAt == nil || outs[0].State != StateAcknowledged || len(outs[0].To) != 1 {
+		t.Errorf("số đi: %+v", outs)
 	}
 
 	// Corrections, then a restart and a re-sync under a new UIDVALIDITY.

@@ -38,7 +38,7 @@ func reportOn(t *testing.T, e *engine.Engine, reg *register.Register, a model.Ac
 		t.Fatal(err)
 	}
 	r.SetIssued(30)
-	if r.Received != 6 || r.Sent != 0 || r.Acknowledged != 6 || r.Assigned != 1 || r.Done != 1 || r.Overdue != 0 ||
+	if r.Received != 6 || r.Sent != 1 || r.Acknowledged != 6 || r.Assigned != 1 || r.Done != 1 || r.Overdue != 0 ||
 		len(r.Mailboxes) != 1 || !r.Mailboxes[0].Shared || len(r.PerMonth) != 12 || *r.IssuedMet {
 		t.Errorf("report: %+v", r)
 	}
@@ -49,7 +49,7 @@ func reportOn(t *testing.T, e *engine.Engine, reg *register.Register, a model.Ac
 	for _, c := range r.ByType {
 		types[c.Label] = c.Count
 	}
-	if types["Công văn"] != 2 || types["Quyết định"] != 1 || types["Giấy mời"] != 1 || types["Kế hoạch"] != 1 || types["Thông báo"] != 1 {
+	if types["Công văn"] != 2 || types["Quyết định"] != 1 || types["Giấy mời"] != 1 || types["Kế hoạch"] != 1 || types["Thông báo"] != 1 || types["Báo cáo"] != 1 {
 		t.Errorf("by type: %v", r.ByType)
 	}
 	acks := 0
