@@ -48,6 +48,8 @@ func commands() map[string]command {
 		"acks":         {cmdAcks, "acks [NAME] [--resend MESSAGE-ID] [--json]"},
 		"doctor":       {cmdDoctor, "doctor [--json]"},
 		"ack-template": {cmdAckTemplate, "ack-template NAME [--language vi|en] [--file F | --reset]"},
+		"backup":       {cmdBackup, "backup NAME --to DIR [--prune-server-older-than DAYS] [--json]"},
+		"restore":      {cmdRestore, "restore DIR --account NAME [--json]"},
 		"help":         {nil, "help"},
 	}
 }

@@ -60,8 +60,11 @@ func Create(ctx context.Context, to string, o Options) (res *Result, err error) 
 	}
 	name := fileSafe(o.Account) + "-" + stamp.Format("20060102-150405")
 	final := filepath.Join(to, name)
-	if _, err := os.Lstat(final); err == nil {
-		return nil, fmt.Errorf("backup target %s exists already", final)
+	for n := 2; ; n++ { // two backups within a second
+		if _, err := os.Lstat(final); err != nil {
+			break
+		}
+		final = filepath.Join(to, fmt.Sprintf("%s-%d", name, n))
 	}
 	partial, err := os.MkdirTemp(to, ".partial-"+name+"-")
 	if err != nil {

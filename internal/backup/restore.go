@@ -92,7 +92,7 @@ func listFolders(c *imapclient.Client) (map[string]bool, rune, error) {
 // onServer is what a folder already holds, to skip what it has.
 type onServer struct {
 	c      *imapclient.Client
-	byID   map[string]bool     // Message-ID + size
+	byID   map[string]bool      // Message-ID + size
 	noID   map[int64][]imap.UID // by size, messages without Message-ID
 	hashed map[int64]map[string]bool
 }
