@@ -11,6 +11,7 @@ import (
 	"thucongvu/internal/app"
 	"thucongvu/internal/engine"
 	"thucongvu/internal/imapsync"
+	"thucongvu/internal/model"
 	"thucongvu/internal/remind"
 )
 
@@ -48,10 +49,11 @@ func cmdSync(c *cli, args []string) error {
 	if *once {
 		sums, err := e.SyncOnce(ctx, accounts, *bodies)
 		if *asJSON {
-			if sums == nil {
-				sums = []imapsync.Summary{}
+			out := []syncSummary{}
+			for i, s := range sums {
+				out = append(out, withQuota(ctx, e, accounts[i], s))
 			}
-			if jerr := writeJSON(c, map[string]any{"accounts": sums}); jerr != nil {
+			if jerr := writeJSON(c, map[string]any{"accounts": out}); jerr != nil {
 				return jerr
 			}
 		} else {
@@ -97,7 +99,11 @@ func runDuties(ctx context.Context, c *cli, e *engine.Engine, names []string, bo
 				}
 			}
 		case asJSON:
-			writeJSON(c, map[string]any{"accounts": []imapsync.Summary{ev.Summary}})
+			for _, a := range accounts {
+				if a.Name == name {
+					writeJSON(c, map[string]any{"accounts": []syncSummary{withQuota(ctx, e, a, ev.Summary)}})
+				}
+			}
 		default:
 			s := ev.Summary
 			fmt.Fprintf(c.stderr, "%s: %d messages, %d new\n", s.Name, s.Messages, s.New)
@@ -121,4 +127,16 @@ type cliNotifier struct{ c *cli }
 func (n cliNotifier) Notify(title, body string) error {
 	_, err := fmt.Fprintf(n.c.stderr, "%s: %s\n", title, body)
 	return err
+}
+
+// syncSummary is an account's line of `sync --json`: the pass and the
+// server's quota (absent when the server sets none).
+type syncSummary struct {
+	imapsync.Summary
+	Quota *engine.Quota `json:"quota,omitempty"`
+}
+
+func withQuota(ctx context.Context, e *engine.Engine, a model.Account, s imapsync.Summary) syncSummary {
+	q, _ := e.Quota(ctx, a) // a quota that cannot be read leaves the summary as it is
+	return syncSummary{Summary: s, Quota: q}
 }
