@@ -1,6 +1,7 @@
 package backup
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -125,7 +126,10 @@ func Create(ctx context.Context, to string, o Options) (res *Result, err error) 
 	}); err != nil {
 		return nil, fmt.Errorf("manifest: %w", err)
 	}
-	if _, err := Verify(partial); err != nil {
+	// The sums come from the bytes as they were written; here every file
+	// and the manifest are read back for their sizes. Restore and prune
+	// hash everything again before they act.
+	if err := checkSizes(partial); err != nil {
 		return nil, err
 	}
 	if err := os.Rename(partial, final); err != nil {
@@ -135,8 +139,24 @@ func Create(ctx context.Context, to string, o Options) (res *Result, err error) 
 	return &Result{Path: final, Manifest: m}, nil
 }
 
+// inMemory is the largest message read whole before it is written: the
+// writer then works while the next messages arrive. Larger ones are
+// streamed straight to disk. At most queued of them wait.
+const (
+	inMemory = 1 << 20
+	queued   = 64
+)
+
+// written is a message on its way to the manifest: either its bytes to
+// write (data), or already written by the reader (item.File set).
+type written struct {
+	item Message
+	data []byte
+}
+
 // backupFolder streams every message of f on the server into its Maildir,
-// hashing as it writes.
+// hashing as it writes; one goroutine reads from the server while another
+// writes the files.
 func backupFolder(ctx context.Context, c *imapclient.Client, root string, f *Folder, progress func(string, int, int)) error {
 	dir := maildir.Dir(filepath.Join(root, filepath.FromSlash(f.Dir)))
 	if err := os.MkdirAll(filepath.Dir(string(dir)), 0o700); err != nil {
@@ -153,6 +173,44 @@ func backupFolder(ctx context.Context, c *imapclient.Client, root string, f *Fol
 	if sel.NumMessages == 0 {
 		return nil
 	}
+	jobs := make(chan written, queued)
+	werr := make(chan error, 1)
+	go func() {
+		var err error
+		for w := range jobs {
+			if err != nil {
+				continue // drain; the first error is reported
+			}
+			it := w.item
+			if it.File == "" {
+				it.File, it.Size, it.SHA256, err = writeMessage(dir, root, bytes.NewReader(w.data))
+				if err != nil {
+					continue
+				}
+			}
+			f.Items = append(f.Items, it)
+			f.Messages++
+			f.Bytes += it.Size
+			if progress != nil {
+				progress(f.Name, f.Messages, int(sel.NumMessages))
+			}
+		}
+		werr <- err
+	}()
+	rerr := readFolder(c, dir, root, jobs)
+	close(jobs)
+	if err := <-werr; err != nil {
+		return err
+	}
+	if rerr != nil {
+		return rerr
+	}
+	return ctx.Err()
+}
+
+// readFolder fetches every message of the selected folder and hands each
+// to the writer, in order.
+func readFolder(c *imapclient.Client, dir maildir.Dir, root string, jobs chan<- written) error {
 	section := &imap.FetchItemBodySection{Peek: true}
 	all := imap.SeqSet{}
 	all.AddRange(1, 0) // 1:*
@@ -164,9 +222,8 @@ func backupFolder(ctx context.Context, c *imapclient.Client, root string, f *Fol
 		if msg == nil {
 			break
 		}
-		var it Message
-		var wrote bool
-		var flags []imap.Flag
+		var w written
+		var got bool
 		for {
 			item := msg.Next()
 			if item == nil {
@@ -174,63 +231,62 @@ func backupFolder(ctx context.Context, c *imapclient.Client, root string, f *Fol
 			}
 			switch item := item.(type) {
 			case imapclient.FetchItemDataUID:
-				it.UID = uint32(item.UID)
+				w.item.UID = uint32(item.UID)
 			case imapclient.FetchItemDataFlags:
-				flags = item.Flags
+				for _, fl := range item.Flags {
+					if !strings.EqualFold(string(fl), `\Recent`) {
+						w.item.Flags = append(w.item.Flags, string(fl))
+					}
+				}
 			case imapclient.FetchItemDataInternalDate:
-				it.InternalDate = item.Time.UTC()
+				w.item.InternalDate = item.Time.UTC()
 			case imapclient.FetchItemDataEnvelope:
 				if item.Envelope != nil {
-					it.MessageID = item.Envelope.MessageID
+					w.item.MessageID = item.Envelope.MessageID
 				}
 			case imapclient.FetchItemDataBodySection:
-				file, size, sum, err := writeMessage(dir, item.Literal)
-				if err != nil {
-					return err
+				got = true
+				if size := item.Literal.Size(); size <= inMemory {
+					w.data = make([]byte, size)
+					if _, err := io.ReadFull(item.Literal, w.data); err != nil {
+						return err
+					}
+				} else {
+					var err error
+					w.item.File, w.item.Size, w.item.SHA256, err = writeMessage(dir, root, item.Literal)
+					if err != nil {
+						return err
+					}
 				}
-				rel, err := filepath.Rel(root, file)
-				if err != nil {
-					return err
-				}
-				it.File, it.Size, it.SHA256, wrote = filepath.ToSlash(rel), size, sum, true
 			}
 		}
-		if !wrote {
-			continue // expunged meanwhile
-		}
-		for _, fl := range flags {
-			if !strings.EqualFold(string(fl), `\Recent`) {
-				it.Flags = append(it.Flags, string(fl))
-			}
-		}
-		f.Items = append(f.Items, it)
-		f.Messages++
-		f.Bytes += it.Size
-		if progress != nil {
-			progress(f.Name, f.Messages, int(sel.NumMessages))
+		if got { // else expunged meanwhile
+			jobs <- w
 		}
 	}
-	if err := cmd.Close(); err != nil {
-		return err
-	}
-	return ctx.Err()
+	return cmd.Close()
 }
 
-// writeMessage stores one message in dir's cur, byte for byte.
-func writeMessage(dir maildir.Dir, r io.Reader) (file string, size int64, sum string, err error) {
+// writeMessage stores one message in dir's cur, byte for byte, and
+// returns its path relative to root, its size and SHA-256.
+func writeMessage(dir maildir.Dir, root string, r io.Reader) (file string, size int64, sum string, err error) {
 	msg, w, err := dir.Create(nil)
 	if err != nil {
 		return "", 0, "", err
 	}
 	h := sha256.New()
-	size, err = io.Copy(io.MultiWriter(w, h), r)
+	size, err = io.Copy(w, io.TeeReader(r, h))
 	if cerr := w.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		return "", 0, "", err
 	}
-	return msg.Filename(), size, hex.EncodeToString(h.Sum(nil)), nil
+	rel, err := filepath.Rel(root, msg.Filename())
+	if err != nil {
+		return "", 0, "", err
+	}
+	return filepath.ToSlash(rel), size, hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // writeFile writes path through fill, flushed to disk, and describes it.
@@ -285,6 +341,27 @@ func Verify(dir string) (*Manifest, error) {
 		}
 	}
 	return m, nil
+}
+
+// checkSizes reads dir's manifest back and checks that every file it
+// names has its size.
+func checkSizes(dir string) error {
+	m, err := ReadManifest(dir)
+	if err != nil {
+		return err
+	}
+	for _, f := range m.Folders {
+		for _, it := range f.Items {
+			fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(it.File)))
+			if err != nil {
+				return fmt.Errorf("%w: %s: %v", ErrCorrupt, it.File, err)
+			}
+			if fi.Size() != it.Size {
+				return fmt.Errorf("%w: %s holds %d bytes, want %d", ErrCorrupt, it.File, fi.Size(), it.Size)
+			}
+		}
+	}
+	return nil
 }
 
 func verifyFile(dir, rel string, size int64, sum string) error {
