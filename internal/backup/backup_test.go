@@ -148,7 +148,7 @@ func (r fakeRegister) ExportXLSX(ctx context.Context, account string, w io.Write
 	return err
 }
 
-// The handover package (LĐ 10.1d, BD 10; R8): every folder backed up byte
+// R8, R10: the handover package (LĐ 10.1d, BD 10): every folder backed up byte
 // for byte, restored into the new head's mailbox with folders created, and
 // a second restore adds nothing.
 func TestBackupRestoreHandover(t *testing.T) {
@@ -283,7 +283,7 @@ func TestRestoreDamagedBackupRestoresNothing(t *testing.T) {
 	}
 }
 
-// Prune (LĐ 12.3) deletes only old mail the backup holds and whose server
+// R10: prune (LĐ 12.3) deletes only old mail the backup holds and whose server
 // bytes match it; new mail, mail the backup lacks and a folder whose
 // UIDVALIDITY changed stay.
 func TestPruneDeletesOnlyVerifiedOldMail(t *testing.T) {
