@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -124,4 +125,30 @@ func submitAs(t *testing.T, p *testsrv.Postfix, user, pass, to, raw string) {
 	if err := c.SendMail(user, []string{to}, strings.NewReader(raw)); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// The background process reaches the password in the keychain; while the
+// keychain is locked (after a reboot, before the login that unlocks it)
+// sync stops with a keychain error for the service manager to restart it,
+// and once unlocked the restarted sync runs.
+func TestAlwaysOnSyncLockedKeychain(t *testing.T) {
+	k := testsrv.StartKeyring(t)
+	d := testsrv.StartDovecot(t, testsrv.DovecotOptions{Users: map[string]string{cliUser: cliPass}})
+	p := testsrv.StartPostfix(t, d)
+	home := t.TempDir()
+	if r := runCLI(t, home, cliPass+"\n", addArgs("vanthu", d, p, "--shared")...); r.code != 0 {
+		t.Fatalf("add: %d %s", r.code, r.stderr)
+	}
+	k.Lock(t)
+	locked := exec.Command(buildBinary(t), "sync", "--lang", "en")
+	locked.Env = append(os.Environ(), "THUCONGVU_HOME="+home)
+	out, err := locked.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() == 0 || !strings.Contains(strings.ToLower(string(out)), "keychain") {
+		t.Fatalf("sync with a locked keychain: %v\n%s", err, out)
+	}
+	k.Unlock(t)
+	s := startSync(t, home)
+	waitFor(t, 30*time.Second, func() bool { return strings.Contains(s.output(), "vanthu: ") && strings.Contains(s.output(), " messages") })
+	s.stop(t)
 }
