@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 )
@@ -54,18 +55,23 @@ func megabytes(n int64) string {
 	return fmt.Sprintf("%.0f MB", float64(n)/(1<<20))
 }
 
-// newQuotaBar is the status bar's quota, refreshed as the engine reports
-// changes.
-func (u *UI) newQuotaBar() fyne.CanvasObject {
+// withQuota puts the quota on the right of the status line, refreshed as
+// the engine reports changes.
+func (u *UI) withQuota(status fyne.CanvasObject) fyne.CanvasObject {
 	l := widget.NewLabel("")
+	line := container.NewBorder(nil, nil, nil, l, status)
 	update := func() {
 		text, warn := quotaText(u.svc.Quotas())
-		l.SetText(text)
-		l.Importance = widget.MediumImportance
+		importance := widget.MediumImportance
 		if warn {
-			l.Importance = widget.DangerImportance
+			importance = widget.DangerImportance
 		}
-		l.Refresh()
+		if text == l.Text && importance == l.Importance {
+			return
+		}
+		l.Importance = importance
+		l.SetText(text)
+		line.Refresh() // the label's width changed: lay the line out again
 	}
 	u.svc.Subscribe(func(e Event) {
 		if e.Kind == EventChanged {
@@ -73,5 +79,5 @@ func (u *UI) newQuotaBar() fyne.CanvasObject {
 		}
 	})
 	update()
-	return l
+	return line
 }

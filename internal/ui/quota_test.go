@@ -31,12 +31,13 @@ func findLabel(o fyne.CanvasObject, s string) *widget.Label {
 func TestStatusBarQuota(t *testing.T) {
 	for _, lng := range []string{"vi", "en"} {
 		t.Run(lng, func(t *testing.T) {
+			test.NewTempApp(t)
 			if err := SetLanguage(lng); err != nil {
 				t.Fatal(err)
 			}
 			svc := NewMemServices()
+			svc.settings.Language = lng
 			svc.quotas = []Quota{{Account: "canhan", UsedBytes: 200 << 20, LimitBytes: 1 << 30, Percent: 19.5}}
-			test.NewTempApp(t)
 			w := test.NewWindow(nil)
 			t.Cleanup(w.Close)
 			w.Resize(SnapshotSize)
@@ -55,6 +56,9 @@ func TestStatusBarQuota(t *testing.T) {
 			l := findLabel(w.Content(), "91 %")
 			if l == nil || l.Importance != widget.DangerImportance || !strings.Contains(l.Text, "vanthu") {
 				t.Fatalf("a mailbox at 90.8 %% is no warning: %+v", l)
+			}
+			if l.Size().Width < l.MinSize().Width {
+				t.Fatalf("the warning is cut: %v wide of %v", l.Size().Width, l.MinSize().Width)
 			}
 			if dir := os.Getenv("TCV_SNAPSHOT_DIR"); dir != "" {
 				writePNG(filepath.Join(dir, "quota-"+lng+".png"), w.Canvas().Capture())
