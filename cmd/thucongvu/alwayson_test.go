@@ -149,6 +149,8 @@ func TestAlwaysOnSyncLockedKeychain(t *testing.T) {
 	}
 	k.Unlock(t)
 	s := startSync(t, home)
-	waitFor(t, 30*time.Second, func() bool { return strings.Contains(s.output(), "vanthu: ") && strings.Contains(s.output(), " messages") })
+	waitFor(t, 30*time.Second, func() bool {
+		return strings.Contains(s.output(), "vanthu: ") && strings.Contains(s.output(), " messages")
+	})
 	s.stop(t)
 }
