@@ -89,6 +89,19 @@ func TestContractBackupRestorePrune(t *testing.T) {
 		t.Fatalf("search after restore: %v %s", err, r.stdout)
 	}
 
+	// Restored mail arrived before the new head's account was added: no
+	// acknowledgement goes out for it again (R2).
+	r = runCLI(t, heirHome, "", "ack", "bangiao", "--dry-run", "--json")
+	var acks []struct{ Action, Reason string }
+	if err := json.Unmarshal([]byte(r.stdout), &acks); err != nil || r.code != 0 || len(acks) != 4 {
+		t.Fatalf("ack --dry-run: %d %v %s %s", r.code, err, r.stdout, r.stderr)
+	}
+	for _, a := range acks {
+		if a.Action == "ack" || a.Reason != "before-account" {
+			t.Fatalf("restored mail would be acknowledged again: %s", r.stdout)
+		}
+	}
+
 	// A damaged backup: exit 2, nothing restored.
 	manifest := filepath.Join(sum.Path, "manifest.json")
 	raw, _ := os.ReadFile(manifest)
