@@ -34,7 +34,7 @@ FUZZ_TARGETS := \
 	./internal/compose:FuzzPDFText ./internal/compose:FuzzOleText ./internal/pdfconv:FuzzSanitizeHTML \
 	./internal/discover:FuzzParseConfig ./internal/config:FuzzPolicyFile \
 	./internal/remind:FuzzArrangements ./internal/browserpage:FuzzSeal ./internal/ui:FuzzHTMLToRich \
-	./internal/backup:FuzzParseManifest
+	./internal/backup:FuzzParseManifest ./internal/backup:FuzzMessageID
 
 ## deps: install every Debian package the build and the tests need (idempotent, quick when present)
 deps:

@@ -214,8 +214,8 @@ func readFolder(c *imapclient.Client, dir maildir.Dir, root string, jobs chan<- 
 	section := &imap.FetchItemBodySection{Peek: true}
 	all := imap.SeqSet{}
 	all.AddRange(1, 0) // 1:*
-	cmd := c.Fetch(all, &imap.FetchOptions{UID: true, Flags: true, InternalDate: true, RFC822Size: true,
-		Envelope: true, BodySection: []*imap.FetchItemBodySection{section}})
+	cmd := c.Fetch(all, &imap.FetchOptions{UID: true, Flags: true, InternalDate: true,
+		BodySection: []*imap.FetchItemBodySection{section}})
 	defer cmd.Close()
 	for {
 		msg := cmd.Next()
@@ -240,10 +240,6 @@ func readFolder(c *imapclient.Client, dir maildir.Dir, root string, jobs chan<- 
 				}
 			case imapclient.FetchItemDataInternalDate:
 				w.item.InternalDate = item.Time.UTC()
-			case imapclient.FetchItemDataEnvelope:
-				if item.Envelope != nil {
-					w.item.MessageID = item.Envelope.MessageID
-				}
 			case imapclient.FetchItemDataBodySection:
 				got = true
 				if size := item.Literal.Size(); size <= inMemory {
@@ -251,12 +247,15 @@ func readFolder(c *imapclient.Client, dir maildir.Dir, root string, jobs chan<- 
 					if _, err := io.ReadFull(item.Literal, w.data); err != nil {
 						return err
 					}
+					w.item.MessageID = messageID(w.data)
 				} else {
 					var err error
-					w.item.File, w.item.Size, w.item.SHA256, err = writeMessage(dir, root, item.Literal)
+					head := &prefixWriter{}
+					w.item.File, w.item.Size, w.item.SHA256, err = writeMessage(dir, root, io.TeeReader(item.Literal, head))
 					if err != nil {
 						return err
 					}
+					w.item.MessageID = messageID(head.buf)
 				}
 			}
 		}

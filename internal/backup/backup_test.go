@@ -435,3 +435,27 @@ func FuzzParseManifest(f *testing.F) {
 		}
 	})
 }
+
+func FuzzMessageID(f *testing.F) {
+	f.Add([]byte("Message-ID: <a@b>\r\n\r\nx"))
+	f.Add([]byte("Subject: x\r\nMessage-Id:\r\n <folded@x>\r\n\r\n"))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		id := messageID(raw)
+		if len(id) > headerLimit {
+			t.Fatalf("Message-ID of %d bytes", len(id))
+		}
+	})
+}
+
+func TestMessageID(t *testing.T) {
+	for raw, want := range map[string]string{
+		"Message-ID: <a@b>\r\n\r\nbody":                    "a@b",
+		"Subject: x\r\nMessage-Id:\r\n <folded@x>\r\n\r\n": "folded@x",
+		"Subject: none\r\n\r\n":                            "",
+		"not a header at all":                              "",
+	} {
+		if got := messageID([]byte(raw)); got != want {
+			t.Errorf("messageID(%q) = %q, want %q", raw, got, want)
+		}
+	}
+}

@@ -129,15 +129,13 @@ func restoreFolder(ctx context.Context, c *imapclient.Client, dir, name string, 
 	if sel.NumMessages > 0 {
 		all := imap.SeqSet{}
 		all.AddRange(1, 0)
-		msgs, err := c.Fetch(all, &imap.FetchOptions{UID: true, RFC822Size: true, Envelope: true}).Collect()
+		head := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, Peek: true}
+		msgs, err := c.Fetch(all, &imap.FetchOptions{UID: true, RFC822Size: true, BodySection: []*imap.FetchItemBodySection{head}}).Collect()
 		if err != nil {
 			return err
 		}
 		for _, m := range msgs {
-			id := ""
-			if m.Envelope != nil {
-				id = m.Envelope.MessageID
-			}
+			id := messageID(m.FindBodySection(head)) // read as the backup read it
 			if id != "" {
 				s.byID[idKey(id, m.RFC822Size)] = true
 			} else {
