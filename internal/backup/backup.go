@@ -1,7 +1,6 @@
 package backup
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -11,7 +10,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -151,8 +152,11 @@ const (
 // write (data), or already written by the reader (item.File set).
 type written struct {
 	item Message
-	data []byte
+	data *[]byte // from buffers
 }
+
+// buffers recycles the memory of messages read whole.
+var buffers = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
 
 // backupFolder streams every message of f on the server into its Maildir,
 // hashing as it writes; one goroutine reads from the server while another
@@ -183,7 +187,8 @@ func backupFolder(ctx context.Context, c *imapclient.Client, root string, f *Fol
 			}
 			it := w.item
 			if it.File == "" {
-				it.File, it.Size, it.SHA256, err = writeMessage(dir, root, bytes.NewReader(w.data))
+				it.File, it.Size, it.SHA256, err = writeBytes(dir, root, *w.data)
+				buffers.Put(w.data)
 				if err != nil {
 					continue
 				}
@@ -243,11 +248,12 @@ func readFolder(c *imapclient.Client, dir maildir.Dir, root string, jobs chan<- 
 			case imapclient.FetchItemDataBodySection:
 				got = true
 				if size := item.Literal.Size(); size <= inMemory {
-					w.data = make([]byte, size)
-					if _, err := io.ReadFull(item.Literal, w.data); err != nil {
+					w.data = buffers.Get().(*[]byte)
+					*w.data = slices.Grow((*w.data)[:0], int(size))[:size]
+					if _, err := io.ReadFull(item.Literal, *w.data); err != nil {
 						return err
 					}
-					w.item.MessageID = messageID(w.data)
+					w.item.MessageID = messageID(*w.data)
 				} else {
 					var err error
 					head := &prefixWriter{}
@@ -286,6 +292,27 @@ func writeMessage(dir maildir.Dir, root string, r io.Reader) (file string, size 
 		return "", 0, "", err
 	}
 	return filepath.ToSlash(rel), size, hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// writeBytes stores one message read whole, in a single write.
+func writeBytes(dir maildir.Dir, root string, data []byte) (file string, size int64, sum string, err error) {
+	msg, w, err := dir.Create(nil)
+	if err != nil {
+		return "", 0, "", err
+	}
+	_, err = w.Write(data)
+	if cerr := w.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", 0, "", err
+	}
+	rel, err := filepath.Rel(root, msg.Filename())
+	if err != nil {
+		return "", 0, "", err
+	}
+	h := sha256.Sum256(data)
+	return filepath.ToSlash(rel), int64(len(data)), hex.EncodeToString(h[:]), nil
 }
 
 // writeFile writes path through fill, flushed to disk, and describes it.
