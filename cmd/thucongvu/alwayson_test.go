@@ -81,7 +81,7 @@ func TestAlwaysOnSyncAcknowledgesOnceAcrossMachines(t *testing.T) {
 	}
 	procs := []*syncProc{startSync(t, homes[0]), startSync(t, homes[1])}
 	for _, p := range procs { // both past their first pass, on IDLE
-		waitFor(t, 30*time.Second, func() bool { return strings.Contains(p.output(), "vanthu:") })
+		waitFor(t, 60*time.Second, func() bool { return strings.Contains(p.output(), "vanthu:") })
 	}
 	const n = 5
 	for i := 1; i <= n; i++ {
