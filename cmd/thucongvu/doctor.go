@@ -19,6 +19,8 @@ type doctorCheck struct {
 	Name   string `json:"name"`
 	OK     bool   `json:"ok"`
 	Detail string `json:"detail"`
+	// Quota is the account's server quota, on its "NAME quota" check.
+	Quota *engine.Quota `json:"quota,omitempty"`
 }
 
 // cmdDoctor checks what the client depends on: the keychain, the office
@@ -72,11 +74,25 @@ func cmdDoctor(c *cli, args []string) error {
 				continue
 			}
 			ic, err := imapsync.Dial(ctx, a, pw, &e.Sync, nil)
+			var quota *engine.Quota
+			var quotaErr error
 			if err == nil {
+				quota, quotaErr = engine.ReadQuota(ic)
 				ic.Logout().Wait()
 				ic.Close()
 			}
 			add(a.Name+" IMAP", err, fmt.Sprintf("%s:%d", a.IMAP.Host, a.IMAP.Port))
+			if quota != nil || quotaErr != nil {
+				if quota != nil && quota.Warning {
+					quotaErr = errors.New(c.msg.T("doctor.quota_warning", quota.Percent))
+				}
+				detail := ""
+				if quota != nil {
+					detail = c.msg.T("doctor.quota", quota.Percent)
+				}
+				add(a.Name+" quota", quotaErr, detail)
+				checks[len(checks)-1].Quota = quota
+			}
 			sc, err := send.Connect(ctx, a, pw, &send.Options{RootCAs: e.Sync.RootCAs})
 			if err == nil {
 				sc.Close()

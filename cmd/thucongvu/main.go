@@ -51,6 +51,8 @@ func commands() map[string]command {
 		"process":      {cmdProcess, "process MESSAGE-ID --account NAME --to ADDR[,ADDR…] --note TEXT [--deadline YYYY-MM-DD] [--json]"},
 		"register":     {cmdRegister, registerUse},
 		"report":       {cmdReport, reportUse},
+		"backup":       {cmdBackup, "backup NAME --to DIR [--prune-server-older-than DAYS] [--json]"},
+		"restore":      {cmdRestore, "restore DIR --account NAME [--json]"},
 		"help":         {nil, "help"},
 	}
 }

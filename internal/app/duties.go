@@ -30,6 +30,7 @@ type Duties struct {
 	clock    remind.Clock
 	accounts map[string]*duty // by account name
 	remind   *duty
+	headless headless
 }
 
 // duty is one running loop; key says what it was started for.
@@ -102,7 +103,7 @@ func (d *Duties) Reconcile() {
 	if d.accounts == nil {
 		d.accounts = map[string]*duty{}
 	}
-	accounts := append([]model.Account(nil), d.s.Accounts()...)
+	accounts := d.headless.filter(d.s.Accounts())
 	want := map[string]model.Account{}
 	for _, a := range accounts {
 		want[a.Name] = a
@@ -213,7 +214,10 @@ func (s *Services) accountDuty(ctx context.Context, a model.Account) {
 		}
 	}()
 	first := true
-	s.E.Syncer(a).Run(ctx, false, func(ev imapsync.Event) {
+	s.E.Syncer(a).Run(ctx, s.duties.headless.bodies, func(ev imapsync.Event) {
+		if s.duties.headless.heard != nil {
+			s.duties.headless.heard(a.Name, ev)
+		}
 		if ev.Err != nil {
 			if ctx.Err() == nil {
 				s.emit(ui.Event{Kind: ui.EventChanged, Err: ev.Err})

@@ -49,6 +49,8 @@ type Services struct {
 	// cfgMu guards the engine's accounts (E.Config, its policy locks),
 	// read by the duties and the UI while a mailbox is added or removed.
 	cfgMu sync.RWMutex
+	// quotas: the last known server quota of each account.
+	quotas quotaCache
 }
 
 var _ ui.Services = (*Services)(nil)
@@ -715,4 +717,15 @@ func (s *Services) Close() {
 		s.converter.Close()
 	}
 	browserpage.RemoveAll() // pages opened in the browser
+}
+
+// Quotas implements ui.Services: the last known quota of each account
+// with one; those older than QuotaRefresh are read again in the
+// background, and the UI hears EventChanged when they come.
+func (s *Services) Quotas() []ui.Quota {
+	return s.quotas.get(s.Accounts(), func(a model.Account) (*engine.Quota, error) {
+		ctx, cancel := s.ctx()
+		defer cancel()
+		return s.E.Quota(ctx, a)
+	}, func() { s.emit(ui.Event{Kind: ui.EventChanged}) })
 }

@@ -34,6 +34,10 @@ type DovecotOptions struct {
 	// ExpiredCert serves a certificate whose validity ended yesterday, on
 	// IMAPS and STARTTLS alike.
 	ExpiredCert bool
+	// QuotaBytes turns on the quota plugin (IMAP QUOTA, RFC 9208) and
+	// limits each named user's storage to that many bytes; other users
+	// have no limit. Nil leaves quota off.
+	QuotaBytes map[string]int64
 }
 
 // Dovecot is a private Dovecot 2.3 instance on loopback.
@@ -55,7 +59,8 @@ type Dovecot struct {
 	Dir        string // everything of this instance: config, users, mail, logs
 
 	mailUID, mailGID int
-	ports            []int // imap, imaps, lmtp
+	quota            map[string]int64 // nil: quota off
+	ports            []int            // imap, imaps, lmtp
 	mu               sync.Mutex
 	users            map[string]string
 	proc             *proc
@@ -114,6 +119,12 @@ func newDovecot(opts DovecotOptions) (*Dovecot, error) {
 		Dir: dir, CertPEM: cert.certPEM, CertSHA256: cert.sha256,
 		AuthSocket: filepath.Join(dir, "run", "auth-postfix"),
 		mailUID:    uid, mailGID: gid, users: map[string]string{},
+	}
+	if opts.QuotaBytes != nil {
+		d.quota = map[string]int64{}
+		for name, limit := range opts.QuotaBytes {
+			d.quota[strings.ToLower(name)] = limit
+		}
 	}
 	for name, pw := range opts.Users {
 		if err := checkUserName(name); err != nil {
@@ -284,7 +295,15 @@ service auth {
     mode = 0666
   }
 }
-`))
+{{if .Quota}}mail_plugins = $mail_plugins quota
+protocol imap {
+  mail_plugins = $mail_plugins imap_quota
+}
+plugin {
+  quota = count:User quota
+  quota_vsizes = yes
+}
+{{end}}`))
 
 func (d *Dovecot) writeConf() error {
 	var b bytes.Buffer
@@ -292,6 +311,7 @@ func (d *Dovecot) writeConf() error {
 		"Dir": d.Dir, "Instance": filepath.Base(d.Dir),
 		"UID": d.mailUID, "GID": d.mailGID,
 		"IMAP": d.ports[0], "IMAPS": d.ports[1], "LMTP": d.ports[2],
+		"Quota": d.quota != nil,
 	})
 	if err != nil {
 		return fmt.Errorf("write dovecot.conf: %w", err)
@@ -314,7 +334,11 @@ func (d *Dovecot) writeUsers() error {
 	var b strings.Builder
 	for _, n := range names {
 		// PLAIN.B64 keeps ':' and non-ASCII passwords intact in the passwd-file format.
-		fmt.Fprintf(&b, "%s:{PLAIN.B64}%s::::::\n", n, base64.StdEncoding.EncodeToString([]byte(d.users[n])))
+		extra := ""
+		if limit, ok := d.quota[n]; ok {
+			extra = fmt.Sprintf("userdb_quota_rule=*:storage=%dB", limit)
+		}
+		fmt.Fprintf(&b, "%s:{PLAIN.B64}%s::::::%s\n", n, base64.StdEncoding.EncodeToString([]byte(d.users[n])), extra)
 	}
 	d.mu.Unlock()
 	tmp := filepath.Join(d.Dir, "users.tmp")

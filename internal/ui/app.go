@@ -158,7 +158,7 @@ func (u *UI) buildMain() fyne.CanvasObject {
 	right.Offset = 0.48
 	split := container.NewHSplit(u.folders, right)
 	split.Offset = 0.21
-	bottom := container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(220, u.progress.MinSize().Height), u.progress), u.status)
+	bottom := container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(220, u.progress.MinSize().Height), u.progress), u.withQuota(u.status))
 	u.updateStatus()
 	return container.NewBorder(top, bottom, nil, nil, split)
 }

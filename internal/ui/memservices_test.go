@@ -28,6 +28,7 @@ type MemServices struct {
 	sorted    map[string][]*memMessage // cache: key+sort+desc
 	settings  Settings
 	listeners []func(Event)
+	quotas    []Quota
 	// Sent records every draft Send accepted, for tests.
 	Sent []Draft
 	// ReceiptsSent records the read receipts the user confirmed.
@@ -666,4 +667,11 @@ func (m *MemServices) Snooze(d time.Duration) {
 	m.mu.Lock()
 	m.Snoozed = d
 	m.mu.Unlock()
+}
+
+// Quotas implements Services.
+func (m *MemServices) Quotas() []Quota {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]Quota(nil), m.quotas...)
 }

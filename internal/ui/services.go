@@ -73,6 +73,9 @@ type Services interface {
 	// Resend sends a sent document again to the recipients who have not
 	// acknowledged it, alone (R2); it returns how many.
 	Resend(id int64) (int, error)
+	// Quotas returns at once the last known server quota (RFC 9208) of
+	// each account that has one; they are refreshed in the background.
+	Quotas() []Quota
 }
 
 // SortKey is a message-list column to sort on.
