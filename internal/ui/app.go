@@ -47,6 +47,8 @@ type UI struct {
 	list       *widget.List
 	model      *windowModel
 	headers    map[SortKey]*widget.Button
+	headerRow  *fyne.Container
+	listSplit  *container.Split
 	search     *fwdEntry
 	reader     *readerPane
 	progress   *widget.ProgressBar
@@ -154,11 +156,13 @@ func (u *UI) buildMain() fyne.CanvasObject {
 	u.buildFolders()
 	listPane := container.NewBorder(u.buildHeader(), nil, nil, nil, u.buildList())
 	right := container.NewVSplit(listPane, u.reader.object())
-	right.Offset = 0.48
+	right.Offset = float64(listSplitOffset(u.win.Canvas().Size().Height))
+	u.listSplit = right
 	split := container.NewHSplit(u.folders, right)
 	split.Offset = 0.21
 	bottom := container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(220, u.progress.MinSize().Height), u.progress), u.status)
 	u.updateStatus()
+
 	return container.NewBorder(top, bottom, nil, nil, split)
 }
 
@@ -317,8 +321,11 @@ func (u *UI) reloadList() {
 			u.setStatusErr(err)
 		}
 		src = slicePager(res)
+		if u.folders != nil {
+			u.folders.UnselectAll() // results come from every mailbox
+		}
 	}
-	u.model = newWindowModel(src, listPageSize, listMaxPages)
+	u.model = newWindowModelMarked(src, listPageSize, listMaxPages, u.markSource())
 	if u.list != nil {
 		u.list.UnselectAll()
 		u.list.Refresh()
@@ -330,8 +337,12 @@ func (u *UI) reloadList() {
 
 func (u *UI) runSearch() {
 	q := strings.TrimSpace(u.search.Text)
+	was := u.searching
 	u.searching = q != ""
 	u.reloadList()
+	if was && !u.searching && u.folders != nil {
+		u.folders.Select(folderID(u.account, u.folder)) // back in the folder
+	}
 }
 
 func (u *UI) updateStatus() {
@@ -342,15 +353,7 @@ func (u *UI) updateStatus() {
 		u.status.SetText(humanError(u.model.err))
 		return
 	}
-	if u.searching {
-		u.status.SetText(lang.L("status.search", map[string]any{"Count": u.model.Len()}))
-		return
-	}
-	text := lang.L("status.folder", map[string]any{"Count": u.model.Len()})
-	if u.outboxWaiting > 0 {
-		text += " · " + lang.L("status.outbox", map[string]any{"Count": u.outboxWaiting})
-	}
-	u.status.SetText(text)
+	u.status.SetText(u.statusText())
 }
 
 func (u *UI) setStatusErr(err error) {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"time"
 	"path/filepath"
 	"strings"
 
@@ -37,14 +38,29 @@ type composeView struct {
 	send        *widget.Button
 	progress    *widget.ProgressBarInfinite
 	found       []Finding
+	// draftID names the saved draft; saved is the content last saved, so
+	// autosave and closing know whether there is anything new to keep.
+	draftID  string
+	saved    Draft
+	savedAt  *widget.Label
+	autosave *time.Ticker
+	stop     chan struct{}
+	closed   bool
+	prompt   *dialog.CustomDialog
+	// opened is the draft the window was opened from (ID empty for a new mail).
+	opened Draft
 }
+
+// autosaveEvery is how often compose keeps its draft: a crash loses at
+// most this much typing.
+var autosaveEvery = 5 * time.Second
 
 // NewCompose opens a compose window filled from d.
 func (u *UI) NewCompose(d Draft) {
 	w := u.app.NewWindow(lang.L("compose.title"))
 	c := u.newComposeView(w, d)
 	w.SetContent(c.object())
-	w.Resize(fyne.NewSize(960, 600)) // fits WindowSize
+	u.rememberSize(w, "compose", fyne.NewSize(960, 600)) // fits WindowSize
 	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) {
 		for _, uri := range uris {
 			if uri.Scheme() == "file" {
@@ -57,8 +73,21 @@ func (u *UI) NewCompose(d Draft) {
 	}
 	ctrl(fyne.KeyReturn, c.Send)
 	ctrl(fyne.KeyEnter, c.Send)
-	w.SetOnClosed(func() { forgetWindowShortcuts(w) })
+	ctrl(fyne.KeyW, c.Close)
+	addWindowShortcut(w, &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}, func() { c.saveDraft(true) })
+	w.Canvas().SetOnTypedKey(func(e *fyne.KeyEvent) {
+		if e.Name == fyne.KeyEscape {
+			c.Close()
+		}
+	})
+	w.SetCloseIntercept(c.Close)
+	w.SetOnClosed(func() {
+		c.stopAutosave()
+		u.storeSize(w, "compose")
+		forgetWindowShortcuts(w)
+	})
 	u.compose, u.composeWn = c, w
+	c.startAutosave()
 	w.Show()
 	if len(d.To) == 0 {
 		w.Canvas().Focus(c.to)
@@ -68,7 +97,7 @@ func (u *UI) NewCompose(d Draft) {
 }
 
 func (u *UI) newComposeView(w fyne.Window, d Draft) *composeView {
-	c := &composeView{u: u, win: w, replyTo: d.ReplyTo, accounts: u.svc.Accounts()}
+	c := &composeView{u: u, win: w, replyTo: d.ReplyTo, accounts: u.svc.Accounts(), draftID: d.ID, saved: d, opened: d}
 	var opts []string
 	sel := ""
 	for _, a := range c.accounts {
@@ -108,8 +137,11 @@ func (u *UI) newComposeView(w fyne.Window, d Draft) *composeView {
 	c.progress = widget.NewProgressBarInfinite()
 	c.progress.Stop()
 	c.progress.Hide()
+	c.savedAt = widget.NewLabel("")
+	c.savedAt.Importance = widget.LowImportance
 	c.updateSignature()
 	c.check()
+	c.saved = c.draft() // what the window opened with is not new
 	return c
 }
 
@@ -136,14 +168,16 @@ func (c *composeView) object() fyne.CanvasObject {
 	right := container.NewBorder(checkTitle, nil, nil, nil, container.NewVScroll(c.findings))
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.62
-	bar := container.NewBorder(nil, nil, attach, container.NewHBox(c.progress, c.send))
+	save := widget.NewButtonWithIcon(lang.L("compose.save_draft"), theme.DocumentSaveIcon(), func() { c.saveDraft(true) })
+	bar := container.NewBorder(nil, nil, container.NewHBox(attach, save), container.NewHBox(c.progress, c.send), c.savedAt)
 	return container.NewBorder(nil, bar, nil, nil, split)
 }
 
 // draft is the window's content as a Draft.
 func (c *composeView) draft() Draft {
 	d := Draft{To: splitAddrs(c.to.Text), Cc: splitAddrs(c.cc.Text), Bcc: splitAddrs(c.bcc.Text),
-		Subject: c.subject.Text, Body: c.body.Text, Attachments: append([]string(nil), c.attachments...), ReplyTo: c.replyTo}
+		Subject: c.subject.Text, Body: c.body.Text, Attachments: append([]string(nil), c.attachments...), ReplyTo: c.replyTo,
+		ID: c.draftID}
 	if a := c.account(); a != nil {
 		d.Account = a.Name
 	}
@@ -399,6 +433,8 @@ func (c *composeView) Send() {
 				dialog.ShowError(humanErr(err), c.win)
 				return
 			}
+			c.discardDraft()
+			c.closed = true
 			c.win.Close()
 			c.u.refresh()
 		})

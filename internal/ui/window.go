@@ -1,0 +1,119 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+)
+
+// ws is the services' window side, nil when they have none.
+func (u *UI) ws() WindowServices {
+	w, _ := u.svc.(WindowServices)
+	return w
+}
+
+// markSource reads the list's acknowledgement marks (R2), nil without them.
+func (u *UI) markSource() func([]int64) map[int64]AckMark {
+	w := u.ws()
+	if w == nil {
+		return nil
+	}
+	return w.AckMarks
+}
+
+// listRowsShown is how many message rows the default split shows.
+const listRowsShown = 12
+
+// listSplitOffset is the share of the list in the list/reader split: at
+// least listRowsShown rows on a 1366×768 screen at 100 %, and never more
+// than 70 % of the height, so the reader stays usable on smaller screens.
+func listSplitOffset(windowHeight float32) float32 {
+	if windowHeight <= 0 {
+		windowHeight = WindowSize.Height
+	}
+	_, o := newMessageRow()
+	rowH := o.MinSize().Height + 1 // list separator
+	header := rowH + 8
+	// toolbar and status bar take about two button heights
+	avail := windowHeight - 2*(rowH+8)
+	want := (header + listRowsShown*rowH) / avail
+	return min(max(want, 0.5), 0.7)
+}
+
+// statusText is the status bar: the folder's count, the next check time
+// (R1), the outbox, the documents not yet acknowledged (R2) and the sync.
+func (u *UI) statusText() string {
+	parts := []string{lang.L("status.folder", map[string]any{"Count": u.model.Len()})}
+	if u.searching {
+		parts[0] = lang.L("status.search", map[string]any{"Count": u.model.Len()})
+	}
+	w := u.ws()
+	if w == nil {
+		if u.outboxWaiting > 0 {
+			parts = append(parts, lang.L("status.outbox", map[string]any{"Count": u.outboxWaiting}))
+		}
+		return strings.Join(parts, " · ")
+	}
+	st := w.Status()
+	if !st.NextCheck.IsZero() {
+		when := st.NextCheck.Format("15:04")
+		if n := u.now(); st.NextCheck.YearDay() != n.YearDay() || st.NextCheck.Year() != n.Year() {
+			when = st.NextCheck.Format("15:04 02/01")
+		}
+		parts = append(parts, lang.L("status.next_check", map[string]any{"Time": when}))
+	}
+	if st.OutboxWaiting > 0 {
+		parts = append(parts, lang.L("status.outbox", map[string]any{"Count": st.OutboxWaiting}))
+	}
+	if st.Unacked > 0 {
+		parts = append(parts, lang.L("status.unacked", map[string]any{"Count": st.Unacked}))
+	}
+	switch {
+	case st.Syncing || u.checking != nil:
+		parts = append(parts, lang.L("status.syncing"))
+	case st.SyncError != "":
+		parts = append(parts, lang.L("status.sync_failed"))
+	case !st.LastSync.IsZero():
+		parts = append(parts, lang.L("status.synced_at", map[string]any{"Time": st.LastSync.Format("15:04")}))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// rememberSize restores a window's last size under name, fitted to the
+// screen, and stores it whenever the window closes.
+func (u *UI) rememberSize(w fyne.Window, name string, def fyne.Size) {
+	p := u.app.Preferences()
+	size := def
+	if wd, ht := p.Float("window."+name+".width"), p.Float("window."+name+".height"); wd > 0 && ht > 0 {
+		size = fyne.NewSize(float32(wd), float32(ht))
+	}
+	size = fitScreen(size)
+	w.Resize(size)
+}
+
+// storeSize remembers a window's size for its next opening.
+func (u *UI) storeSize(w fyne.Window, name string) {
+	s := w.Canvas().Size()
+	if s.Width <= 0 || s.Height <= 0 {
+		return
+	}
+	p := u.app.Preferences()
+	p.SetFloat("window."+name+".width", float64(s.Width))
+	p.SetFloat("window."+name+".height", float64(s.Height))
+}
+
+// fitScreen caps a window size at the smallest office screen: 1366×768 at
+// 125 % (WindowSize).
+func fitScreen(s fyne.Size) fyne.Size {
+	return fyne.NewSize(min(s.Width, WindowSize.Width), min(s.Height, WindowSize.Height))
+}
+
+// shortList is a few names then "+n".
+func shortList(items []string, n int) string {
+	if len(items) <= n {
+		return strings.Join(items, ", ")
+	}
+	return strings.Join(items[:n], ", ") + fmt.Sprintf(" +%d", len(items)-n)
+}
