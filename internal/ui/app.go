@@ -71,6 +71,8 @@ type UI struct {
 	checking   context.CancelFunc
 	composeWn  fyne.Window
 	now        func() time.Time
+	temps  []string // temporary folders removed on exit
+	tempMu sync.Mutex
 	// bg tracks background work (check, send, test, convert) so tests and
 	// shutdown can wait for it.
 	bg sync.WaitGroup
@@ -107,6 +109,11 @@ func New(a fyne.App, win fyne.Window, svc Services) *UI {
 	}
 	u.addShortcuts()
 	u.setupTray()
+	u.rememberSize(win, "main", fyne.Size{}) // the caller sized it first
+	a.Lifecycle().SetOnStopped(func() {
+		u.storeSize(win, "main")
+		u.Cleanup()
+	})
 	svc.Subscribe(func(e Event) { fyne.Do(func() { u.onEvent(e) }) })
 	return u
 }
@@ -356,6 +363,13 @@ func (u *UI) updateStatus() {
 	u.status.SetText(u.statusText())
 }
 
+// setStatus shows a short message in the status bar until the next update.
+func (u *UI) setStatus(text string) {
+	if u.status != nil {
+		u.status.SetText(text)
+	}
+}
+
 func (u *UI) setStatusErr(err error) {
 	if u.status != nil {
 		u.status.SetText(humanError(err))
@@ -553,13 +567,16 @@ func (u *UI) showErrorIn(w fyne.Window, err error) {
 	}
 }
 
-// humanError is err in plain words plus what to do next.
+// humanError is err in plain words plus what to do next. The engine's own
+// text is English: it goes to the log for the administrators, never to
+// the window.
 func humanError(err error) string {
 	key := "error." + failure.Class(err)
 	if key == "error.usage" {
 		key = "error.generic"
 	}
-	return lang.L(key) + "\n(" + err.Error() + ")"
+	fyne.LogError(key, err)
+	return lang.L(key)
 }
 
 // fwdEntry is an Entry that passes the app's own shortcuts (Ctrl+N, Ctrl+R,

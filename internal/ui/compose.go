@@ -304,10 +304,17 @@ func (c *composeView) findingRow(f Finding) fyne.CanvasObject {
 	if f.Severity == SeverityBlock {
 		icon = theme.ErrorIcon()
 	}
-	rule := widget.NewLabelWithStyle(strings.TrimSpace(f.Rule+" · "+f.Source), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	// Plain words first; the article it comes from in small text (R-number
+	// and source) for who wants to look it up.
 	msg := widget.NewLabel(findingText(f))
 	msg.Wrapping = fyne.TextWrapWord
-	row := container.NewVBox(container.NewHBox(widget.NewIcon(icon), rule), msg)
+	row := container.NewVBox(container.NewBorder(nil, nil, widget.NewIcon(icon), nil, msg))
+	if ref := ruleReference(f); ref != "" {
+		rule := widget.NewLabel(ref)
+		rule.SizeName = theme.SizeNameCaptionText
+		rule.Wrapping = fyne.TextWrapWord
+		row.Add(rule)
+	}
 	fixKey := map[FixKind]string{FixConvertPDF: "fix.convert_pdf", FixCompleteSignature: "fix.complete_signature",
 		FixRemoveRecipient: "fix.remove_recipient", FixAddSubject: "fix.add_subject"}[f.Fix]
 	if fixKey != "" {
@@ -554,4 +561,28 @@ func (formLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 		h += max(objs[i].MinSize().Height, objs[i+1].MinSize().Height) + pad
 	}
 	return fyne.NewSize(lw+pad+fw, max(h-pad, 0))
+}
+
+// ruleReference names where a finding's rule comes from, in words.
+func ruleReference(f Finding) string {
+	if f.Rule == "" && f.Source == "" {
+		return ""
+	}
+	return strings.TrimSpace(lang.L("preflight.reference", map[string]any{"Rule": f.Rule, "Source": sourceName(f.Source)}))
+}
+
+// sourceName turns an article reference ("HN 11.7", "mặc định") into words.
+func sourceName(src string) string {
+	code, article, _ := strings.Cut(src, " ")
+	key := "regulation." + strings.ToLower(code)
+	if name := lang.L(key); name != key {
+		if article != "" {
+			return lang.L("regulation.article", map[string]any{"Article": article, "Name": name})
+		}
+		return name
+	}
+	if src == "mặc định" || src == "default" || src == "" {
+		return lang.L("regulation.default")
+	}
+	return src
 }

@@ -26,8 +26,11 @@ func (u *UI) shortcuts() []shortcut {
 		{fyne.KeyN, ctrl, "action.new", func() { u.NewCompose(Draft{}) }},
 		{fyne.KeyR, ctrl, "action.reply", func() { u.Reply(false) }},
 		{fyne.KeyR, ctrl | fyne.KeyModifierShift, "action.reply_all", func() { u.Reply(true) }},
+		{fyne.KeyF, ctrl | fyne.KeyModifierShift, "action.forward", u.Forward},
 		{fyne.KeyF, ctrl, "action.search", u.FocusSearch},
-		{fyne.KeyF5, 0, "action.check", u.CheckNow},
+		{fyne.KeyF9, 0, "action.check", u.CheckNow},
+		{fyne.KeyComma, ctrl, "action.settings", u.ShowSettings},
+		{fyne.KeyQ, ctrl, "action.quit", u.app.Quit},
 	}
 }
 
@@ -44,7 +47,8 @@ func (u *UI) addShortcuts() {
 		addWindowShortcut(u.win, &desktop.CustomShortcut{KeyName: s.key, Modifier: s.mod}, s.run)
 	}
 	c.SetOnTypedKey(func(e *fyne.KeyEvent) {
-		if e.Name == fyne.KeyF5 {
+		switch e.Name {
+		case fyne.KeyF5, fyne.KeyF9: // Outlook's keys for checking mail
 			u.CheckNow()
 		}
 	})
@@ -63,14 +67,12 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 	for _, s := range u.shortcuts() {
 		s := s
 		it := fyne.NewMenuItem(lang.L(s.name), s.run)
-		if s.mod != 0 {
-			it.Shortcut = &desktop.CustomShortcut{KeyName: s.key, Modifier: s.mod}
+		it.Shortcut = &desktop.CustomShortcut{KeyName: s.key, Modifier: s.mod}
+		if s.name == "action.quit" {
+			it.IsQuit = true
 		}
 		mail = append(mail, it)
 	}
-	fwd := fyne.NewMenuItem(lang.L("action.forward"), u.Forward)
-	fwd.Icon = theme.MailForwardIcon()
-	mail = append(mail, fwd, fyne.NewMenuItemSeparator(), fyne.NewMenuItem(lang.L("action.settings"), u.ShowSettings))
 	return fyne.NewMainMenu(fyne.NewMenu(lang.L("menu.mail"), mail...))
 }
 

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"os"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -85,12 +86,14 @@ func (u *UI) statusText() string {
 // screen, and stores it whenever the window closes.
 func (u *UI) rememberSize(w fyne.Window, name string, def fyne.Size) {
 	p := u.app.Preferences()
-	size := def
 	if wd, ht := p.Float("window."+name+".width"), p.Float("window."+name+".height"); wd > 0 && ht > 0 {
-		size = fyne.NewSize(float32(wd), float32(ht))
+		// at most a 1366×768 screen less its task bar
+		w.Resize(fyne.NewSize(min(float32(wd), 1366), min(float32(ht), 728)))
+		return
 	}
-	size = fitScreen(size)
-	w.Resize(size)
+	if def != (fyne.Size{}) {
+		w.Resize(fitScreen(def))
+	}
 }
 
 // storeSize remembers a window's size for its next opening.
@@ -116,4 +119,25 @@ func shortList(items []string, n int) string {
 		return strings.Join(items, ", ")
 	}
 	return strings.Join(items[:n], ", ") + fmt.Sprintf(" +%d", len(items)-n)
+}
+
+// trackTemp remembers a temporary folder to remove on exit.
+func (u *UI) trackTemp(dir string) {
+	u.tempMu.Lock()
+	u.temps = append(u.temps, dir)
+	u.tempMu.Unlock()
+}
+
+// Cleanup removes the temporary copies of attachments and conversions; the
+// app calls it when it stops.
+func (u *UI) Cleanup() {
+	u.tempMu.Lock()
+	dirs := u.temps
+	u.temps = nil
+	u.tempMu.Unlock()
+	for _, d := range dirs {
+		if err := os.RemoveAll(d); err != nil {
+			fyne.LogError("remove "+d, err)
+		}
+	}
 }
