@@ -71,8 +71,8 @@ type UI struct {
 	checking   context.CancelFunc
 	composeWn  fyne.Window
 	now        func() time.Time
-	temps  []string // temporary folders removed on exit
-	tempMu sync.Mutex
+	temps      []string // temporary folders removed on exit
+	tempMu     sync.Mutex
 	// bg tracks background work (check, send, test, convert) so tests and
 	// shutdown can wait for it.
 	bg sync.WaitGroup
@@ -608,6 +608,19 @@ func (e *fwdEntry) TypedShortcut(s fyne.Shortcut) {
 		}
 	}
 	e.Entry.TypedShortcut(s)
+}
+
+// TypedKey implements fyne.Focusable: Escape and the function keys reach
+// the window (Esc closes compose, F5/F9 check mail) from a focused field.
+func (e *fwdEntry) TypedKey(k *fyne.KeyEvent) {
+	switch k.Name {
+	case fyne.KeyEscape, fyne.KeyF5, fyne.KeyF9:
+		if fn := e.win.Canvas().OnTypedKey(); fn != nil {
+			fn(k)
+			return
+		}
+	}
+	e.Entry.TypedKey(k)
 }
 
 // shortcutsByWindow holds each window's own shortcuts, so that focused

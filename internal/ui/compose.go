@@ -2,9 +2,9 @@ package ui
 
 import (
 	"context"
-	"time"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"

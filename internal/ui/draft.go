@@ -187,4 +187,3 @@ func (u *UI) ResumeDraft(id int64) {
 	}
 	u.NewCompose(d)
 }
-

@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -17,6 +18,11 @@ import (
 func newTestUI(t *testing.T, svc Services) (*UI, fyne.Window) {
 	t.Helper()
 	a := test.NewTempApp(t)
+	// The tests run autosave themselves: a ticker left running after a
+	// test would draw from another goroutine during the next.
+	every := autosaveEvery
+	autosaveEvery = time.Hour
+	t.Cleanup(func() { autosaveEvery = every })
 	w := test.NewWindow(nil)
 	t.Cleanup(w.Close)
 	w.Resize(fyne.NewSize(1280, 800))

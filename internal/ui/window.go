@@ -7,6 +7,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 )
 
 // ws is the services' window side, nil when they have none.
@@ -35,12 +37,14 @@ func listSplitOffset(windowHeight float32) float32 {
 		windowHeight = WindowSize.Height
 	}
 	_, o := newMessageRow()
-	rowH := o.MinSize().Height + 1 // list separator
-	header := rowH + 8
-	// toolbar and status bar take about two button heights
-	avail := windowHeight - 2*(rowH+8)
-	want := (header + listRowsShown*rowH) / avail
-	return min(max(want, 0.5), 0.7)
+	rowH := o.MinSize().Height + theme.Padding() // rows are spaced by a separator
+	bar := widget.NewButton(lang.L("action.new"), nil).MinSize().Height + theme.Padding()
+	header := bar + theme.Padding()
+	// the toolbar and the status bar take about a bar each; the split's
+	// handle a little more
+	avail := windowHeight - 2*bar - theme.Padding()*2
+	want := (header + listRowsShown*rowH + theme.Padding()) / avail
+	return min(max(want, 0.5), 0.72)
 }
 
 // statusText is the status bar: the folder's count, the next check time
