@@ -295,7 +295,10 @@ func (s *Services) ackStatus(ctx context.Context, sum model.MessageSummary, m *m
 		return ui.AckStatus{}
 	}
 	p := engine.Profile(a)
-	st := ui.AckStatus{Required: ack.IsDocument(m, p), Sent: sum.Acked}
+	st := ui.AckStatus{Required: ack.IsDocument(m, p) && !before(s, sum), Sent: sum.Acked}
+	if ack.IsDocument(m, p) && before(s, sum) {
+		st.Reason = ui.AckReasonBefore
+	}
 	if at, ok := s.E.AckedAt(ctx, sum.Account, sum.MessageID); ok {
 		st.Sent, st.At = true, at
 	}

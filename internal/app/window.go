@@ -23,6 +23,7 @@ import (
 	"thucongvu/internal/profile"
 	"thucongvu/internal/remind"
 	"thucongvu/internal/send"
+	"thucongvu/internal/store"
 	"thucongvu/internal/ui"
 )
 
@@ -107,6 +108,10 @@ func (s *Services) AckMarks(ids []int64) map[int64]ui.AckMark {
 			out[id] = ui.AckMark{State: ui.AckDone}
 			continue
 		}
+		if before(s, sum) {
+			out[id] = ui.AckMark{State: ui.AckNotRequired}
+			continue
+		}
 		reasons, ok := manual[sum.Account]
 		if !ok {
 			reasons = map[uint32]string{}
@@ -132,9 +137,7 @@ func (s *Services) Status() ui.StatusInfo {
 	ctx := context.Background()
 	var st ui.StatusInfo
 	for _, a := range s.Accounts() {
-		if _, unacked, err := s.E.Store.InboxCounts(ctx, a.Name); err == nil {
-			st.Unacked += unacked
-		}
+		st.Unacked += s.unacked(ctx, a)
 	}
 	if ob, err := s.E.Outbox(); err == nil {
 		items, _ := ob.List(ctx)
@@ -541,4 +544,42 @@ func (s *Services) missing(ctx context.Context, a model.Account, messageID strin
 		}
 	}
 	return nil
+}
+
+// before: the mail came before its mailbox was added to this client; R2
+// acknowledgements start with the mail that arrives after.
+func before(s *Services, sum model.MessageSummary) bool {
+	a, err := s.account(sum.Account)
+	return err == nil && !a.Added.IsZero() && sum.Date.Before(a.Added.Truncate(time.Second))
+}
+
+// unackedScan bounds the INBOX rows read to count waiting documents.
+const unackedScan = 20000
+
+// unacked counts the account's INBOX documents that arrived since the
+// mailbox was added and are not acknowledged (R2), newest first.
+func (s *Services) unacked(ctx context.Context, a model.Account) int {
+	if a.Added.IsZero() {
+		_, n, _ := s.E.Store.InboxCounts(ctx, a.Name)
+		return n
+	}
+	n := 0
+	for off := 0; off < unackedScan; off += 500 {
+		rows, err := s.E.Store.Messages(ctx, a.Name, "INBOX", store.SortDate, true, off, 500)
+		if err != nil {
+			return n
+		}
+		for _, m := range rows {
+			if m.Date.Before(a.Added.Truncate(time.Second)) {
+				return n
+			}
+			if m.Document && !m.Acked {
+				n++
+			}
+		}
+		if len(rows) < 500 {
+			return n
+		}
+	}
+	return n
 }

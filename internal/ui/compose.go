@@ -571,18 +571,24 @@ func ruleReference(f Finding) string {
 	return strings.TrimSpace(lang.L("preflight.reference", map[string]any{"Rule": f.Rule, "Source": sourceName(f.Source)}))
 }
 
-// sourceName turns an article reference ("HN 11.7", "mặc định") into words.
+// sourceName turns article references ("HN 11.7", "LA 7.4, HN 3.3",
+// "mặc định") into words.
 func sourceName(src string) string {
-	code, article, _ := strings.Cut(src, " ")
-	key := "regulation." + strings.ToLower(code)
-	if name := lang.L(key); name != key {
-		if article != "" {
-			return lang.L("regulation.article", map[string]any{"Article": article, "Name": name})
+	var out []string
+	for _, ref := range strings.Split(src, ",") {
+		ref = strings.TrimSpace(ref)
+		code, article, _ := strings.Cut(ref, " ")
+		key := "regulation." + strings.ToLower(code)
+		switch name := lang.L(key); {
+		case name != key && article != "":
+			out = append(out, lang.L("regulation.article", map[string]any{"Article": article, "Name": name}))
+		case name != key:
+			out = append(out, name)
+		case ref == "mặc định" || ref == "default" || ref == "":
+			out = append(out, lang.L("regulation.default"))
+		default:
+			out = append(out, ref)
 		}
-		return name
 	}
-	if src == "mặc định" || src == "default" || src == "" {
-		return lang.L("regulation.default")
-	}
-	return src
+	return strings.Join(out, "; ")
 }

@@ -269,6 +269,8 @@ func ackIcon(m AckMark) (fyne.Resource, string) {
 		return theme.HistoryIcon(), lang.L("tip.ack_waiting")
 	case AckManual:
 		return theme.WarningIcon(), lang.L("tip.ack_manual")
+	case AckNotRequired:
+		return theme.ContentRemoveIcon(), lang.L("tip.ack_not_required")
 	case AckSentDoc:
 		tip := lang.L("list.acked_of", map[string]any{"Acked": m.Acked, "Total": m.Total})
 		if m.Acked >= m.Total {

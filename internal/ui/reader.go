@@ -245,6 +245,9 @@ func (r *readerPane) setAck(m *ReaderMessage) {
 		r.ack.SetText(lang.L("ack.pending"))
 		r.ackIcon.SetResource(theme.WarningIcon())
 		r.showAckNow()
+	case m.Ack.Reason == AckReasonBefore:
+		r.ack.SetText(lang.L("ack.before"))
+		r.ackIcon.SetResource(theme.InfoIcon())
 	default:
 		r.ack.SetText(lang.L("ack.none"))
 		r.ackIcon.SetResource(theme.InfoIcon())

@@ -276,6 +276,10 @@ type WindowServices interface {
 	UpdateAccount(a model.Account, password string) error
 }
 
+// AckReasonBefore is AckStatus.Reason for a document that arrived before
+// its mailbox was added: acknowledgements start with the mail after (R2).
+const AckReasonBefore = "before"
+
 // AckState is a list row's acknowledgement state.
 type AckState int
 
@@ -286,6 +290,7 @@ const (
 	AckManual                      // the user must acknowledge by hand
 	AckDone                        // acknowledged (At)
 	AckSentDoc                     // a sent document: Acked of Total recipients acknowledged
+	AckNotRequired                 // a document that arrived before the mailbox was added here
 )
 
 // AckMark is one row's acknowledgement mark.

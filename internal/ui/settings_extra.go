@@ -159,7 +159,7 @@ func (v *settingsView) editAccount(a model.Account) {
 	items := []*widget.FormItem{
 		item("setup.imap", imapHost, true), item("settings.port", imapPort, true),
 		item("setup.smtp", smtpHost, true), item("settings.port", smtpPort, true),
-		item("setup.username", user, true), passItem, item("settings.profile", prof, false),
+		item("setup.username", user, true), passItem, item("settings.rules", prof, false),
 	}
 	d := dialog.NewForm(lang.L("settings.edit_title", map[string]any{"Email": a.Email}), lang.L("settings.save"), lang.L("compose.close_cancel"), items, func(ok bool) {
 		if !ok {
