@@ -165,7 +165,9 @@ func (u *UI) buildMain() fyne.CanvasObject {
 	right := container.NewVSplit(listPane, u.reader.object())
 	right.Offset = float64(listSplitOffset(u.win.Canvas().Size().Height))
 	u.listSplit = right
-	split := container.NewHSplit(u.folders, right)
+	bar := widget.NewButton(lang.L("action.new"), nil).MinSize().Height + theme.Padding()
+	auto := &autoSplit{split: right, last: right.Offset, bars: 2 * bar}
+	split := container.NewHSplit(u.folders, container.New(auto, right))
 	split.Offset = 0.21
 	bottom := container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(220, u.progress.MinSize().Height), u.progress), u.status)
 	u.updateStatus()

@@ -41,6 +41,7 @@ type readerPane struct {
 	body        *widget.RichText
 	attachments *fyne.Container
 	content     *fyne.Container
+	scroll      *container.Scroll
 	msg         *ReaderMessage
 	// resendPrompt is the last re-send confirmation shown (tests answer it).
 	resendPrompt *dialog.ConfirmDialog
@@ -113,7 +114,10 @@ func newReaderPane(u *UI) *readerPane {
 	head := container.NewVBox(r.subject, r.meta, r.problem,
 		container.NewBorder(nil, nil, r.ackIcon, container.NewHBox(r.ackNow, r.resend), r.ack), r.resent,
 		container.NewHBox(r.receipt, r.images, r.browser), r.attachments, widget.NewSeparator())
-	r.content = container.NewBorder(head, nil, nil, nil, container.NewVScroll(r.body))
+	// One scroll for the header and the body: on a small screen the
+	// reader's pane may be shorter than the header alone.
+	r.scroll = container.NewVScroll(container.NewVBox(head, r.body))
+	r.content = container.NewStack(r.scroll)
 	r.content.Hide()
 	r.root = container.NewStack(container.NewCenter(r.empty), r.content)
 	return r
@@ -195,6 +199,7 @@ func (r *readerPane) show(m *ReaderMessage) {
 	r.attachments.Refresh()
 	r.content.Show()
 	r.empty.Hide()
+	r.scroll.ScrollToTop()
 	r.content.Refresh() // the header's height changed: lay it out again
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -30,8 +31,8 @@ func (u *UI) markSource() func([]int64) map[int64]AckMark {
 const listRowsShown = 12
 
 // listSplitOffset is the share of the list in the list/reader split: at
-// least listRowsShown rows on a 1366×768 screen at 100 %, and never more
-// than 70 % of the height, so the reader stays usable on smaller screens.
+// least listRowsShown rows on a 1366×768 screen at 100 %; on a smaller
+// screen, where that would leave the reader a strip, a little over half.
 func listSplitOffset(windowHeight float32) float32 {
 	if windowHeight <= 0 {
 		windowHeight = WindowSize.Height
@@ -44,7 +45,10 @@ func listSplitOffset(windowHeight float32) float32 {
 	// handle a little more
 	avail := windowHeight - 2*bar - theme.Padding()*2
 	want := (header + listRowsShown*rowH + theme.Padding()) / avail
-	return min(max(want, 0.5), 0.72)
+	if want > 0.72 {
+		return 0.55 // a small screen: the reader needs the room more
+	}
+	return max(want, 0.5)
 }
 
 // statusText is the status bar: the folder's count, the next check time
@@ -144,4 +148,33 @@ func (u *UI) Cleanup() {
 			fyne.LogError("remove "+d, err)
 		}
 	}
+}
+
+// autoSplit keeps the list/reader split at listSplitOffset for the
+// window's height as the window is resized, until the user moves it.
+type autoSplit struct {
+	split *container.Split
+	last  float64
+	bars  float32 // the height the toolbar and the status bar take
+}
+
+// Layout implements fyne.Layout.
+func (a *autoSplit) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	if a.split.Offset == a.last && size.Height > 0 {
+		a.last = float64(listSplitOffset(size.Height + a.bars))
+		a.split.Offset = a.last
+	}
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+// MinSize implements fyne.Layout.
+func (a *autoSplit) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		s = s.Max(o.MinSize())
+	}
+	return s
 }

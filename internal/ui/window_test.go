@@ -324,10 +324,11 @@ func TestWindowsFit1366x768(t *testing.T) {
 	}
 }
 
-// The default split shows at least 12 messages at 1366×768 (100 %).
+// The default split shows at least 12 messages at 1366×768 (100 %), also
+// when the window opened smaller and was then maximised.
 func TestListShowsTwelveRows(t *testing.T) {
 	u, w := newTestUI(t, NewMemServices())
-	w.Resize(fyne.NewSize(1366, 728))
+	w.Resize(WindowSize)
 	u.showMain()
 	w.Resize(fyne.NewSize(1366, 728))
 	_, row := newMessageRow()
