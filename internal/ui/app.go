@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -161,7 +162,10 @@ func (u *UI) buildMain() fyne.CanvasObject {
 
 	u.reader = newReaderPane(u)
 	u.buildFolders()
-	listPane := container.NewBorder(u.buildHeader(), nil, nil, nil, u.buildList())
+	// Tab follows the layout: the list before its column headers, which
+	// are a mouse convenience.
+	header := u.buildHeader()
+	listPane := container.New(layout.NewBorderLayout(header, nil, nil, nil), u.buildList(), header)
 	right := container.NewVSplit(listPane, u.reader.object())
 	right.Offset = float64(listSplitOffset(u.win.Canvas().Size().Height))
 	u.listSplit = right

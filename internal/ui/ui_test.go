@@ -453,6 +453,7 @@ func TestReaderResendToUnacknowledged(t *testing.T) {
 	svc := NewMemServices()
 	u, _ := newTestUI(t, svc)
 	u.list.Select(rowIndex(t, u, "Lịch công tác tuần"))
+	u.bg.Wait() // the reader finishes with this mail before the next
 	if u.reader.resend.Visible() {
 		t.Fatal("re-send offered for a received mail")
 	}
@@ -472,7 +473,7 @@ func TestReaderResendToUnacknowledged(t *testing.T) {
 		t.Fatal("no receipts for a sent document")
 	}
 	if !u.reader.resend.Visible() || !strings.Contains(u.reader.ack.Text, "/") {
-		t.Fatalf("sent document: resend visible %v, status %q", u.reader.resend.Visible(), u.reader.ack.Text)
+		t.Fatalf("sent document %q in %q: resend visible %v, status %q", u.reader.msg.Summary.Subject, u.reader.msg.Summary.Folder, u.reader.resend.Visible(), u.reader.ack.Text)
 	}
 	n, err := svc.Resend(u.reader.msg.Summary.ID)
 	if err != nil || n != len(u.reader.msg.Receipts)-2 {
