@@ -195,9 +195,6 @@ func (s *setupWizard) goTo(i int) {
 		body = container.NewVBox(widget.NewForm(widget.NewFormItem(lang.L("setup.password"), s.password)), hint("setup.password_hint"))
 	case stepTest:
 		body = container.NewVBox(s.testing, container.NewBorder(nil, nil, s.vIcon, nil, s.verdict))
-		if !s.tested {
-			s.runTest()
-		}
 	case stepProfile:
 		body = container.NewVBox(widget.NewForm(widget.NewFormItem(lang.L("setup.profile"), s.profile)))
 	case stepSignature:
@@ -221,6 +218,7 @@ func (s *setupWizard) goTo(i int) {
 	s.next.Enable()
 	if i == stepTest && !s.tested {
 		s.next.Disable()
+		s.runTest() // last: its verdict may come back at once
 	}
 }
 
