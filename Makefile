@@ -32,7 +32,8 @@ FUZZ_TARGETS := \
 	./internal/compose:FuzzAttachmentData ./internal/compose:FuzzExtractText \
 	./internal/compose:FuzzPDFText ./internal/compose:FuzzOleText ./internal/pdfconv:FuzzSanitizeHTML \
 	./internal/discover:FuzzParseConfig ./internal/config:FuzzPolicyFile \
-	./internal/remind:FuzzArrangements ./internal/browserpage:FuzzSeal ./internal/ui:FuzzHTMLToRich
+	./internal/remind:FuzzArrangements ./internal/browserpage:FuzzSeal ./internal/ui:FuzzHTMLToRich \
+	./internal/ui:FuzzAckText
 
 ## deps: install every Debian package the build and the tests need (idempotent, quick when present)
 deps:

@@ -50,9 +50,17 @@ func goTemplate(t string) string {
 		"{{if .Attachments}}"+lang.L("ph.files_intro")+"\n{{range .Attachments}}  - {{.}}\n{{end}}{{else}}.\n{{end}}")
 }
 
-// renderPreview fills the template with an example document.
+// maxAckText bounds the acknowledgement text the preview renders.
+const maxAckText = 16 << 10
+
+// renderPreview fills the template with an example document. Text too long
+// or calling other templates is not rendered.
 func renderPreview(text string) string {
-	t, err := template.New("ack").Parse(goTemplate(text))
+	src := goTemplate(text)
+	if len(src) > maxAckText || strings.Contains(src, "{{template") || strings.Contains(src, "{{block") {
+		return lang.L("settings.ack_template_error")
+	}
+	t, err := template.New("ack").Parse(src)
 	if err != nil {
 		return lang.L("settings.ack_template_error")
 	}
