@@ -574,7 +574,9 @@ func (s *Services) unacked(ctx context.Context, a model.Account) int {
 				return n
 			}
 			if m.Document && !m.Acked {
-				n++
+				if _, ok := s.E.AckedAt(ctx, a.Name, m.MessageID); !ok {
+					n++
+				}
 			}
 		}
 		if len(rows) < 500 {

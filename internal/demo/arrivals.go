@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"mime"
+	"net/mail"
 	"time"
 )
 
@@ -43,6 +44,13 @@ func (s *Server) DeliverArrivals(now time.Time) ([]SeedMessage, error) {
 		raw := setHeader(m.Raw, "Subject", mime.BEncoding.Encode("utf-8", subject))
 		raw = setHeader(raw, "Date", now.Format(time.RFC1123Z))
 		raw = setHeader(raw, "Message-ID", id)
+		// as the receiving server writes it from MAIL FROM: the sender's
+		// own address, so the client can trust the sender (R2)
+		if msg, err := mail.ReadMessage(bytes.NewReader(raw)); err == nil {
+			if from, err := msg.Header.AddressList("From"); err == nil && len(from) == 1 {
+				raw = append([]byte("Return-Path: <"+from[0].Address+">\r\n"), raw...)
+			}
+		}
 		var u *demoUser
 		for _, acct := range s.Accounts {
 			if acct.Name == a.spec.account {
