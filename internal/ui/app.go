@@ -569,7 +569,7 @@ func (u *UI) ShowError(err error) {
 // showErrorIn is ShowError in another window (compose, settings, setup).
 func (u *UI) showErrorIn(w fyne.Window, err error) {
 	if err != nil {
-		dialog.ShowError(humanErr(err), w)
+		showKeyed(w, dialog.NewError(humanErr(err), w), nil, nil, nil)
 	}
 }
 

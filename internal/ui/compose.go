@@ -76,6 +76,9 @@ func (u *UI) NewCompose(d Draft) {
 	ctrl(fyne.KeyW, c.Close)
 	addWindowShortcut(w, &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}, func() { c.saveDraft(true) })
 	w.Canvas().SetOnTypedKey(func(e *fyne.KeyEvent) {
+		if dialogKey(w, e) {
+			return
+		}
 		if e.Name == fyne.KeyEscape {
 			c.Close()
 		}
@@ -351,7 +354,7 @@ func (c *composeView) applyFix(f Finding) {
 				c.progress.Stop()
 				c.progress.Hide()
 				if err != nil {
-					dialog.ShowError(humanErr(err), c.win)
+					c.u.showErrorIn(c.win, err)
 					return
 				}
 				for i, p := range c.attachments {
@@ -437,7 +440,7 @@ func (c *composeView) Send() {
 			c.progress.Hide()
 			c.send.Enable()
 			if err != nil {
-				dialog.ShowError(humanErr(err), c.win)
+				c.u.showErrorIn(c.win, err)
 				return
 			}
 			c.discardDraft()

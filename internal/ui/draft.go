@@ -140,10 +140,8 @@ func (c *composeView) Close() {
 	cancel := widget.NewButtonWithIcon(lang.L("compose.close_cancel"), theme.CancelIcon(), func() { d.Hide() })
 	d = dialog.NewCustomWithoutButtons(lang.L("compose.close_title"), msg, c.win)
 	d.SetButtons([]fyne.CanvasObject{save, discard, cancel})
-	d.SetOnClosed(func() { c.prompt = nil })
 	c.prompt = d
-	d.Show()
-	c.win.Canvas().Focus(save)
+	showKeyed(c.win, d, save.OnTapped, cancel.OnTapped, func() { c.prompt = nil })
 }
 
 // discardChanges drops what was typed: a new mail's autosaved copy goes,

@@ -461,15 +461,24 @@ func (r *readerPane) confirmResend() {
 	}
 	text := widget.NewLabel(lang.L("reader.resend_confirm", map[string]any{"Count": len(missing), "Names": strings.Join(missing, "\n")}))
 	text.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm(lang.L("reader.resend_title"), lang.L("reader.resend_yes"), lang.L("compose.close_cancel"),
+	var d *dialog.ConfirmDialog
+	answered := false
+	d = dialog.NewCustomConfirm(lang.L("reader.resend_title"), lang.L("reader.resend_yes"), lang.L("compose.close_cancel"),
 		container.NewVScroll(text), func(ok bool) {
+			answered = true
 			if ok {
 				r.resendNow(m.Summary.ID)
 			}
 		}, r.u.win)
 	d.Resize(fyne.NewSize(min(560, r.u.win.Canvas().Size().Width), 320))
 	r.resendPrompt = d
-	d.Show()
+	showKeyed(r.u.win, d, func() {
+		if !answered {
+			answered = true
+			d.Hide()
+			r.resendNow(m.Summary.ID)
+		}
+	}, nil, nil)
 }
 
 // resendNow re-sends and shows what was recorded.

@@ -44,6 +44,11 @@ func (u *UI) ShowSettings() {
 	u.rememberSize(w, "settings", fyne.NewSize(820, 600))
 	w.SetOnClosed(func() { u.storeSize(w, "settings"); forgetWindowShortcuts(w) })
 	addWindowShortcut(w, &desktop.CustomShortcut{KeyName: fyne.KeyW, Modifier: fyne.KeyModifierShortcutDefault}, w.Close)
+	w.Canvas().SetOnTypedKey(func(e *fyne.KeyEvent) {
+		if !dialogKey(w, e) && e.Name == fyne.KeyEscape {
+			w.Close()
+		}
+	})
 	u.settings = v
 	w.Show()
 }
@@ -198,11 +203,12 @@ func (v *settingsView) accountsPage() fyne.CanvasObject {
 // removeAccount forgets a mailbox after the user confirmed; its background
 // duties stop at once.
 func (v *settingsView) removeAccount(a model.Account) {
-	dialog.ShowConfirm(lang.L("settings.remove_title"), lang.L("settings.remove_confirm", map[string]any{"Email": a.Email}), func(ok bool) {
+	d := dialog.NewConfirm(lang.L("settings.remove_title"), lang.L("settings.remove_confirm", map[string]any{"Email": a.Email}), func(ok bool) {
 		if ok {
 			v.remove(a)
 		}
 	}, v.win)
+	showKeyed(v.win, d, nil, nil, nil) // Enter closes without removing: removal takes a click
 }
 
 // remove forgets the mailbox off the UI goroutine and rebuilds the screens.

@@ -47,6 +47,9 @@ func (u *UI) addShortcuts() {
 		addWindowShortcut(u.win, &desktop.CustomShortcut{KeyName: s.key, Modifier: s.mod}, s.run)
 	}
 	c.SetOnTypedKey(func(e *fyne.KeyEvent) {
+		if dialogKey(u.win, e) {
+			return
+		}
 		switch e.Name {
 		case fyne.KeyF5, fyne.KeyF9: // Outlook's keys for checking mail
 			u.CheckNow()

@@ -98,6 +98,11 @@ func TestDraftAutosaveAndClosePrompt(t *testing.T) {
 	if c.closed || c.prompt != nil {
 		t.Fatal("Hủy closed the window")
 	}
+	c.Close()
+	w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape}) // Escape answers Hủy
+	if c.closed || c.prompt != nil {
+		t.Fatal("Escape in the question closed the window")
+	}
 	// Esc asks too; Lưu nháp saves and closes
 	w.Canvas().Focus(c.body)
 	c.body.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
@@ -250,8 +255,17 @@ func TestResendAsksAndRecords(t *testing.T) {
 	if len(svc.Resends(id)) != 0 {
 		t.Fatal("re-sent after Hủy")
 	}
+	// Escape answers "no", Enter "yes"
 	test.Tap(u.reader.resend)
-	test.Tap(findButton(t, topOverlay(t, w), "Gửi lại"))
+	topOverlay(t, w)
+	w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	u.Wait()
+	if w.Canvas().Overlays().Top() != nil || len(svc.Resends(id)) != 0 {
+		t.Fatal("Escape did not close the question without re-sending")
+	}
+	test.Tap(u.reader.resend)
+	topOverlay(t, w)
+	w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	u.Wait()
 	rs := svc.Resends(id)
 	if len(rs) != 1 || len(rs[0].Recipients) != 1 || rs[0].Recipients[0] != "ubndtanan@longan.gov.vn" {
