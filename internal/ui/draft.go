@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
@@ -184,4 +185,36 @@ func (u *UI) ResumeDraft(id int64) {
 		return
 	}
 	u.NewCompose(d)
+}
+
+// ShowLocalDrafts lists the drafts kept on this computer (saved before a
+// crash, or while the server could not be reached) to resume one.
+func (u *UI) ShowLocalDrafts() {
+	w := u.ws()
+	if w == nil {
+		return
+	}
+	drafts := w.Drafts()
+	box := container.NewVBox()
+	var d dialog.Dialog
+	for _, dr := range drafts {
+		dr := dr
+		title := dr.Subject
+		if strings.TrimSpace(title) == "" {
+			title = lang.L("drafts.no_subject")
+		}
+		l := widget.NewLabel(title + " · " + dr.Saved.Format("15:04 02/01/2006"))
+		l.Truncation = fyne.TextTruncateEllipsis
+		open := widget.NewButtonWithIcon(lang.L("drafts.resume"), theme.DocumentCreateIcon(), func() {
+			d.Hide()
+			u.NewCompose(dr)
+		})
+		box.Add(container.NewBorder(nil, nil, nil, open, l))
+	}
+	if len(drafts) == 0 {
+		box.Add(widget.NewLabel(lang.L("drafts.none")))
+	}
+	d = dialog.NewCustom(lang.L("drafts.title"), lang.L("settings.close"), container.NewVScroll(box), u.win)
+	d.Resize(fitScreen(fyne.NewSize(640, 420)))
+	showKeyed(u.win, d, nil, nil, nil)
 }

@@ -76,6 +76,10 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 		}
 		mail = append(mail, it)
 	}
+	if u.ws() != nil {
+		drafts := fyne.NewMenuItem(lang.L("drafts.menu"), u.ShowLocalDrafts)
+		mail = append(mail[:len(mail)-1], fyne.NewMenuItemSeparator(), drafts, fyne.NewMenuItemSeparator(), mail[len(mail)-1])
+	}
 	return fyne.NewMainMenu(fyne.NewMenu(lang.L("menu.mail"), mail...))
 }
 

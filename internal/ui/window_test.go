@@ -352,3 +352,22 @@ func TestListShowsTwelveRows(t *testing.T) {
 		t.Fatalf("the list shows %.1f rows (list %v, row %v)", shown, u.list.Size(), rowH)
 	}
 }
+
+// After a crash the drafts kept on this computer can be resumed.
+func TestResumeLocalDraft(t *testing.T) {
+	svc := NewMemServices()
+	saved, _ := svc.SaveDraft(t.Context(), Draft{Account: "ca-nhan", To: []string{"snv@longan.gov.vn"}, Subject: "Góp ý dự thảo", Body: "Đang viết dở"})
+	u, w := newTestUI(t, svc)
+	u.ShowLocalDrafts()
+	test.Tap(findButton(t, topOverlay(t, w), "Soạn tiếp"))
+	if u.compose == nil || u.compose.body.Text != "Đang viết dở" || u.compose.draftID != saved.ID {
+		t.Fatal("the draft did not reopen where it was left")
+	}
+	// finishing it replaces that draft, not a new one
+	test.Type(u.compose.body, " và xong")
+	u.compose.saveDraft(false)
+	u.Wait()
+	if ds := svc.Drafts(); len(ds) != 1 || !strings.Contains(ds[0].Body, "và xong") || !strings.Contains(ds[0].Body, "Đang viết dở") {
+		t.Fatalf("drafts: %+v", ds)
+	}
+}
