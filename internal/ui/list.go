@@ -29,7 +29,7 @@ const (
 // search results).
 type columns struct{ mode listMode }
 
-var columnWidths = [...]float32{104, 210, 0, 132, 76}
+var columnWidths = [...]float32{104, 210, 0, 144, 76}
 
 // lastColumnWidth is the width of the fifth column in each mode.
 var lastColumnWidth = map[listMode]float32{modeFolder: 76, modeSent: 120, modeSearch: 210}

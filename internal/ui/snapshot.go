@@ -22,11 +22,13 @@ var WindowSize = fyne.NewSize(1093, 614)
 // SnapshotScreens are the screen sizes the snapshots render at: a
 // 1366×768 screen at 100 % and at 125 % scaling (WindowSize).
 var SnapshotScreens = []struct {
-	Name string
-	Size fyne.Size
+	Name  string
+	Size  fyne.Size
+	Scale float32 // text size
 }{
-	{"100", fyne.NewSize(1366, 728)}, // 1366×768 less the task bar
-	{"125", WindowSize},
+	{"100", fyne.NewSize(1366, 728), 1}, // 1366×768 less the task bar
+	{"125", WindowSize, 1},
+	{"text130", fyne.NewSize(1366, 728), 1.3}, // the largest text offered but one
 }
 
 // RenderSnapshots renders the main screens — setup, inbox with its
@@ -73,7 +75,7 @@ func renderSnapshots(dir string, newServices func() (Services, error)) ([]string
 			return files, fmt.Errorf("snapshots: %w", err)
 		}
 		for _, screen := range SnapshotScreens {
-			f, err := renderScreens(a, dir, code, screen.Name, screen.Size, svc)
+			f, err := renderScreens(a, dir, code, screen.Name, screen.Size, screen.Scale, svc)
 			files = append(files, f...)
 			if err != nil {
 				return files, err
@@ -84,7 +86,7 @@ func renderSnapshots(dir string, newServices func() (Services, error)) ([]string
 }
 
 // renderScreens renders every screen of one language at one size.
-func renderScreens(a fyne.App, dir, code, sizeName string, size fyne.Size, svc Services) ([]string, error) {
+func renderScreens(a fyne.App, dir, code, sizeName string, size fyne.Size, scale float32, svc Services) ([]string, error) {
 	light := theme.VariantLight
 	var files []string
 	save := func(name string, w fyne.Window) error {
@@ -97,12 +99,11 @@ func renderScreens(a fyne.App, dir, code, sizeName string, size fyne.Size, svc S
 		files = append(files, path)
 		return nil
 	}
-	s := svc.Settings()
 	win := test.NewWindow(nil)
 	defer win.Close()
 	win.Resize(size)
 	u := New(a, win, svc)
-	a.Settings().SetTheme(newAppTheme(s.TextScale, &light))
+	a.Settings().SetTheme(newAppTheme(scale, &light))
 	u.showMain()
 	win.Resize(size)
 
@@ -199,6 +200,13 @@ func renderScreens(a fyne.App, dir, code, sizeName string, size fyne.Size, svc S
 		v.editAccount(accts[0])
 	}
 	if err := save("settings-account", sv); err != nil {
+		return files, err
+	}
+	sv.SetContent(u.newSettingsView(sv).object())
+	if accts := svc.Accounts(); len(accts) > 0 {
+		u.editSignature(sv, accts[0], func(model.Signature) {})
+	}
+	if err := save("settings-signature", sv); err != nil {
 		return files, err
 	}
 	sv.Close()
