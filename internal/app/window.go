@@ -585,3 +585,14 @@ func (s *Services) unacked(ctx context.Context, a model.Account) int {
 	}
 	return n
 }
+
+// MoveToTrash implements ui.WindowServices.
+func (s *Services) MoveToTrash(id int64) error {
+	ctx, cancel := s.ctx()
+	defer cancel()
+	if err := s.E.MoveToTrash(ctx, id); err != nil {
+		return err
+	}
+	s.emit(ui.Event{Kind: ui.EventChanged})
+	return nil
+}

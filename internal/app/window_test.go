@@ -174,3 +174,52 @@ func hasFlag(fs []imap.Flag, f imap.Flag) bool {
 	}
 	return false
 }
+
+// Delete moves a message to the server's Trash (IMAP MOVE) and the store
+// follows; deleting in Trash leaves it there.
+func TestMoveToTrash(t *testing.T) {
+	const officer, pass = "nvan@hanam.gov.vn", "Nv#2026-trash-pass"
+	d := testsrv.StartDovecot(t, testsrv.DovecotOptions{Users: map[string]string{officer: pass}})
+	d.AppendMany(t, officer, "INBOX", 2, func(i int) []byte {
+		return []byte("From: Sở Tài chính <stc@hanam.gov.vn>\r\nTo: " + officer + "\r\nSubject: Thư số " + string(rune('1'+i)) +
+			"\r\nMessage-ID: <trash-" + string(rune('1'+i)) + "@hanam.gov.vn>\r\nDate: Mon, 23 Nov 2026 08:00:00 +0700\r\n\r\nNội dung.\r\n")
+	})
+	home := t.TempDir()
+	e, err := engine.Open(home, secret.NewMemory())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	s := New(e, home)
+	ih, ip := hostPort(t, d.IMAPSAddr)
+	a := model.Account{Name: "nvan", Email: officer, Username: officer, Profile: "hanam",
+		IMAP:              model.Server{Host: ih, Port: ip, Security: model.SecurityImplicit},
+		SMTP:              model.Server{Host: ih, Port: 465, Security: model.SecurityImplicit},
+		TrustedCertSHA256: d.CertSHA256}
+	if err := s.AddAccount(a, pass); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.SyncOnce(context.Background(), []model.Account{a}, false); err != nil {
+		t.Fatal(err)
+	}
+	inbox, err := s.Messages("nvan", "INBOX", ui.SortDate, true, 0, 10)
+	if err != nil || len(inbox) != 2 {
+		t.Fatalf("INBOX: %v %v", inbox, err)
+	}
+	if err := s.MoveToTrash(inbox[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.CountMessages("nvan", "INBOX"); n != 1 {
+		t.Fatalf("INBOX has %d messages after the move", n)
+	}
+	trash, _ := s.Messages("nvan", "Trash", ui.SortDate, true, 0, 10)
+	if len(trash) != 1 || trash[0].Subject != inbox[0].Subject {
+		t.Fatalf("Trash: %+v", trash)
+	}
+	if err := s.MoveToTrash(trash[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.CountMessages("nvan", "Trash"); n != 1 {
+		t.Fatalf("Trash has %d messages after deleting there", n)
+	}
+}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 
+	"thucongvu/internal/failure"
 	"thucongvu/internal/imapsync"
 	"thucongvu/internal/model"
 )
@@ -102,4 +103,53 @@ func removeByMessageID(c *imapsync.Conn, folder, messageID string) error {
 		return fmt.Errorf("remove the old draft from %s: %w", folder, err)
 	}
 	return nil
+}
+
+// MoveToTrash moves a stored message to its account's Trash folder on the
+// server (IMAP MOVE, or COPY and expunge where MOVE is missing), then
+// syncs the account so the store follows. A message already in Trash
+// stays (R10: deleting for good is the user's own decision on the server).
+func (e *Engine) MoveToTrash(ctx context.Context, id int64) error {
+	sum, err := e.Store.Message(ctx, id)
+	if err != nil {
+		return err
+	}
+	accounts, err := e.Accounts(sum.Account)
+	if err != nil {
+		return err
+	}
+	if len(accounts) != 1 {
+		return fmt.Errorf("%w: account %s", failure.ErrNotFound, sum.Account)
+	}
+	a := accounts[0]
+	trash := ""
+	if folders, err := e.Store.Folders(ctx, a.Name); err == nil {
+		for _, f := range folders {
+			if f.Role == model.RoleTrash {
+				trash = f.Name
+			}
+		}
+	}
+	if trash == "" {
+		return fmt.Errorf("%w: account %s has no Trash folder", failure.ErrNotFound, a.Name)
+	}
+	if trash == sum.Folder {
+		return nil
+	}
+	c, err := e.Syncer(a).Connect(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		c.Logout().Wait()
+		c.Close()
+	}()
+	if _, err := c.Select(sum.Folder, nil).Wait(); err != nil {
+		return fmt.Errorf("open %s: %w", sum.Folder, err)
+	}
+	if _, err := c.Move(imap.UIDSetNum(imap.UID(sum.UID)), trash).Wait(); err != nil {
+		return fmt.Errorf("move to %s: %w", trash, err)
+	}
+	_, err = e.SyncOnce(ctx, []model.Account{a}, false)
+	return err
 }

@@ -314,26 +314,28 @@ func formatSize(n int64) string {
 func (u *UI) buildList() fyne.CanvasObject {
 	u.reloadList()
 	rows := map[fyne.CanvasObject]*messageRow{}
-	u.list = widget.NewList(
-		func() int { return u.model.Len() },
-		func() fyne.CanvasObject {
-			r, o := newMessageRow()
-			rows[o] = r
-			return o
-		},
-		func(id widget.ListItemID, o fyne.CanvasObject) {
-			m, ok := u.model.Row(id)
-			if !ok {
-				m = model.MessageSummary{Seen: true}
-			}
-			mark, known := u.model.Mark(m.ID)
-			mode := u.listMode()
-			place := ""
-			if mode == modeSearch {
-				place = u.placeOf(m)
-			}
-			rows[o].set(m, mark, known, mode, place)
-		})
+	ml := &messageList{u: u}
+	ml.Length = func() int { return u.model.Len() }
+	ml.CreateItem = func() fyne.CanvasObject {
+		r, o := newMessageRow()
+		rows[o] = r
+		return o
+	}
+	ml.ExtendBaseWidget(ml)
+	u.list = &ml.List
+	u.list.UpdateItem = func(id widget.ListItemID, o fyne.CanvasObject) {
+		m, ok := u.model.Row(id)
+		if !ok {
+			m = model.MessageSummary{Seen: true}
+		}
+		mark, known := u.model.Mark(m.ID)
+		mode := u.listMode()
+		place := ""
+		if mode == modeSearch {
+			place = u.placeOf(m)
+		}
+		rows[o].set(m, mark, known, mode, place)
+	}
 	u.list.OnSelected = func(id widget.ListItemID) {
 		if m, ok := u.model.Row(id); ok {
 			u.openMessage(m.ID)
@@ -342,7 +344,7 @@ func (u *UI) buildList() fyne.CanvasObject {
 			}
 		}
 	}
-	return u.list
+	return ml
 }
 
 // placeOf names a search result's mailbox and folder.
@@ -370,4 +372,20 @@ func (u *UI) inDrafts(m model.MessageSummary) bool {
 		}
 	}
 	return false
+}
+
+// messageList is the message list; Delete moves the selected message to
+// Trash (Outlook's habit) also while the list has the keyboard.
+type messageList struct {
+	widget.List
+	u *UI
+}
+
+// TypedKey implements fyne.Focusable.
+func (l *messageList) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyDelete {
+		l.u.DeleteSelected()
+		return
+	}
+	l.List.TypedKey(k)
 }

@@ -829,3 +829,24 @@ func (m *MemServices) UpdateAccount(a model.Account, password string) error {
 	}
 	return failure.ErrNotFound
 }
+
+// MoveToTrash implements WindowServices.
+func (m *MemServices) MoveToTrash(id int64) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	mm, ok := m.byID[id]
+	if !ok {
+		return failure.ErrNotFound
+	}
+	from := mm.sum.Account + "\x00" + mm.sum.Folder
+	for i, x := range m.msgs[from] {
+		if x == mm {
+			m.msgs[from] = append(m.msgs[from][:i:i], m.msgs[from][i+1:]...)
+		}
+	}
+	mm.sum.Folder = "Thùng rác"
+	to := mm.sum.Account + "\x00" + mm.sum.Folder
+	m.msgs[to] = append(m.msgs[to], mm)
+	m.sorted = map[string][]*memMessage{}
+	return nil
+}

@@ -581,3 +581,10 @@ func (r *readerPane) offerConverted(id int64, out string) {
 		container.NewVBox(name, container.NewHBox(open, save, attach)), r.u.win)
 	d.Show()
 }
+
+// clear shows the empty reader again.
+func (r *readerPane) clear() {
+	r.msg = nil
+	r.content.Hide()
+	r.empty.Show()
+}

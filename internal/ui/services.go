@@ -274,6 +274,8 @@ type WindowServices interface {
 	// UpdateAccount stores an account's edited servers; a non-empty
 	// password replaces the one in the OS keychain (R6).
 	UpdateAccount(a model.Account, password string) error
+	// MoveToTrash moves a message to its account's Trash folder (Delete).
+	MoveToTrash(id int64) error
 }
 
 // AckReasonBefore is AckStatus.Reason for a document that arrived before

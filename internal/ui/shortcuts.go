@@ -53,6 +53,8 @@ func (u *UI) addShortcuts() {
 		switch e.Name {
 		case fyne.KeyF5, fyne.KeyF9: // Outlook's keys for checking mail
 			u.CheckNow()
+		case fyne.KeyDelete:
+			u.DeleteSelected()
 		}
 	})
 }
@@ -77,6 +79,9 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 		mail = append(mail, it)
 	}
 	if u.ws() != nil {
+		del := fyne.NewMenuItem(lang.L("action.delete"), u.DeleteSelected)
+		del.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyDelete}
+		mail = append(mail[:len(mail)-1], del, mail[len(mail)-1])
 		drafts := fyne.NewMenuItem(lang.L("drafts.menu"), u.ShowLocalDrafts)
 		mail = append(mail[:len(mail)-1], fyne.NewMenuItemSeparator(), drafts, fyne.NewMenuItemSeparator(), mail[len(mail)-1])
 	}

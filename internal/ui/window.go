@@ -178,3 +178,26 @@ func (a *autoSplit) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	}
 	return s
 }
+
+// DeleteSelected moves the message in the reader to its Trash folder.
+func (u *UI) DeleteSelected() {
+	w := u.ws()
+	if w == nil || u.reader == nil || u.reader.msg == nil {
+		return
+	}
+	id := u.reader.msg.Summary.ID
+	u.goBG(func() {
+		err := w.MoveToTrash(id)
+		fyne.Do(func() {
+			if err != nil {
+				u.ShowError(err)
+				return
+			}
+			if u.reader != nil && u.reader.msg != nil && u.reader.msg.Summary.ID == id {
+				u.reader.clear()
+			}
+			u.refresh()
+			u.setStatus(lang.L("status.trashed"))
+		})
+	})
+}

@@ -371,3 +371,34 @@ func TestResumeLocalDraft(t *testing.T) {
 		t.Fatalf("drafts: %+v", ds)
 	}
 }
+
+// Delete, with the list holding the keyboard, moves the message to Trash.
+func TestDeleteMovesToTrash(t *testing.T) {
+	svc := NewMemServices()
+	u, w := newTestUI(t, svc)
+	before := u.model.Len()
+	u.list.Select(rowIndex(t, u, "Bản tin Chuyển đổi số"))
+	u.Wait()
+	var list fyne.Focusable
+	for _, o := range test.LaidOutObjects(w.Content()) {
+		if ml, ok := o.(*messageList); ok {
+			list = ml
+		}
+	}
+	if list == nil {
+		t.Fatal("no message list in the window")
+	}
+	w.Canvas().Focus(list)
+	list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDelete})
+	u.Wait()
+	if u.model.Len() != before-1 {
+		t.Fatalf("inbox has %d rows after Delete, had %d", u.model.Len(), before)
+	}
+	trash, _ := svc.Messages("ca-nhan", "Thùng rác", SortDate, true, 0, 10)
+	if len(trash) != 1 || !strings.HasPrefix(trash[0].Subject, "Bản tin Chuyển đổi số") {
+		t.Fatalf("Trash: %+v", trash)
+	}
+	if u.reader.msg != nil {
+		t.Fatal("the reader still shows the deleted message")
+	}
+}
