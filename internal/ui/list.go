@@ -119,6 +119,9 @@ func (u *UI) buildHeader() fyne.CanvasObject {
 
 // SortBy sorts the list on a column; a second click reverses the order.
 func (u *UI) SortBy(k SortKey) {
+	if u.searching || (k == SortSize && u.listMode() != modeFolder) {
+		return // results keep their relevance order; the last column there is no size
+	}
 	if u.sortKey == k {
 		u.sortDesc = !u.sortDesc
 	} else {
@@ -169,11 +172,6 @@ func (u *UI) updateHeader() {
 			}
 		}
 		b.SetText(lang.L(keys[k]))
-		if mode != modeFolder && k == SortSize || u.searching {
-			b.Disable() // search results keep their relevance order
-		} else {
-			b.Enable()
-		}
 	}
 }
 

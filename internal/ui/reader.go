@@ -94,6 +94,7 @@ func newReaderPane(u *UI) *readerPane {
 				if r.msg == m {
 					r.receipt.Hide()
 				}
+				r.u.setStatus(lang.L("status.receipt_sent"))
 			})
 		})
 	})
