@@ -448,6 +448,14 @@ func (s *Services) DraftOf(id int64) (ui.Draft, error) {
 			*l.out = append(*l.out, a.Address)
 		}
 	}
+	// kept here from now on, so the next save replaces this server copy
+	// rather than adding a second one
+	var b [8]byte
+	rand.Read(b[:])
+	d.ID, d.Saved = hex.EncodeToString(b[:]), time.Now()
+	if err := s.writeDraft(storedDraft{Draft: d, ServerID: sum.MessageID}); err != nil {
+		return ui.Draft{}, err
+	}
 	return d, nil
 }
 

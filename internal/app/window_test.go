@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -116,6 +118,29 @@ func TestDraftsLocalThenServer(t *testing.T) {
 	if len(bodies) != 1 || !strings.Contains(bodies[0], "Bản nháp thứ hai") {
 		t.Fatalf("server Drafts after two saves: %d copies %q", len(bodies), bodies)
 	}
+	// a draft written elsewhere, opened from Thư nháp: saving replaces it
+	if _, err := e.SyncOnce(ctx, []model.Account{a}, false); err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := s.Messages("nvan", "Drafts", ui.SortDate, true, 0, 10)
+	if len(rows) != 1 {
+		t.Fatalf("Thư nháp shows %d drafts", len(rows))
+	}
+	if err := os.RemoveAll(filepath.Join(home, "drafts")); err != nil { // as on another computer
+		t.Fatal(err)
+	}
+	other, err := s.DraftOf(rows[0].ID)
+	if err != nil || !strings.Contains(other.Body, "Bản nháp thứ hai") || other.ID == "" {
+		t.Fatalf("draft from the server: %+v %v", other, err)
+	}
+	other.Body = "Bản nháp thứ ba"
+	if _, err := s.SaveDraft(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	if bodies := serverDrafts(t, e, a); len(bodies) != 1 || !strings.Contains(bodies[0], "Bản nháp thứ ba") {
+		t.Fatalf("server Drafts after saving a reopened draft: %q", bodies)
+	}
+	saved = other
 	if err := s.DeleteDraft(ctx, saved.ID); err != nil {
 		t.Fatal(err)
 	}

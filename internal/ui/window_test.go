@@ -402,3 +402,45 @@ func TestDeleteMovesToTrash(t *testing.T) {
 		t.Fatal("the reader still shows the deleted message")
 	}
 }
+
+// Settings: "Lưu" says it saved; an account opens for editing; the wizard
+// for another mailbox can be cancelled.
+func TestSettingsFeedbackAccountEditAndWizardCancel(t *testing.T) {
+	svc := NewMemServices()
+	u, _ := newTestUI(t, svc)
+	sw := test.NewWindow(nil)
+	defer sw.Close()
+	v := u.newSettingsView(sw)
+	sw.SetContent(v.object())
+	v.save()
+	if !strings.HasPrefix(v.saved.Text, "Đã lưu lúc") {
+		t.Fatalf("no feedback after Lưu: %q", v.saved.Text)
+	}
+	v.editAccount(svc.Accounts()[0])
+	form := topOverlay(t, sw)
+	var port *widget.Entry
+	for _, o := range test.LaidOutObjects(form) {
+		if e, ok := o.(*widget.Entry); ok && e.Text == "993" && port == nil {
+			port = e
+		}
+	}
+	if port == nil {
+		t.Fatal("no IMAP port field")
+	}
+	port.SetText("9993")
+	test.Tap(findButton(t, form, "Lưu"))
+	u.Wait()
+	if got := svc.Accounts()[0].IMAP.Port; got != 9993 {
+		t.Fatalf("IMAP port after editing: %d", got)
+	}
+
+	ww := test.NewWindow(nil)
+	closed := false
+	ww.SetOnClosed(func() { closed = true })
+	wiz := u.newSetupWizard(ww, false)
+	ww.SetContent(wiz.object())
+	test.Tap(findButton(t, ww.Content(), "Hủy"))
+	if !closed {
+		t.Fatal("Hủy did not close the add-mailbox wizard")
+	}
+}
