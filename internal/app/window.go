@@ -38,6 +38,48 @@ type windowState struct {
 	syncErr  string
 	// draftMu serialises draft saves, so two copies never race on the server.
 	draftMu sync.Mutex
+	// roles caches each account's folder roles for the list's marks (the
+	// store's folder list counts every message); read again after rolesTTL.
+	roles   map[string]map[string]string
+	rolesAt time.Time
+	// status is the last Status, reused for statusTTL: the window asks on
+	// every refresh, and counting a large INBOX takes tens of milliseconds.
+	status   ui.StatusInfo
+	statusAt time.Time
+}
+
+const statusTTL = 3 * time.Second
+
+// statusStale makes the next Status count again.
+func (s *Services) statusStale() {
+	w := s.win()
+	w.mu.Lock()
+	w.statusAt = time.Time{}
+	w.mu.Unlock()
+}
+
+// rolesTTL is how long the folder roles are trusted: folders are rarely
+// renamed, and a sync that renames one refreshes the list soon after.
+const rolesTTL = 30 * time.Second
+
+// folderRole is a folder's role, from the cache.
+func (s *Services) folderRole(ctx context.Context, account, folder string) string {
+	w := s.win()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.roles == nil || time.Since(w.rolesAt) > rolesTTL {
+		w.roles, w.rolesAt = map[string]map[string]string{}, time.Now()
+	}
+	r, ok := w.roles[account]
+	if !ok {
+		r = map[string]string{}
+		folders, _ := s.E.Store.Folders(ctx, account)
+		for _, f := range folders {
+			r[f.Name] = f.Role
+		}
+		w.roles[account] = r
+	}
+	return r[folder]
 }
 
 var windowStates sync.Map // *Services → *windowState
@@ -52,6 +94,7 @@ func (s *Services) syncStarted() {
 	w := s.win()
 	w.mu.Lock()
 	w.syncing++
+	w.statusAt = time.Time{}
 	w.mu.Unlock()
 }
 
@@ -59,6 +102,7 @@ func (s *Services) syncDone(err error) {
 	w := s.win()
 	w.mu.Lock()
 	w.syncing--
+	w.statusAt = time.Time{}
 	w.lastSync = time.Now()
 	w.syncErr = ""
 	if err != nil {
@@ -74,13 +118,16 @@ func (s *Services) AckMarks(ids []int64) map[int64]ui.AckMark {
 	out := map[int64]ui.AckMark{}
 	manual := map[string]map[uint32]string{} // account → UID → reason
 	sent := map[string]map[string]engine.SentDocument{}
+	inSent := func(sum model.MessageSummary) bool {
+		return s.folderRole(ctx, sum.Account, sum.Folder) == model.RoleSent
+	}
 	for _, id := range ids {
 		sum, err := s.E.Store.Message(ctx, id)
 		if err != nil || !sum.Document {
 			out[id] = ui.AckMark{State: ui.AckNotDocument}
 			continue
 		}
-		if s.inSent(ctx, sum) {
+		if inSent(sum) {
 			docs, ok := sent[sum.Account]
 			if !ok {
 				docs = map[string]engine.SentDocument{}
@@ -134,6 +181,15 @@ func (s *Services) AckMarks(ids []int64) map[int64]ui.AckMark {
 
 // Status implements ui.WindowServices.
 func (s *Services) Status() ui.StatusInfo {
+	w := s.win()
+	w.mu.Lock()
+	if !w.statusAt.IsZero() && time.Since(w.statusAt) < statusTTL {
+		st := w.status
+		st.Syncing, st.LastSync, st.SyncError = w.syncing > 0, w.lastSync, w.syncErr
+		w.mu.Unlock()
+		return st
+	}
+	w.mu.Unlock()
 	ctx := context.Background()
 	var st ui.StatusInfo
 	for _, a := range s.Accounts() {
@@ -148,8 +204,8 @@ func (s *Services) Status() ui.StatusInfo {
 		}
 	}
 	st.NextCheck = s.nextCheck(time.Now())
-	w := s.win()
 	w.mu.Lock()
+	w.status, w.statusAt = st, time.Now()
 	st.Syncing, st.LastSync, st.SyncError = w.syncing > 0, w.lastSync, w.syncErr
 	w.mu.Unlock()
 	return st
@@ -209,6 +265,7 @@ func (s *Services) Acknowledge(id int64) (*ui.Draft, error) {
 		return nil, err
 	}
 	s.E.Flush(ctx, a)
+	s.statusStale()
 	s.emitOutbox(ctx)
 	s.emit(ui.Event{Kind: ui.EventChanged})
 	if _, ok := s.E.AckedAt(ctx, sum.Account, sum.MessageID); ok {
@@ -561,35 +618,27 @@ func before(s *Services, sum model.MessageSummary) bool {
 	return err == nil && !a.Added.IsZero() && sum.Date.Before(a.Added.Truncate(time.Second))
 }
 
-// unackedScan bounds the INBOX rows read to count waiting documents.
-const unackedScan = 20000
-
 // unacked counts the account's INBOX documents that arrived since the
-// mailbox was added and are not acknowledged (R2), newest first.
+// mailbox was added and are not acknowledged (R2): those the server does
+// not mark yet, less those this client queued since the last sync (the
+// ledger's acks). One query over the date index.
 func (s *Services) unacked(ctx context.Context, a model.Account) int {
-	if a.Added.IsZero() {
-		_, n, _ := s.E.Store.InboxCounts(ctx, a.Name)
-		return n
+	if _, err := s.E.Ledger(); err != nil { // makes the ledger's table
+		return 0
 	}
-	n := 0
-	for off := 0; off < unackedScan; off += 500 {
-		rows, err := s.E.Store.Messages(ctx, a.Name, "INBOX", store.SortDate, true, off, 500)
-		if err != nil {
-			return n
-		}
-		for _, m := range rows {
-			if m.Date.Before(a.Added.Truncate(time.Second)) {
-				return n
-			}
-			if m.Document && !m.Acked {
-				if _, ok := s.E.AckedAt(ctx, a.Name, m.MessageID); !ok {
-					n++
-				}
-			}
-		}
-		if len(rows) < 500 {
-			return n
-		}
+	since := int64(0)
+	if !a.Added.IsZero() {
+		since = a.Added.Truncate(time.Second).Unix()
+	}
+	var n int
+	err := s.E.Store.DB().QueryRowContext(ctx, `
+		SELECT COUNT(*) FROM messages m JOIN folders f ON f.id = m.folder_id
+		WHERE f.account = ? AND f.name = 'INBOX' AND m.date >= ? AND m.document <> 0
+		  AND (' ' || m.flags || ' ') NOT LIKE ?
+		  AND NOT EXISTS (SELECT 1 FROM acks k WHERE k.account = f.account AND k.message_id = m.message_id AND k.state = ?)`,
+		a.Name, since, "% "+store.KeywordAcked+" %", ack.StateQueued).Scan(&n)
+	if err != nil {
+		return 0
 	}
 	return n
 }
@@ -601,6 +650,7 @@ func (s *Services) MoveToTrash(id int64) error {
 	if err := s.E.MoveToTrash(ctx, id); err != nil {
 		return err
 	}
+	s.statusStale()
 	s.emit(ui.Event{Kind: ui.EventChanged})
 	return nil
 }
