@@ -35,7 +35,8 @@ FUZZ_TARGETS := \
 	./internal/discover:FuzzParseConfig ./internal/config:FuzzPolicyFile \
 	./internal/remind:FuzzArrangements ./internal/browserpage:FuzzSeal ./internal/ui:FuzzHTMLToRich \
 	./internal/register:FuzzExtract \
-	./internal/backup:FuzzParseManifest ./internal/backup:FuzzMessageID
+	./internal/backup:FuzzParseManifest ./internal/backup:FuzzMessageID \
+	./internal/ui:FuzzAckText
 
 ## deps: install every Debian package the build and the tests need (idempotent, quick when present)
 deps:

@@ -130,12 +130,36 @@ func cmdDemo(c *cli, args []string) error {
 	win.Resize(ui.WindowSize)
 	u := ui.New(a, win, svc)
 	startReminders(ctx, u, svc)
+	go deliverArrivals(ctx, w, svc, demoArrivalDelay)
 	go func() {
 		<-ctx.Done()
 		fyne.Do(a.Quit)
 	}()
 	win.ShowAndRun()
 	return nil
+}
+
+// demoArrivalDelay is how long after the window opens new documents
+// arrive in the demo.
+const demoArrivalDelay = 25 * time.Second
+
+// deliverArrivals delivers the demo's new documents after delay and has
+// the client check at once, so the user watches them arrive and get
+// acknowledged (R2): the seed mail predates the accounts and is never
+// acknowledged by itself.
+func deliverArrivals(ctx context.Context, w *demoWorld, svc *app.Services, delay time.Duration) {
+	select {
+	case <-ctx.Done():
+		return
+	case <-time.After(delay):
+	}
+	if _, err := w.srv.DeliverArrivals(time.Now()); err != nil {
+		fyne.LogError("demo arrivals", err)
+		return
+	}
+	if err := svc.CheckNow(ctx, nil); err != nil {
+		fyne.LogError("demo check", err)
+	}
 }
 
 // printInboxes is the headless demo: every account's folders and newest mail.

@@ -277,7 +277,13 @@ func (s *Services) Resend(id int64) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	missing := s.missing(ctx, a, sum.MessageID)
 	n, err := s.E.Resend(ctx, a, sum.MessageID)
+	if n > 0 {
+		if rerr := s.recordResend(resendRecord{Account: a.Name, MessageID: sum.MessageID, At: time.Now(), Recipients: missing}); rerr != nil && err == nil {
+			err = rerr
+		}
+	}
 	if errors.Is(err, send.ErrTemporary) {
 		return n, nil
 	}
@@ -291,7 +297,10 @@ func (s *Services) ackStatus(ctx context.Context, sum model.MessageSummary, m *m
 		return ui.AckStatus{}
 	}
 	p := engine.Profile(a)
-	st := ui.AckStatus{Required: ack.IsDocument(m, p), Sent: sum.Acked}
+	st := ui.AckStatus{Required: ack.IsDocument(m, p) && !before(s, sum), Sent: sum.Acked}
+	if ack.IsDocument(m, p) && before(s, sum) {
+		st.Reason = ui.AckReasonBefore
+	}
 	if at, ok := s.E.AckedAt(ctx, sum.Account, sum.MessageID); ok {
 		st.Sent, st.At = true, at
 	}
@@ -328,6 +337,8 @@ func (s *Services) Attachment(id int64, index int) ([]byte, error) {
 func (s *Services) CheckNow(ctx context.Context, progress func(done, total int)) error {
 	accounts := s.Accounts()
 	var first error
+	s.syncStarted()
+	defer func() { s.syncDone(first) }()
 	for i, a := range accounts {
 		if progress != nil {
 			progress(i, len(accounts))
@@ -480,9 +491,12 @@ func (s *Services) Preflight(d ui.Draft) []ui.Finding {
 		kept = append(kept, at)
 	}
 	cd.Attachments = kept
+	if len(cd.To)+len(cd.Cc)+len(cd.Bcc) == 0 {
+		out = append(out, ui.Finding{Severity: ui.SeverityBlock, Code: "no_recipient", Message: "no recipient"})
+	}
 	built, err := compose.Build(cd, a.Signature, time.Now())
 	if err != nil {
-		return []ui.Finding{{Rule: "R4", Severity: ui.SeverityBlock, Code: "attachment.gone", Message: err.Error()}}
+		return append(out, ui.Finding{Rule: "R4", Severity: ui.SeverityBlock, Code: "attachment.gone", Message: err.Error()})
 	}
 	report, err := s.E.Preflight(a, built.Raw, s.Lang, built.Recipients...)
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -47,6 +48,8 @@ type UI struct {
 	list       *widget.List
 	model      *windowModel
 	headers    map[SortKey]*widget.Button
+	headerRow  *fyne.Container
+	listSplit  *container.Split
 	search     *fwdEntry
 	reader     *readerPane
 	progress   *widget.ProgressBar
@@ -69,6 +72,8 @@ type UI struct {
 	checking   context.CancelFunc
 	composeWn  fyne.Window
 	now        func() time.Time
+	temps      []string // temporary folders removed on exit
+	tempMu     sync.Mutex
 	// bg tracks background work (check, send, test, convert) so tests and
 	// shutdown can wait for it.
 	bg sync.WaitGroup
@@ -105,6 +110,11 @@ func New(a fyne.App, win fyne.Window, svc Services) *UI {
 	}
 	u.addShortcuts()
 	u.setupTray()
+	u.rememberSize(win, "main", fyne.Size{}) // the caller sized it first
+	a.Lifecycle().SetOnStopped(func() {
+		u.storeSize(win, "main")
+		u.Cleanup()
+	})
 	svc.Subscribe(func(e Event) { fyne.Do(func() { u.onEvent(e) }) })
 	return u
 }
@@ -153,13 +163,20 @@ func (u *UI) buildMain() fyne.CanvasObject {
 
 	u.reader = newReaderPane(u)
 	u.buildFolders()
-	listPane := container.NewBorder(u.buildHeader(), nil, nil, nil, u.buildList())
+	// Tab follows the layout: the list before its column headers, which
+	// are a mouse convenience.
+	header := u.buildHeader()
+	listPane := container.New(layout.NewBorderLayout(header, nil, nil, nil), u.buildList(), header)
 	right := container.NewVSplit(listPane, u.reader.object())
-	right.Offset = 0.48
-	split := container.NewHSplit(u.folders, right)
+	right.Offset = float64(listSplitOffset(u.win.Canvas().Size().Height))
+	u.listSplit = right
+	bar := widget.NewButton(lang.L("action.new"), nil).MinSize().Height + theme.Padding()
+	auto := &autoSplit{split: right, last: right.Offset, bars: 2 * bar}
+	split := container.NewHSplit(u.folders, container.New(auto, right))
 	split.Offset = 0.21
 	bottom := container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(220, u.progress.MinSize().Height), u.progress), u.withQuota(u.status))
 	u.updateStatus()
+
 	return container.NewBorder(top, bottom, nil, nil, split)
 }
 
@@ -318,8 +335,11 @@ func (u *UI) reloadList() {
 			u.setStatusErr(err)
 		}
 		src = slicePager(res)
+		if u.folders != nil {
+			u.folders.UnselectAll() // results come from every mailbox
+		}
 	}
-	u.model = newWindowModel(src, listPageSize, listMaxPages)
+	u.model = newWindowModelMarked(src, listPageSize, listMaxPages, u.markSource())
 	if u.list != nil {
 		u.list.UnselectAll()
 		u.list.Refresh()
@@ -331,8 +351,12 @@ func (u *UI) reloadList() {
 
 func (u *UI) runSearch() {
 	q := strings.TrimSpace(u.search.Text)
+	was := u.searching
 	u.searching = q != ""
 	u.reloadList()
+	if was && !u.searching && u.folders != nil {
+		u.folders.Select(folderID(u.account, u.folder)) // back in the folder
+	}
 }
 
 func (u *UI) updateStatus() {
@@ -343,15 +367,14 @@ func (u *UI) updateStatus() {
 		u.status.SetText(humanError(u.model.err))
 		return
 	}
-	if u.searching {
-		u.status.SetText(lang.L("status.search", map[string]any{"Count": u.model.Len()}))
-		return
+	u.status.SetText(u.statusText())
+}
+
+// setStatus shows a short message in the status bar until the next update.
+func (u *UI) setStatus(text string) {
+	if u.status != nil {
+		u.status.SetText(text)
 	}
-	text := lang.L("status.folder", map[string]any{"Count": u.model.Len()})
-	if u.outboxWaiting > 0 {
-		text += " · " + lang.L("status.outbox", map[string]any{"Count": u.outboxWaiting})
-	}
-	u.status.SetText(text)
 }
 
 func (u *UI) setStatusErr(err error) {
@@ -547,17 +570,20 @@ func (u *UI) ShowError(err error) {
 // showErrorIn is ShowError in another window (compose, settings, setup).
 func (u *UI) showErrorIn(w fyne.Window, err error) {
 	if err != nil {
-		dialog.ShowError(humanErr(err), w)
+		showKeyed(w, dialog.NewError(humanErr(err), w), nil, nil, nil)
 	}
 }
 
-// humanError is err in plain words plus what to do next.
+// humanError is err in plain words plus what to do next. The engine's own
+// text is English: it goes to the log for the administrators, never to
+// the window.
 func humanError(err error) string {
 	key := "error." + failure.Class(err)
 	if key == "error.usage" {
 		key = "error.generic"
 	}
-	return lang.L(key) + "\n(" + err.Error() + ")"
+	fyne.LogError(key, err)
+	return lang.L(key)
 }
 
 // fwdEntry is an Entry that passes the app's own shortcuts (Ctrl+N, Ctrl+R,
@@ -589,6 +615,19 @@ func (e *fwdEntry) TypedShortcut(s fyne.Shortcut) {
 		}
 	}
 	e.Entry.TypedShortcut(s)
+}
+
+// TypedKey implements fyne.Focusable: Escape and the function keys reach
+// the window (Esc closes compose, F5/F9 check mail) from a focused field.
+func (e *fwdEntry) TypedKey(k *fyne.KeyEvent) {
+	switch k.Name {
+	case fyne.KeyEscape, fyne.KeyF5, fyne.KeyF9:
+		if fn := e.win.Canvas().OnTypedKey(); fn != nil {
+			fn(k)
+			return
+		}
+	}
+	e.Entry.TypedKey(k)
 }
 
 // shortcutsByWindow holds each window's own shortcuts, so that focused

@@ -1,7 +1,7 @@
 package ui
 
 import (
-	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -82,9 +82,10 @@ func TestReaderShowsWhyAMailCannotBeRead(t *testing.T) {
 		want  string
 	}{
 		{"server unreachable", func(p *probeServices) {
-			p.openErr = errors.New("dial mail.longan.gov.vn: " + failure.ErrUnreachable.Error())
-		}, "mail.longan.gov.vn"},
-		{"decoder panics", func(p *probeServices) { p.openPanic = "runtime error: index out of range" }, "index out of range"},
+			p.openErr = fmt.Errorf("dial mail.longan.gov.vn: %w", failure.ErrUnreachable)
+		}, "Không kết nối được máy chủ thư"},
+		// the engine's English stays in the log, never in the window
+		{"decoder panics", func(p *probeServices) { p.openPanic = "runtime error: index out of range" }, "Đã có lỗi"},
 		{"unparsable", func(p *probeServices) { p.problem = "mail: multipart nested too deep" }, "nested too deep"},
 	}
 	for _, tc := range cases {
@@ -98,6 +99,9 @@ func TestReaderShowsWhyAMailCannotBeRead(t *testing.T) {
 			}
 			if !u.reader.problem.Visible() || !strings.Contains(u.reader.problem.Text, tc.want) {
 				t.Fatalf("problem shown %v: %q", u.reader.problem.Visible(), u.reader.problem.Text)
+			}
+			if strings.Contains(u.reader.problem.Text, "dial ") || strings.Contains(u.reader.problem.Text, "runtime error") {
+				t.Fatalf("raw error text reached the window: %q", u.reader.problem.Text)
 			}
 			if top := w.Canvas().Overlays().Top(); top != nil {
 				t.Fatal("an error box opened over the window")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -37,14 +38,29 @@ type composeView struct {
 	send        *widget.Button
 	progress    *widget.ProgressBarInfinite
 	found       []Finding
+	// draftID names the saved draft; saved is the content last saved, so
+	// autosave and closing know whether there is anything new to keep.
+	draftID  string
+	saved    Draft
+	savedAt  *widget.Label
+	autosave *time.Ticker
+	stop     chan struct{}
+	closed   bool
+	prompt   *dialog.CustomDialog
+	// opened is the draft the window was opened from (ID empty for a new mail).
+	opened Draft
 }
+
+// autosaveEvery is how often compose keeps its draft: a crash loses at
+// most this much typing.
+var autosaveEvery = 5 * time.Second
 
 // NewCompose opens a compose window filled from d.
 func (u *UI) NewCompose(d Draft) {
 	w := u.app.NewWindow(lang.L("compose.title"))
 	c := u.newComposeView(w, d)
 	w.SetContent(c.object())
-	w.Resize(fyne.NewSize(960, 600)) // fits WindowSize
+	u.rememberSize(w, "compose", fyne.NewSize(960, 600)) // fits WindowSize
 	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) {
 		for _, uri := range uris {
 			if uri.Scheme() == "file" {
@@ -57,8 +73,24 @@ func (u *UI) NewCompose(d Draft) {
 	}
 	ctrl(fyne.KeyReturn, c.Send)
 	ctrl(fyne.KeyEnter, c.Send)
-	w.SetOnClosed(func() { forgetWindowShortcuts(w) })
+	ctrl(fyne.KeyW, c.Close)
+	addWindowShortcut(w, &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}, func() { c.saveDraft(true) })
+	w.Canvas().SetOnTypedKey(func(e *fyne.KeyEvent) {
+		if dialogKey(w, e) {
+			return
+		}
+		if e.Name == fyne.KeyEscape {
+			c.Close()
+		}
+	})
+	w.SetCloseIntercept(c.Close)
+	w.SetOnClosed(func() {
+		c.stopAutosave()
+		u.storeSize(w, "compose")
+		forgetWindowShortcuts(w)
+	})
 	u.compose, u.composeWn = c, w
+	c.startAutosave()
 	w.Show()
 	if len(d.To) == 0 {
 		w.Canvas().Focus(c.to)
@@ -68,7 +100,7 @@ func (u *UI) NewCompose(d Draft) {
 }
 
 func (u *UI) newComposeView(w fyne.Window, d Draft) *composeView {
-	c := &composeView{u: u, win: w, replyTo: d.ReplyTo, accounts: u.svc.Accounts()}
+	c := &composeView{u: u, win: w, replyTo: d.ReplyTo, accounts: u.svc.Accounts(), draftID: d.ID, saved: d, opened: d}
 	var opts []string
 	sel := ""
 	for _, a := range c.accounts {
@@ -108,8 +140,11 @@ func (u *UI) newComposeView(w fyne.Window, d Draft) *composeView {
 	c.progress = widget.NewProgressBarInfinite()
 	c.progress.Stop()
 	c.progress.Hide()
+	c.savedAt = widget.NewLabel("")
+	c.savedAt.Importance = widget.LowImportance
 	c.updateSignature()
 	c.check()
+	c.saved = c.draft() // what the window opened with is not new
 	return c
 }
 
@@ -136,14 +171,16 @@ func (c *composeView) object() fyne.CanvasObject {
 	right := container.NewBorder(checkTitle, nil, nil, nil, container.NewVScroll(c.findings))
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.62
-	bar := container.NewBorder(nil, nil, attach, container.NewHBox(c.progress, c.send))
+	save := widget.NewButtonWithIcon(lang.L("compose.save_draft"), theme.DocumentSaveIcon(), func() { c.saveDraft(true) })
+	bar := container.NewBorder(nil, nil, container.NewHBox(attach, save), container.NewHBox(c.progress, c.send), c.savedAt)
 	return container.NewBorder(nil, bar, nil, nil, split)
 }
 
 // draft is the window's content as a Draft.
 func (c *composeView) draft() Draft {
 	d := Draft{To: splitAddrs(c.to.Text), Cc: splitAddrs(c.cc.Text), Bcc: splitAddrs(c.bcc.Text),
-		Subject: c.subject.Text, Body: c.body.Text, Attachments: append([]string(nil), c.attachments...), ReplyTo: c.replyTo}
+		Subject: c.subject.Text, Body: c.body.Text, Attachments: append([]string(nil), c.attachments...), ReplyTo: c.replyTo,
+		ID: c.draftID}
 	if a := c.account(); a != nil {
 		d.Account = a.Name
 	}
@@ -270,10 +307,17 @@ func (c *composeView) findingRow(f Finding) fyne.CanvasObject {
 	if f.Severity == SeverityBlock {
 		icon = theme.ErrorIcon()
 	}
-	rule := widget.NewLabelWithStyle(strings.TrimSpace(f.Rule+" · "+f.Source), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	// Plain words first; the article it comes from in small text (R-number
+	// and source) for who wants to look it up.
 	msg := widget.NewLabel(findingText(f))
 	msg.Wrapping = fyne.TextWrapWord
-	row := container.NewVBox(container.NewHBox(widget.NewIcon(icon), rule), msg)
+	row := container.NewVBox(container.NewBorder(nil, nil, widget.NewIcon(icon), nil, msg))
+	if ref := ruleReference(f); ref != "" {
+		rule := widget.NewLabel(ref)
+		rule.SizeName = theme.SizeNameCaptionText
+		rule.Wrapping = fyne.TextWrapWord
+		row.Add(rule)
+	}
 	fixKey := map[FixKind]string{FixConvertPDF: "fix.convert_pdf", FixCompleteSignature: "fix.complete_signature",
 		FixRemoveRecipient: "fix.remove_recipient", FixAddSubject: "fix.add_subject"}[f.Fix]
 	if fixKey != "" {
@@ -310,7 +354,7 @@ func (c *composeView) applyFix(f Finding) {
 				c.progress.Stop()
 				c.progress.Hide()
 				if err != nil {
-					dialog.ShowError(humanErr(err), c.win)
+					c.u.showErrorIn(c.win, err)
 					return
 				}
 				for i, p := range c.attachments {
@@ -396,9 +440,11 @@ func (c *composeView) Send() {
 			c.progress.Hide()
 			c.send.Enable()
 			if err != nil {
-				dialog.ShowError(humanErr(err), c.win)
+				c.u.showErrorIn(c.win, err)
 				return
 			}
+			c.discardDraft()
+			c.closed = true
 			c.win.Close()
 			c.u.refresh()
 		})
@@ -518,4 +564,34 @@ func (formLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 		h += max(objs[i].MinSize().Height, objs[i+1].MinSize().Height) + pad
 	}
 	return fyne.NewSize(lw+pad+fw, max(h-pad, 0))
+}
+
+// ruleReference names where a finding's rule comes from, in words.
+func ruleReference(f Finding) string {
+	if f.Rule == "" && f.Source == "" {
+		return ""
+	}
+	return strings.TrimSpace(lang.L("preflight.reference", map[string]any{"Rule": f.Rule, "Source": sourceName(f.Source)}))
+}
+
+// sourceName turns article references ("HN 11.7", "LA 7.4, HN 3.3",
+// "mặc định") into words.
+func sourceName(src string) string {
+	var out []string
+	for _, ref := range strings.Split(src, ",") {
+		ref = strings.TrimSpace(ref)
+		code, article, _ := strings.Cut(ref, " ")
+		key := "regulation." + strings.ToLower(code)
+		switch name := lang.L(key); {
+		case name != key && article != "":
+			out = append(out, lang.L("regulation.article", map[string]any{"Article": article, "Name": name}))
+		case name != key:
+			out = append(out, name)
+		case ref == "mặc định" || ref == "default" || ref == "":
+			out = append(out, lang.L("regulation.default"))
+		default:
+			out = append(out, ref)
+		}
+	}
+	return strings.Join(out, "; ")
 }

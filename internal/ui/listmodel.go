@@ -51,10 +51,20 @@ type windowModel struct {
 	lru      []int // page numbers, most recently used last
 	fetches  int   // pages fetched so far (for tests and diagnostics)
 	err      error // last fetch error, shown in the status line
+	// marks holds the acknowledgement marks of the cached rows, read with
+	// each page through markSrc (nil: no marks).
+	marks   map[int64]AckMark
+	markSrc func(ids []int64) map[int64]AckMark
 }
 
 func newWindowModel(src pager, pageSize, maxPages int) *windowModel {
-	w := &windowModel{src: src, pageSize: pageSize, maxPages: maxPages}
+	return newWindowModelMarked(src, pageSize, maxPages, nil)
+}
+
+// newWindowModelMarked is newWindowModel reading acknowledgement marks
+// with each page through marks (nil: none).
+func newWindowModelMarked(src pager, pageSize, maxPages int, marks func([]int64) map[int64]AckMark) *windowModel {
+	w := &windowModel{src: src, pageSize: pageSize, maxPages: maxPages, markSrc: marks}
 	w.reload()
 	return w
 }
@@ -62,6 +72,7 @@ func newWindowModel(src pager, pageSize, maxPages int) *windowModel {
 // reload re-reads the count and forgets every page.
 func (w *windowModel) reload() {
 	w.pages = map[int][]model.MessageSummary{}
+	w.marks = map[int64]AckMark{}
 	w.lru = nil
 	n, err := w.src.Count()
 	if err != nil {
@@ -90,7 +101,11 @@ func (w *windowModel) Row(i int) (model.MessageSummary, bool) {
 			return model.MessageSummary{}, false
 		}
 		w.pages[p] = rows
+		w.readMarks(rows)
 		if len(w.lru) >= w.maxPages {
+			for _, r := range w.pages[w.lru[0]] {
+				delete(w.marks, r.ID)
+			}
 			delete(w.pages, w.lru[0])
 			w.lru = w.lru[1:]
 		}
@@ -127,4 +142,24 @@ func (w *windowModel) update(s model.MessageSummary) {
 			}
 		}
 	}
+}
+
+// readMarks fetches the acknowledgement marks of rows.
+func (w *windowModel) readMarks(rows []model.MessageSummary) {
+	if w.markSrc == nil || len(rows) == 0 {
+		return
+	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	for id, m := range w.markSrc(ids) {
+		w.marks[id] = m
+	}
+}
+
+// Mark is the acknowledgement mark of a cached row.
+func (w *windowModel) Mark(id int64) (AckMark, bool) {
+	m, ok := w.marks[id]
+	return m, ok
 }

@@ -35,6 +35,7 @@ type MemServices struct {
 	ReceiptsSent []int64
 	// Snoozed is the last snooze asked for.
 	Snoozed time.Duration
+	window  *memWindow
 }
 
 type memMessage struct {
@@ -654,11 +655,16 @@ func (m *MemServices) Resend(id int64) (int, error) {
 		return 0, err
 	}
 	n := 0
+	var to []string
 	for _, r := range msg.Receipts {
 		if !r.Acked {
 			n++
+			to = append(to, r.Recipient.Address)
 		}
 	}
+	m.mu.Lock()
+	m.win().resends[id] = append(m.win().resends[id], Resend{At: time.Now(), Recipients: to})
+	m.mu.Unlock()
 	return n, nil
 }
 
@@ -674,4 +680,181 @@ func (m *MemServices) Quotas() []Quota {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return append([]Quota(nil), m.quotas...)
+}
+
+// The stand-in's window side (WindowServices).
+var _ WindowServices = (*MemServices)(nil)
+
+type memWindow struct {
+	drafts  map[string]Draft
+	resends map[int64][]Resend
+	next    int
+	acked   map[int64]time.Time
+	manual  map[int64]bool
+}
+
+func (m *MemServices) win() *memWindow {
+	if m.window == nil {
+		m.window = &memWindow{drafts: map[string]Draft{}, resends: map[int64][]Resend{}, acked: map[int64]time.Time{}, manual: map[int64]bool{}}
+	}
+	return m.window
+}
+
+// AckMarks implements WindowServices.
+func (m *MemServices) AckMarks(ids []int64) map[int64]AckMark {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	w := m.win()
+	out := map[int64]AckMark{}
+	for _, id := range ids {
+		mm, ok := m.byID[id]
+		switch {
+		case !ok || !mm.sum.Document:
+			out[id] = AckMark{State: AckNotDocument}
+		case len(mm.receipts) > 0:
+			acked := 0
+			for _, r := range mm.receipts {
+				if r.Acked {
+					acked++
+				}
+			}
+			out[id] = AckMark{State: AckSentDoc, Acked: acked, Total: len(mm.receipts)}
+		case mm.sum.Acked || !w.acked[id].IsZero():
+			out[id] = AckMark{State: AckDone, At: w.acked[id]}
+		case w.manual[id]:
+			out[id] = AckMark{State: AckManual, Reason: "sender not verified"}
+		default:
+			out[id] = AckMark{State: AckWaiting}
+		}
+	}
+	return out
+}
+
+// SetManual marks a received document as one to acknowledge by hand.
+func (m *MemServices) SetManual(id int64) {
+	m.mu.Lock()
+	m.win().manual[id] = true
+	m.mu.Unlock()
+}
+
+// Status implements WindowServices.
+func (m *MemServices) Status() StatusInfo {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	st := StatusInfo{NextCheck: memBase.Add(15 * time.Hour), LastSync: memBase.Add(-10 * time.Minute)}
+	for _, mm := range m.byID {
+		if mm.sum.Folder == "INBOX" && mm.sum.Document && !mm.sum.Acked && m.win().acked[mm.sum.ID].IsZero() {
+			st.Unacked++
+		}
+	}
+	return st
+}
+
+// Acknowledge implements WindowServices: a manual one comes back as a draft.
+func (m *MemServices) Acknowledge(id int64) (*Draft, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	mm, ok := m.byID[id]
+	if !ok {
+		return nil, failure.ErrNotFound
+	}
+	if m.win().manual[id] {
+		return &Draft{Account: mm.sum.Account, To: []string{mm.sum.From.Address}, Subject: "Đã nhận được văn bản: " + mm.sum.Subject, ReplyTo: id}, nil
+	}
+	m.win().acked[id] = memBase
+	mm.sum.Acked = true
+	return nil, nil
+}
+
+// SaveDraft implements WindowServices.
+func (m *MemServices) SaveDraft(ctx context.Context, d Draft) (Draft, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	w := m.win()
+	if d.ID == "" {
+		w.next++
+		d.ID = fmt.Sprintf("%x", w.next)
+	}
+	d.Saved = memBase
+	w.drafts[d.ID] = d
+	return d, nil
+}
+
+// DeleteDraft implements WindowServices.
+func (m *MemServices) DeleteDraft(ctx context.Context, id string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.win().drafts, id)
+	return nil
+}
+
+// Drafts implements WindowServices.
+func (m *MemServices) Drafts() []Draft {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []Draft
+	for _, d := range m.win().drafts {
+		out = append(out, d)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// DraftOf implements WindowServices.
+func (m *MemServices) DraftOf(id int64) (Draft, error) {
+	msg, err := m.Open(id)
+	if err != nil {
+		return Draft{}, err
+	}
+	d := Draft{Account: msg.Summary.Account, Subject: msg.Summary.Subject, Body: msg.Text}
+	for _, a := range msg.Summary.To {
+		d.To = append(d.To, a.Address)
+	}
+	return d, nil
+}
+
+// Resends implements WindowServices.
+func (m *MemServices) Resends(id int64) []Resend {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]Resend(nil), m.win().resends[id]...)
+}
+
+// DefaultAckTemplate implements WindowServices.
+func (m *MemServices) DefaultAckTemplate(lang string) string {
+	return "Kính gửi {{.Sender}},\n\n{{.Agency}} đã nhận được văn bản \"{{.Subject}}\"{{if .Date}} gửi ngày {{.Date}}{{end}}.\n"
+}
+
+// UpdateAccount implements WindowServices.
+func (m *MemServices) UpdateAccount(a model.Account, password string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i := range m.accounts {
+		if m.accounts[i].Name == a.Name {
+			m.accounts[i].IMAP, m.accounts[i].SMTP, m.accounts[i].Username = a.IMAP, a.SMTP, a.Username
+			return nil
+		}
+	}
+	return failure.ErrNotFound
+}
+
+// MoveToTrash implements WindowServices.
+func (m *MemServices) MoveToTrash(id int64) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	mm, ok := m.byID[id]
+	if !ok {
+		return failure.ErrNotFound
+	}
+	from := mm.sum.Account + "\x00" + mm.sum.Folder
+	for i, x := range m.msgs[from] {
+		if x == mm {
+			m.msgs[from] = append(m.msgs[from][:i:i], m.msgs[from][i+1:]...)
+		}
+	}
+	mm.sum.Folder = "Thùng rác"
+	to := mm.sum.Account + "\x00" + mm.sum.Folder
+	m.msgs[to] = append(m.msgs[to], mm)
+	m.sorted = map[string][]*memMessage{}
+	return nil
 }

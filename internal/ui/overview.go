@@ -103,7 +103,7 @@ func (v *overviewView) show(o *AgencyOverview) {
 
 // agencySnapshots renders the agency screens — the overview, the register,
 // the report and "Chuyển xử lý" over the reader — for RenderSnapshots.
-func (u *UI) agencySnapshots(code string, save func(string, fyne.Window) error) error {
+func (u *UI) agencySnapshots(save func(string, fyne.Window) error) error {
 	svc, ok := u.agency()
 	if !ok {
 		return nil
@@ -113,7 +113,7 @@ func (u *UI) agencySnapshots(code string, save func(string, fyne.Window) error) 
 	ow.SetContent(ov.object())
 	ov.reload()
 	u.bg.Wait()
-	if err := save("overview-"+code+".png", ow); err != nil {
+	if err := save("overview", ow); err != nil {
 		return err
 	}
 	ow.Close()
@@ -123,7 +123,7 @@ func (u *UI) agencySnapshots(code string, save func(string, fyne.Window) error) 
 	rw.SetContent(rv.object())
 	rv.reload()
 	u.bg.Wait()
-	if err := save("register-"+code+".png", rw); err != nil {
+	if err := save("register", rw); err != nil {
 		return err
 	}
 	rw.Close()
@@ -133,14 +133,14 @@ func (u *UI) agencySnapshots(code string, save func(string, fyne.Window) error) 
 	pw.SetContent(pv.object())
 	pv.reload()
 	u.bg.Wait()
-	if err := save("report-"+code+".png", pw); err != nil {
+	if err := save("report", pw); err != nil {
 		return err
 	}
 	pw.Close()
 
 	if u.reader != nil && u.reader.msg != nil {
 		u.ShowProcess()
-		if err := save("process-"+code+".png", u.win); err != nil {
+		if err := save("process", u.win); err != nil {
 			return err
 		}
 		for _, o := range u.win.Canvas().Overlays().List() {

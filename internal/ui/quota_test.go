@@ -40,7 +40,7 @@ func TestStatusBarQuota(t *testing.T) {
 			svc.quotas = []Quota{{Account: "canhan", UsedBytes: 200 << 20, LimitBytes: 1 << 30, Percent: 19.5}}
 			w := test.NewWindow(nil)
 			t.Cleanup(w.Close)
-			w.Resize(SnapshotSize)
+			w.Resize(WindowSize)
 			u := New(fyne.CurrentApp(), w, svc)
 			t.Cleanup(u.bg.Wait)
 			content := w.Content()

@@ -36,10 +36,15 @@ type readerPane struct {
 	browser     *widget.Button
 	receipt     *widget.Button
 	resend      *widget.Button
+	ackNow      *widget.Button
+	resent      *widget.Label
 	body        *widget.RichText
 	attachments *fyne.Container
 	content     *fyne.Container
+	scroll      *container.Scroll
 	msg         *ReaderMessage
+	// resendPrompt is the last re-send confirmation shown (tests answer it).
+	resendPrompt *dialog.ConfirmDialog
 	// allowed holds the messages whose remote images the user allowed.
 	allowed map[int64]bool
 }
@@ -89,35 +94,31 @@ func newReaderPane(u *UI) *readerPane {
 				if r.msg == m {
 					r.receipt.Hide()
 				}
+				r.u.setStatus(lang.L("status.receipt_sent"))
 			})
 		})
 	})
 	r.receipt.Hide()
-	r.resend = widget.NewButtonWithIcon(lang.L("reader.resend"), theme.MailForwardIcon(), func() {
-		if r.msg == nil {
-			return
-		}
-		id := r.msg.Summary.ID
-		r.resend.Disable()
-		r.u.goBG(func() {
-			n, err := r.u.svc.Resend(id)
-			fyne.Do(func() {
-				r.resend.Enable()
-				if err != nil {
-					r.u.ShowError(err)
-					return
-				}
-				dialog.ShowInformation(lang.L("reader.resend"), lang.L("reader.resent", map[string]any{"Count": n}), r.u.win)
-			})
-		})
-	})
+	r.resend = widget.NewButtonWithIcon(lang.L("reader.resend"), theme.MailForwardIcon(), r.confirmResend)
 	r.resend.Hide()
+	r.ackNow = widget.NewButtonWithIcon(lang.L("reader.ack_now"), theme.ConfirmIcon(), r.acknowledge)
+	r.ackNow.Importance = widget.HighImportance
+	r.ackNow.Hide()
+	r.resent = widget.NewLabel("")
+	r.resent.Wrapping = fyne.TextWrapWord
+	r.resent.Hide()
+	r.ack.Wrapping = fyne.TextWrapWord
+	r.ack.Truncation = fyne.TextTruncateOff
 	r.body = widget.NewRichText()
 	r.body.Wrapping = fyne.TextWrapWord
 	r.attachments = container.NewVBox()
 	head := container.NewVBox(r.subject, r.meta, r.problem,
-		container.NewBorder(nil, nil, r.ackIcon, container.NewHBox(r.receipt, r.resend, r.images, r.browser), r.ack), r.attachments, widget.NewSeparator())
-	r.content = container.NewBorder(head, nil, nil, nil, container.NewVScroll(r.body))
+		container.NewBorder(nil, nil, r.ackIcon, container.NewHBox(r.ackNow, r.resend), r.ack), r.resent,
+		container.NewHBox(r.receipt, r.images, r.browser), r.attachments, widget.NewSeparator())
+	// One scroll for the header and the body: on a small screen the
+	// reader's pane may be shorter than the header alone.
+	r.scroll = container.NewVScroll(container.NewVBox(head, r.body))
+	r.content = container.NewStack(r.scroll)
 	r.content.Hide()
 	r.root = container.NewStack(container.NewCenter(r.empty), r.content)
 	return r
@@ -199,6 +200,7 @@ func (r *readerPane) show(m *ReaderMessage) {
 	r.attachments.Refresh()
 	r.content.Show()
 	r.empty.Hide()
+	r.scroll.ScrollToTop()
 	r.content.Refresh() // the header's height changed: lay it out again
 }
 
@@ -214,6 +216,8 @@ func (r *readerPane) setAck(m *ReaderMessage) {
 	if len(m.Receipts) == 0 {
 		r.resend.Hide()
 	}
+	r.ackNow.Hide()
+	r.showResends(m)
 	switch {
 	case len(m.Receipts) > 0:
 		var missing []string
@@ -242,9 +246,14 @@ func (r *readerPane) setAck(m *ReaderMessage) {
 	case m.Ack.Required && m.Ack.Manual:
 		r.ack.SetText(lang.L("ack.manual", map[string]any{"Reason": m.Ack.Reason}))
 		r.ackIcon.SetResource(theme.WarningIcon())
+		r.showAckNow()
 	case m.Ack.Required:
 		r.ack.SetText(lang.L("ack.pending"))
 		r.ackIcon.SetResource(theme.WarningIcon())
+		r.showAckNow()
+	case m.Ack.Reason == AckReasonBefore:
+		r.ack.SetText(lang.L("ack.before"))
+		r.ackIcon.SetResource(theme.InfoIcon())
 	default:
 		r.ack.SetText(lang.L("ack.none"))
 		r.ackIcon.SetResource(theme.InfoIcon())
@@ -281,6 +290,7 @@ func (r *readerPane) tempCopy(id int64, index int, a Attachment) (string, error)
 	if err != nil {
 		return "", fmt.Errorf("open attachment: %w", err)
 	}
+	r.u.trackTemp(dir)
 	path := filepath.Join(dir, filepath.Base(a.Filename))
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		return "", fmt.Errorf("open attachment: %w", err)
@@ -302,13 +312,7 @@ func (r *readerPane) openAttachment(id int64, index int, a Attachment) {
 				r.u.ShowError(err)
 				return
 			}
-			link, err := url.Parse(storage.NewFileURI(path).String())
-			if err == nil {
-				err = r.u.app.OpenURL(link)
-			}
-			if err != nil {
-				r.u.ShowError(err)
-			}
+			r.openFile(path)
 		})
 	})
 }
@@ -359,7 +363,7 @@ func (r *readerPane) convertAttachment(id int64, index int, a Attachment) {
 				r.u.ShowError(err)
 				return
 			}
-			dialog.ShowInformation(lang.L("convert.title"), lang.L("convert.done", map[string]any{"Path": out}), r.u.win)
+			r.offerConverted(id, out)
 		})
 	})
 }
@@ -400,4 +404,188 @@ func (r *readerPane) openInBrowser(m *ReaderMessage) {
 	if err != nil {
 		r.u.ShowError(err)
 	}
+}
+
+// showAckNow offers "Báo nhận ngay" when the services can acknowledge.
+func (r *readerPane) showAckNow() {
+	if r.u.ws() != nil {
+		r.ackNow.Enable()
+		r.ackNow.Show()
+	}
+}
+
+// acknowledge sends the acknowledgement of the shown document now (R2);
+// one the client may not send by itself opens ready in a compose window.
+func (r *readerPane) acknowledge() {
+	w := r.u.ws()
+	if r.msg == nil || w == nil {
+		return
+	}
+	id := r.msg.Summary.ID
+	r.ackNow.Disable()
+	r.u.goBG(func() {
+		d, err := w.Acknowledge(id)
+		fyne.Do(func() {
+			if err != nil {
+				r.ackNow.Enable()
+				r.u.ShowError(err)
+				return
+			}
+			if d != nil {
+				r.ackNow.Enable()
+				r.u.NewCompose(*d)
+				return
+			}
+			if r.msg != nil && r.msg.Summary.ID == id {
+				r.u.openMessage(id)
+			}
+			r.u.refresh()
+		})
+	})
+}
+
+// confirmResend asks before re-sending a document to the recipients who
+// have not acknowledged it (R2), then records and shows it.
+func (r *readerPane) confirmResend() {
+	if r.msg == nil {
+		return
+	}
+	m := r.msg
+	var missing []string
+	for _, rc := range m.Receipts {
+		if !rc.Acked {
+			missing = append(missing, names([]model.Address{rc.Recipient}))
+		}
+	}
+	if len(missing) == 0 {
+		return
+	}
+	text := widget.NewLabel(lang.L("reader.resend_confirm", map[string]any{"Count": len(missing), "Names": strings.Join(missing, "\n")}))
+	text.Wrapping = fyne.TextWrapWord
+	var d *dialog.ConfirmDialog
+	answered := false
+	d = dialog.NewCustomConfirm(lang.L("reader.resend_title"), lang.L("reader.resend_yes"), lang.L("compose.close_cancel"),
+		container.NewVScroll(text), func(ok bool) {
+			answered = true
+			if ok {
+				r.resendNow(m.Summary.ID)
+			}
+		}, r.u.win)
+	d.Resize(fyne.NewSize(min(560, r.u.win.Canvas().Size().Width), 320))
+	r.resendPrompt = d
+	showKeyed(r.u.win, d, func() {
+		if !answered {
+			answered = true
+			d.Hide()
+			r.resendNow(m.Summary.ID)
+		}
+	}, nil, nil)
+}
+
+// resendNow re-sends and shows what was recorded.
+func (r *readerPane) resendNow(id int64) {
+	r.resend.Disable()
+	r.u.goBG(func() {
+		n, err := r.u.svc.Resend(id)
+		fyne.Do(func() {
+			if err != nil {
+				r.resend.Enable()
+				r.u.ShowError(err)
+				return
+			}
+			if r.msg != nil && r.msg.Summary.ID == id {
+				r.showResends(r.msg)
+			}
+			r.u.setStatus(lang.L("reader.resent", map[string]any{"Count": n}))
+			r.u.refresh()
+		})
+	})
+}
+
+// showResends lists when the document was re-sent and to whom; the button
+// rests until a new day, so one click does not turn into duplicates.
+func (r *readerPane) showResends(m *ReaderMessage) {
+	w := r.u.ws()
+	r.resent.Hide()
+	r.resend.Enable()
+	if w == nil || len(m.Receipts) == 0 {
+		return
+	}
+	rs := w.Resends(m.Summary.ID)
+	if len(rs) == 0 {
+		return
+	}
+	var lines []string
+	for _, x := range rs {
+		lines = append(lines, lang.L("reader.resent_at", map[string]any{"Time": x.At.Format("15:04 02/01/2006"),
+			"Names": shortList(x.Recipients, 3)}))
+	}
+	r.resent.SetText(strings.Join(lines, "\n"))
+	r.resent.Show()
+	last := rs[len(rs)-1].At
+	if now := r.u.now(); last.Year() == now.Year() && last.YearDay() == now.YearDay() {
+		r.resend.Disable()
+	}
+}
+
+// openFile opens path with the system's viewer; when none answers, the
+// window says so and what to do.
+func (r *readerPane) openFile(path string) {
+	link, err := url.Parse(storage.NewFileURI(path).String())
+	if err == nil {
+		err = r.u.app.OpenURL(link)
+	}
+	if err != nil {
+		fyne.LogError("open "+path, err)
+		dialog.ShowError(plainError(lang.L("attachment.no_viewer", map[string]any{"Name": filepath.Base(path)})), r.u.win)
+	}
+}
+
+// offerConverted offers what to do with a PDF made from an attachment (R4):
+// open it, save it, or attach it to a reply.
+func (r *readerPane) offerConverted(id int64, out string) {
+	var d dialog.Dialog
+	open := widget.NewButtonWithIcon(lang.L("convert.open"), theme.FileIcon(), func() { r.openFile(out) })
+	save := widget.NewButtonWithIcon(lang.L("convert.save"), theme.DocumentSaveIcon(), func() {
+		fd := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+			if err != nil || w == nil {
+				if err != nil {
+					r.u.ShowError(err)
+				}
+				return
+			}
+			defer w.Close()
+			data, err := os.ReadFile(out)
+			if err == nil {
+				_, err = w.Write(data)
+			}
+			if err != nil {
+				r.u.ShowError(err)
+			}
+		}, r.u.win)
+		fd.SetFileName(filepath.Base(out))
+		fd.Show()
+	})
+	attach := widget.NewButtonWithIcon(lang.L("convert.attach"), theme.MailReplyIcon(), func() {
+		d.Hide()
+		if r.msg != nil && r.msg.Summary.ID == id {
+			r.u.Reply(false)
+			if r.u.compose != nil {
+				r.u.compose.addAttachment(out)
+			}
+		}
+	})
+	attach.Importance = widget.HighImportance
+	name := widget.NewLabel(filepath.Base(out))
+	name.Wrapping = fyne.TextWrapWord
+	d = dialog.NewCustom(lang.L("convert.title"), lang.L("settings.close"),
+		container.NewVBox(name, container.NewHBox(open, save, attach)), r.u.win)
+	d.Show()
+}
+
+// clear shows the empty reader again.
+func (r *readerPane) clear() {
+	r.msg = nil
+	r.content.Hide()
+	r.empty.Show()
 }

@@ -149,6 +149,10 @@ type Draft struct {
 	Attachments []string // file paths
 	// ReplyTo is the message being answered or forwarded (0 for a new mail).
 	ReplyTo int64
+	// ID names a saved draft (SaveDraft); empty until first saved.
+	ID string
+	// Saved is when the draft was last saved.
+	Saved time.Time
 }
 
 // Severity of a preflight finding.
@@ -242,4 +246,79 @@ type Event struct {
 	Message     *model.MessageSummary
 	Done, Total int
 	Err         error
+}
+
+// WindowServices is what the main window's list, status bar, drafts and
+// settings need beyond Services; internal/app implements both.
+type WindowServices interface {
+	// AckMarks returns the acknowledgement mark of each listed message (R2):
+	// a received document's state, a sent document's "n/m đã nhận".
+	AckMarks(ids []int64) map[int64]AckMark
+	// Status is what the status bar shows.
+	Status() StatusInfo
+	// Acknowledge sends "đã nhận được văn bản" for a received document now
+	// (R2). When the sender cannot be verified it sends nothing and returns
+	// the acknowledgement as a draft for the user to check and send.
+	Acknowledge(id int64) (*Draft, error)
+	// SaveDraft keeps d on this computer at once, then replaces its
+	// previous copy in the server's Drafts folder; it returns d with its
+	// ID set. A server that cannot be reached leaves the local copy.
+	SaveDraft(ctx context.Context, d Draft) (Draft, error)
+	// DeleteDraft forgets a draft here and on the server (sent or discarded).
+	DeleteDraft(ctx context.Context, id string) error
+	// Drafts lists the drafts kept on this computer, newest first.
+	Drafts() []Draft
+	// DraftOf is the draft a message of the Drafts folder holds.
+	DraftOf(id int64) (Draft, error)
+	// Resends lists when a sent document was re-sent and to whom (R2).
+	Resends(id int64) []Resend
+	// DefaultAckTemplate is the client's acknowledgement text for a language.
+	DefaultAckTemplate(lang string) string
+	// UpdateAccount stores an account's edited servers; a non-empty
+	// password replaces the one in the OS keychain (R6).
+	UpdateAccount(a model.Account, password string) error
+	// MoveToTrash moves a message to its account's Trash folder (Delete).
+	MoveToTrash(id int64) error
+}
+
+// AckReasonBefore is AckStatus.Reason for a document that arrived before
+// its mailbox was added: acknowledgements start with the mail after (R2).
+const AckReasonBefore = "before"
+
+// AckState is a list row's acknowledgement state.
+type AckState int
+
+// Acknowledgement states of a list row.
+const (
+	AckNotDocument AckState = iota // not an official document
+	AckWaiting                     // a document not acknowledged yet
+	AckManual                      // the user must acknowledge by hand
+	AckDone                        // acknowledged (At)
+	AckSentDoc                     // a sent document: Acked of Total recipients acknowledged
+	AckNotRequired                 // a document that arrived before the mailbox was added here
+)
+
+// AckMark is one row's acknowledgement mark.
+type AckMark struct {
+	State        AckState
+	At           time.Time
+	Acked, Total int
+	Reason       string
+	LastResend   time.Time
+}
+
+// StatusInfo is the status bar's summary.
+type StatusInfo struct {
+	NextCheck     time.Time // the next check time (R1); zero when none
+	OutboxWaiting int       // mails waiting in the outbox
+	Unacked       int       // received documents not yet acknowledged (R2)
+	Syncing       bool
+	LastSync      time.Time
+	SyncError     string // the last sync's failure, in the user's words
+}
+
+// Resend is one re-send of a sent document to those who had not acknowledged it.
+type Resend struct {
+	At         time.Time
+	Recipients []string
 }

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -30,6 +31,9 @@ type settingsView struct {
 	ackTemplate *widget.Entry
 	receipts    *widget.RadioGroup
 	tabs        *container.AppTabs
+	// saved confirms "Lưu" next to the button.
+	saved   *widget.Label
+	preview *widget.Label
 }
 
 // ShowSettings opens the settings window.
@@ -37,7 +41,14 @@ func (u *UI) ShowSettings() {
 	w := u.app.NewWindow(lang.L("settings.title"))
 	v := u.newSettingsView(w)
 	w.SetContent(v.object())
-	w.Resize(fyne.NewSize(820, 600))
+	u.rememberSize(w, "settings", fyne.NewSize(820, 600))
+	w.SetOnClosed(func() { u.storeSize(w, "settings"); forgetWindowShortcuts(w) })
+	addWindowShortcut(w, &desktop.CustomShortcut{KeyName: fyne.KeyW, Modifier: fyne.KeyModifierShortcutDefault}, w.Close)
+	w.Canvas().SetOnTypedKey(func(e *fyne.KeyEvent) {
+		if !dialogKey(w, e) && e.Name == fyne.KeyEscape {
+			w.Close()
+		}
+	})
 	u.settings = v
 	w.Show()
 }
@@ -80,8 +91,13 @@ func (u *UI) newSettingsView(w fyne.Window) *settingsView {
 	v.autoAck.Checked = s.AutoAck
 	v.ackTemplate = widget.NewMultiLineEntry()
 	v.ackTemplate.Wrapping = fyne.TextWrapWord
-	v.ackTemplate.SetText(s.AckTemplate)
+	v.ackTemplate.SetText(friendlyTemplate(s.AckTemplate))
 	v.ackTemplate.SetMinRowsVisible(6)
+	v.saved = widget.NewLabel("")
+	v.preview = widget.NewLabel("")
+	v.preview.Wrapping = fyne.TextWrapWord
+	v.ackTemplate.OnChanged = func(string) { v.updatePreview() }
+	v.updatePreview()
 	// Machine policy set by agency IT wins and shows read-only.
 	for setting, w := range map[string]fyne.Disableable{"check_times": v.checkTimes, "converter": v.converter,
 		"ack.auto": v.autoAck, "ack.template": v.ackTemplate} {
@@ -119,8 +135,7 @@ func validateTimes(s string) error {
 func hint(key string) *widget.Label {
 	l := widget.NewLabel(lang.L(key))
 	l.Wrapping = fyne.TextWrapWord
-	l.Importance = widget.LowImportance
-	return l
+	return l // full contrast: help text must be readable
 }
 
 func (v *settingsView) object() fyne.CanvasObject {
@@ -131,9 +146,12 @@ func (v *settingsView) object() fyne.CanvasObject {
 		widget.NewFormItem(lang.L("settings.converter"), v.converter),
 	)
 	general.Items[2].HintText = lang.L("settings.check_times_hint")
-	ack := container.NewBorder(container.NewVBox(v.autoAck, hint("settings.ack_hint"),
+	ack := container.NewVScroll(container.NewVBox(v.autoAck, hint("settings.ack_hint"),
 		widget.NewLabelWithStyle(lang.L("settings.receipts"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), v.receipts,
-		widget.NewLabelWithStyle(lang.L("settings.ack_template"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})), nil, nil, nil, v.ackTemplate)
+		widget.NewLabelWithStyle(lang.L("settings.ack_template"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		hint("settings.ack_placeholders"), v.ackTemplate, v.ackTools(),
+		widget.NewLabelWithStyle(lang.L("settings.ack_preview"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewCard("", "", v.preview)))
 	v.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(lang.L("settings.general"), theme.SettingsIcon(), container.NewPadded(general)),
 		container.NewTabItemWithIcon(lang.L("settings.signature"), theme.DocumentCreateIcon(), container.NewPadded(v.signaturePage())),
@@ -143,7 +161,8 @@ func (v *settingsView) object() fyne.CanvasObject {
 	v.tabs.SetTabLocation(container.TabLocationLeading)
 	save := widget.NewButtonWithIcon(lang.L("settings.save"), theme.DocumentSaveIcon(), v.save)
 	save.Importance = widget.HighImportance
-	return container.NewBorder(nil, container.NewBorder(nil, nil, nil, save), nil, nil, v.tabs)
+	closeBtn := widget.NewButtonWithIcon(lang.L("settings.close"), theme.CancelIcon(), v.win.Close)
+	return container.NewBorder(nil, container.NewBorder(nil, nil, nil, container.NewHBox(closeBtn, save), v.saved), nil, nil, v.tabs)
 }
 
 func (v *settingsView) signaturePage() fyne.CanvasObject {
@@ -169,8 +188,13 @@ func (v *settingsView) accountsPage() fyne.CanvasObject {
 		}
 		a := a
 		remove := widget.NewButtonWithIcon(lang.L("settings.remove_account"), theme.DeleteIcon(), func() { v.removeAccount(a) })
-		box.Add(widget.NewCard(a.Email, kind+" · IMAP "+a.IMAP.Host+fmt.Sprintf(":%d", a.IMAP.Port)+" · "+lang.L("settings.profile")+" "+a.Profile,
-			container.NewHBox(remove)))
+		edit := widget.NewButtonWithIcon(lang.L("settings.edit_account"), theme.DocumentCreateIcon(), func() { v.editAccount(a) })
+		buttons := container.NewHBox(edit, remove)
+		if v.u.ws() == nil {
+			edit.Hide()
+		}
+		box.Add(widget.NewCard(a.Email, kind+" · "+a.IMAP.Host+fmt.Sprintf(":%d", a.IMAP.Port)+" · "+v.profileName(a.Profile),
+			buttons))
 	}
 	add := widget.NewButtonWithIcon(lang.L("settings.add_account"), theme.ContentAddIcon(), func() { v.u.ShowSetup(true) })
 	return container.NewBorder(nil, container.NewHBox(add), nil, nil, container.NewVScroll(box))
@@ -179,11 +203,12 @@ func (v *settingsView) accountsPage() fyne.CanvasObject {
 // removeAccount forgets a mailbox after the user confirmed; its background
 // duties stop at once.
 func (v *settingsView) removeAccount(a model.Account) {
-	dialog.ShowConfirm(lang.L("settings.remove_title"), lang.L("settings.remove_confirm", map[string]any{"Email": a.Email}), func(ok bool) {
+	d := dialog.NewConfirm(lang.L("settings.remove_title"), lang.L("settings.remove_confirm", map[string]any{"Email": a.Email}), func(ok bool) {
 		if ok {
 			v.remove(a)
 		}
 	}, v.win)
+	showKeyed(v.win, d, nil, nil, nil) // Enter closes without removing: removal takes a click
 }
 
 // remove forgets the mailbox off the UI goroutine and rebuilds the screens.
@@ -214,7 +239,7 @@ func (v *settingsView) save() {
 	}
 	s.AutoAck = v.autoAck.Checked
 	s.ReadReceipts = []string{"always", "ask", "never"}[indexOf(v.receipts.Options, v.receipts.Selected, 1)]
-	s.AckTemplate = v.ackTemplate.Text
+	s.AckTemplate = goTemplate(v.ackTemplate.Text)
 	s.Converter = map[string]string{"LibreOffice": "libreoffice", "Microsoft Office": "msoffice"}[v.converter.Selected]
 	if s.Converter == "" {
 		s.Converter = "auto"
@@ -234,8 +259,14 @@ func (v *settingsView) save() {
 	}
 	if changed {
 		v.u.applyLook(s)
-		v.win.SetContent(v.u.newSettingsView(v.win).object())
+		nv := v.u.newSettingsView(v.win)
+		v.win.SetContent(nv.object())
+		v.u.settings = nv
+		v = nv
 	}
+	v.saved.SetText(lang.L("settings.saved", map[string]any{"Time": v.u.now().Format("15:04")}))
+	v.saved.Importance = widget.SuccessImportance
+	v.saved.Refresh()
 }
 
 // applyLook sets language and text size and rebuilds the main window.
@@ -267,6 +298,11 @@ func (u *UI) editSignature(parent fyne.Window, a model.Account, done func(model.
 		entries[i] = widget.NewEntry()
 		entries[i].SetText(*f.val)
 		item := widget.NewFormItem(lang.L(f.key), entries[i])
+		// R3 (LA 14.7, LA 8.4): name, title and agency must be filled.
+		item.Required = f.key == "sig.name" || f.key == "sig.title" || f.key == "sig.agency"
+		if item.Required {
+			entries[i].Validator = required
+		}
 		if locked.IsLocked("signature." + strings.TrimPrefix(f.key, "sig.")) {
 			entries[i].Disable() // set by agency IT (machine policy)
 			item.HintText = lang.L("settings.locked")
@@ -286,7 +322,7 @@ func (u *UI) editSignature(parent fyne.Window, a model.Account, done func(model.
 		}
 		done(sig)
 	}, parent)
-	d.Resize(fyne.NewSize(620, 520))
+	d.Resize(fitScreen(fyne.NewSize(760, 560)))
 	d.Show()
 }
 

@@ -87,7 +87,7 @@ func (u *UI) ShowSetup(another bool) {
 	w := u.win
 	if another {
 		w = u.app.NewWindow(lang.L("setup.title"))
-		w.Resize(fyne.NewSize(760, 560))
+		w.Resize(fitScreen(fyne.NewSize(760, 560)))
 	}
 	s := u.newSetupWizard(w, !another)
 	w.SetContent(s.object())
@@ -158,7 +158,12 @@ func (u *UI) newSetupWizard(w fyne.Window, inline bool) *setupWizard {
 }
 
 func (s *setupWizard) object() fyne.CanvasObject {
-	nav := container.NewBorder(nil, nil, s.back, s.next)
+	left := fyne.CanvasObject(s.back)
+	if !s.inline { // adding another mailbox can be given up at any step
+		cancel := widget.NewButtonWithIcon(lang.L("setup.cancel"), theme.CancelIcon(), s.win.Close)
+		left = container.NewHBox(cancel, s.back)
+	}
+	nav := container.NewBorder(nil, nil, left, s.next)
 	card := container.NewBorder(container.NewVBox(s.title, s.intro, widget.NewSeparator()), nav, nil, nil, s.body)
 	brand := widget.NewLabelWithStyle(lang.L("app.title"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	brand.SizeName = theme.SizeNameHeadingText
@@ -190,9 +195,6 @@ func (s *setupWizard) goTo(i int) {
 		body = container.NewVBox(widget.NewForm(widget.NewFormItem(lang.L("setup.password"), s.password)), hint("setup.password_hint"))
 	case stepTest:
 		body = container.NewVBox(s.testing, container.NewBorder(nil, nil, s.vIcon, nil, s.verdict))
-		if !s.tested {
-			s.runTest()
-		}
 	case stepProfile:
 		body = container.NewVBox(widget.NewForm(widget.NewFormItem(lang.L("setup.profile"), s.profile)))
 	case stepSignature:
@@ -216,6 +218,7 @@ func (s *setupWizard) goTo(i int) {
 	s.next.Enable()
 	if i == stepTest && !s.tested {
 		s.next.Disable()
+		s.runTest() // last: its verdict may come back at once
 	}
 }
 

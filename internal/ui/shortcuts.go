@@ -26,8 +26,11 @@ func (u *UI) shortcuts() []shortcut {
 		{fyne.KeyN, ctrl, "action.new", func() { u.NewCompose(Draft{}) }},
 		{fyne.KeyR, ctrl, "action.reply", func() { u.Reply(false) }},
 		{fyne.KeyR, ctrl | fyne.KeyModifierShift, "action.reply_all", func() { u.Reply(true) }},
+		{fyne.KeyF, ctrl | fyne.KeyModifierShift, "action.forward", u.Forward},
 		{fyne.KeyF, ctrl, "action.search", u.FocusSearch},
-		{fyne.KeyF5, 0, "action.check", u.CheckNow},
+		{fyne.KeyF9, 0, "action.check", u.CheckNow},
+		{fyne.KeyComma, ctrl, "action.settings", u.ShowSettings},
+		{fyne.KeyQ, ctrl, "action.quit", u.app.Quit},
 	}
 }
 
@@ -44,8 +47,14 @@ func (u *UI) addShortcuts() {
 		addWindowShortcut(u.win, &desktop.CustomShortcut{KeyName: s.key, Modifier: s.mod}, s.run)
 	}
 	c.SetOnTypedKey(func(e *fyne.KeyEvent) {
-		if e.Name == fyne.KeyF5 {
+		if dialogKey(u.win, e) {
+			return
+		}
+		switch e.Name {
+		case fyne.KeyF5, fyne.KeyF9: // Outlook's keys for checking mail
 			u.CheckNow()
+		case fyne.KeyDelete:
+			u.DeleteSelected()
 		}
 	})
 }
@@ -63,14 +72,19 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 	for _, s := range u.shortcuts() {
 		s := s
 		it := fyne.NewMenuItem(lang.L(s.name), s.run)
-		if s.mod != 0 {
-			it.Shortcut = &desktop.CustomShortcut{KeyName: s.key, Modifier: s.mod}
+		it.Shortcut = &desktop.CustomShortcut{KeyName: s.key, Modifier: s.mod}
+		if s.name == "action.quit" {
+			it.IsQuit = true
 		}
 		mail = append(mail, it)
 	}
-	fwd := fyne.NewMenuItem(lang.L("action.forward"), u.Forward)
-	fwd.Icon = theme.MailForwardIcon()
-	mail = append(mail, fwd, fyne.NewMenuItemSeparator(), fyne.NewMenuItem(lang.L("action.settings"), u.ShowSettings))
+	if u.ws() != nil {
+		del := fyne.NewMenuItem(lang.L("action.delete"), u.DeleteSelected)
+		del.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyDelete}
+		mail = append(mail[:len(mail)-1], del, mail[len(mail)-1])
+		drafts := fyne.NewMenuItem(lang.L("drafts.menu"), u.ShowLocalDrafts)
+		mail = append(mail[:len(mail)-1], fyne.NewMenuItemSeparator(), drafts, fyne.NewMenuItemSeparator(), mail[len(mail)-1])
+	}
 	return fyne.NewMainMenu(fyne.NewMenu(lang.L("menu.mail"), mail...), fyne.NewMenu(lang.L("menu.agency"),
 		fyne.NewMenuItem(lang.L("overview.title"), u.ShowOverview), fyne.NewMenuItem(lang.L("register.title"), u.ShowRegister),
 		fyne.NewMenuItem(lang.L("report.title"), u.ShowReport), fyne.NewMenuItem(lang.L("process.title"), u.ShowProcess)))

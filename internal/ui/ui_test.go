@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -17,6 +18,11 @@ import (
 func newTestUI(t *testing.T, svc Services) (*UI, fyne.Window) {
 	t.Helper()
 	a := test.NewTempApp(t)
+	// The tests run autosave themselves: a ticker left running after a
+	// test would draw from another goroutine during the next.
+	every := autosaveEvery
+	autosaveEvery = time.Hour
+	t.Cleanup(func() { autosaveEvery = every })
 	w := test.NewWindow(nil)
 	t.Cleanup(w.Close)
 	w.Resize(fyne.NewSize(1280, 800))
@@ -447,6 +453,7 @@ func TestReaderResendToUnacknowledged(t *testing.T) {
 	svc := NewMemServices()
 	u, _ := newTestUI(t, svc)
 	u.list.Select(rowIndex(t, u, "Lịch công tác tuần"))
+	u.bg.Wait() // the reader finishes with this mail before the next
 	if u.reader.resend.Visible() {
 		t.Fatal("re-send offered for a received mail")
 	}
@@ -466,7 +473,7 @@ func TestReaderResendToUnacknowledged(t *testing.T) {
 		t.Fatal("no receipts for a sent document")
 	}
 	if !u.reader.resend.Visible() || !strings.Contains(u.reader.ack.Text, "/") {
-		t.Fatalf("sent document: resend visible %v, status %q", u.reader.resend.Visible(), u.reader.ack.Text)
+		t.Fatalf("sent document %q in %q: resend visible %v, status %q", u.reader.msg.Summary.Subject, u.reader.msg.Summary.Folder, u.reader.resend.Visible(), u.reader.ack.Text)
 	}
 	n, err := svc.Resend(u.reader.msg.Summary.ID)
 	if err != nil || n != len(u.reader.msg.Receipts)-2 {
