@@ -1,0 +1,154 @@
+package docsign_test
+
+import (
+	"bytes"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"strings"
+	"testing"
+	"time"
+
+	"thucongvu/internal/docsign"
+	"thucongvu/internal/docsign/docsigntest"
+)
+
+var testPKI *docsigntest.PKI
+
+func pki(t testing.TB) *docsigntest.PKI {
+	if testPKI == nil {
+		testPKI = docsigntest.NewPKI(t)
+	}
+	return testPKI
+}
+
+func trust(t testing.TB) *docsign.TrustStore { return docsign.NewTrustStore(pki(t).Root.Cert) }
+
+func signedSample(t testing.TB) []byte {
+	p := pki(t)
+	in := docsigntest.SamplePDF(t, "Công văn số 123/STTTT-VP", 0)
+	return docsigntest.SignPDF(t, in, p.Signer, docsigntest.SignOptions{Chain: []*x509.Certificate{p.Intermediate.Cert}, Name: "Giả mạo"})
+}
+
+func one(t *testing.T, rep docsign.Report) docsign.Signature {
+	t.Helper()
+	if len(rep.Signatures) != 1 {
+		t.Fatalf("want 1 signature, got %+v", rep)
+	}
+	return rep.Signatures[0]
+}
+
+// R4, Circular 15/2025: who signed, when, and whether the data is intact.
+func TestR4VerifyValidSignatureNamesFromCertificate(t *testing.T) {
+	rep := docsign.Verify(signedSample(t), trust(t), docsign.Options{})
+	s := one(t, rep)
+	if rep.State != docsign.Valid || s.State != docsign.Valid {
+		t.Fatalf("state %s/%s (%s)", rep.State, s.State, s.Reason)
+	}
+	if s.Signer != "Nguyễn Văn A" || s.Organization != "Sở TT&TT tỉnh Long An" || s.Email != "nva@longan.gov.vn" {
+		t.Fatalf("names %+v", s)
+	}
+	if s.Issuer != "CA chuyên dùng Chính phủ (thử)" || s.TimeSource != docsign.TimeFromSigner || s.SignedAt.IsZero() {
+		t.Fatalf("issuer/time %+v", s)
+	}
+}
+
+func TestR4VerifyNoTrustIsUnknownIssuer(t *testing.T) {
+	s := one(t, docsign.Verify(signedSample(t), docsign.NewTrustStore(), docsign.Options{}))
+	if s.State != docsign.UnknownIssuer {
+		t.Fatalf("state %s (%s)", s.State, s.Reason)
+	}
+}
+
+func TestR4VerifyUnsignedAndGarbage(t *testing.T) {
+	rep := docsign.Verify(docsigntest.SamplePDF(t, "x", 0), trust(t), docsign.Options{})
+	if rep.State != docsign.Unsigned || rep.Err != nil || len(rep.Signatures) != 0 {
+		t.Fatalf("unsigned: %+v", rep)
+	}
+	rep = docsign.Verify([]byte("GIF89a garbage"), trust(t), docsign.Options{})
+	if rep.Err == nil {
+		t.Fatalf("garbage: %+v", rep)
+	}
+}
+
+func TestR4VerifyFlippedByte(t *testing.T) {
+	b := signedSample(t)
+	i := bytes.Index(b, []byte("BT")) // inside the page content, covered
+	if i < 0 {
+		i = 200
+	}
+	b[i+1] ^= 0x01
+	if s := one(t, docsign.Verify(b, trust(t), docsign.Options{})); s.State != docsign.Broken {
+		t.Fatalf("state %s (%s)", s.State, s.Reason)
+	}
+}
+
+func TestR4VerifyTruncated(t *testing.T) {
+	b := signedSample(t)
+	rep := docsign.Verify(b[:len(b)-300], trust(t), docsign.Options{})
+	if rep.State != docsign.Broken {
+		t.Fatalf("state %+v", rep)
+	}
+}
+
+func TestR4VerifyExpiredWithoutTimestamp(t *testing.T) {
+	p := pki(t)
+	old := docsigntest.Issue(t, p.Intermediate, pkix.Name{CommonName: "Trần Thị B", Organization: []string{"UBND huyện Bến Lức"}},
+		false, nil, time.Now().Add(-40*time.Hour), time.Now().Add(-30*time.Hour))
+	b := docsigntest.SignPDF(t, docsigntest.SamplePDF(t, "x", 0), old, docsigntest.SignOptions{
+		Chain: []*x509.Certificate{p.Intermediate.Cert}, Date: time.Now().Add(-35 * time.Hour)})
+	if s := one(t, docsign.Verify(b, trust(t), docsign.Options{})); s.State != docsign.Expired {
+		t.Fatalf("state %s (%s)", s.State, s.Reason)
+	}
+}
+
+// A self-signed "Sở TT&TT" certificate carrying copies of the real chain
+// must not pass (pdfsign issue #100).
+func TestR4VerifySelfSignedCarryingRealChain(t *testing.T) {
+	p := pki(t)
+	fake := docsigntest.Issue(t, nil, p.Signer.Cert.Subject, false, nil, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	b := docsigntest.SignPDF(t, docsigntest.SamplePDF(t, "x", 0), p.Signer, docsigntest.SignOptions{
+		Chain: []*x509.Certificate{p.Intermediate.Cert, p.Root.Cert}})
+	b = docsigntest.Resign(t, b, func(covered []byte) []byte {
+		return docsigntest.CMS(t, covered, fake, p.Signer.Cert, p.Intermediate.Cert)
+	})
+	if s := one(t, docsign.Verify(b, trust(t), docsign.Options{})); s.State != docsign.UnknownIssuer {
+		t.Fatalf("state %s (%s)", s.State, s.Reason)
+	}
+}
+
+func TestR4VerifyForeignRoot(t *testing.T) {
+	p := pki(t)
+	other := docsigntest.NewPKI(t)
+	b := docsigntest.SignPDF(t, docsigntest.SamplePDF(t, "x", 0), other.Signer, docsigntest.SignOptions{
+		Chain: []*x509.Certificate{other.Intermediate.Cert, other.Root.Cert}})
+	if s := one(t, docsign.Verify(b, docsign.NewTrustStore(p.Root.Cert), docsign.Options{})); s.State != docsign.UnknownIssuer {
+		t.Fatalf("state %s (%s)", s.State, s.Reason)
+	}
+}
+
+func TestR4VerifyByteRangePastEOF(t *testing.T) {
+	b := signedSample(t)
+	i := bytes.LastIndex(b, []byte("/ByteRange"))
+	j := bytes.IndexByte(b[i:], ']') + i
+	fields := strings.Fields(string(b[i+len("/ByteRange") : j]))
+	last := fields[len(fields)-1]
+	repl := strings.Repeat("9", len(last))
+	copy(b[j-len(last):j], repl)
+	if s := one(t, docsign.Verify(b, trust(t), docsign.Options{})); s.State != docsign.Broken || !strings.Contains(s.Reason, "ByteRange") {
+		t.Fatalf("state %s (%s)", s.State, s.Reason)
+	}
+}
+
+// A later signature counts as signed again: both stay valid.
+func TestR4VerifySecondSignatureKeepsFirst(t *testing.T) {
+	p := pki(t)
+	b := docsigntest.SignPDF(t, signedSample(t), p.Agency, docsigntest.SignOptions{Chain: []*x509.Certificate{p.Intermediate.Cert}})
+	rep := docsign.Verify(b, trust(t), docsign.Options{})
+	if rep.State != docsign.Valid || len(rep.Signatures) != 2 {
+		t.Fatalf("report %+v", rep)
+	}
+	if rep.Signatures[0].SignedLength >= rep.Signatures[1].SignedLength && rep.Signatures[1].SignedLength != int64(len(b)) &&
+		rep.Signatures[0].SignedLength != int64(len(b)) {
+		t.Fatalf("lengths %+v", rep.Signatures)
+	}
+}
