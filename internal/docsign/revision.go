@@ -35,15 +35,16 @@ func (v *verifier) changedSince(end int64) string {
 	}
 	root := v.doc.Trailer().Key("Root")
 	allowedRefs := map[uint32]bool{}
-	ref := func(val pdf.Value) {
-		p := val.GetPtr()
-		if id := p.GetID(); id != 0 {
+	// A direct value reports its container's number: only indirect ones count.
+	ref := func(val, parent pdf.Value) {
+		p, pp := val.GetPtr(), parent.GetPtr()
+		if id := p.GetID(); id != 0 && id != pp.GetID() {
 			allowedRefs[id] = true
 		}
 	}
-	ref(root.Key("AcroForm"))
-	ref(root.Key("AcroForm").Key("Fields"))
-	ref(v.doc.Trailer().Key("Info"))
+	ref(root.Key("AcroForm"), root)
+	ref(root.Key("AcroForm").Key("Fields"), root.Key("AcroForm"))
+	ref(v.doc.Trailer().Key("Info"), v.doc.Trailer())
 	xsNew, xsOld := v.doc.Xref(), old.Xref()
 	resolveOld := func(id uint32) pdf.Value {
 		xo := xsOld[before[id].index]
@@ -97,22 +98,12 @@ func (v *verifier) changedSince(end int64) string {
 		if allowedRefs[id] {
 			continue
 		}
-		if typ == "Page" {
-			ref(obj.Key("Annots"))
-			if allowedRefs[id] {
-				continue
-			}
-		}
 		if keys, ok := signingMayChange[typ]; ok {
 			was := resolveOld(id)
-			if diff := differingKey(was, obj, keys); diff == "" {
-				if typ == "Page" {
-					ref(obj.Key("Annots"))
-				}
-				continue
-			} else {
+			if diff := differingKey(was, obj, keys); diff != "" {
 				return fmt.Sprintf("%s object %d: /%s changed after signing", typ, id, diff)
 			}
+			continue
 		}
 		if annotsArray(v.doc, id) {
 			continue

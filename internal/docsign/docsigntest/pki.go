@@ -11,6 +11,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/hex"
 	"encoding/pem"
 	"fmt"
@@ -61,6 +62,12 @@ func Issue(tb testing.TB, parent *Identity, subject pkix.Name, ca bool, eku []x5
 		NotBefore:    notBefore,
 		NotAfter:     notAfter,
 		ExtKeyUsage:  eku,
+	}
+	if len(eku) == 1 && eku[0] == x509.ExtKeyUsageTimeStamping {
+		// RFC 3161 §2.3: a TSA's extended key usage is critical (openssl ts insists).
+		val, _ := asn1.Marshal([]asn1.ObjectIdentifier{{1, 3, 6, 1, 5, 5, 7, 3, 8}})
+		tmpl.ExtKeyUsage = nil
+		tmpl.ExtraExtensions = []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 37}, Critical: true, Value: val}}
 	}
 	if ca {
 		tmpl.IsCA, tmpl.BasicConstraintsValid = true, true

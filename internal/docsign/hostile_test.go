@@ -1,0 +1,136 @@
+package docsign_test
+
+import (
+	"bytes"
+	"crypto/x509"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"thucongvu/internal/docsign"
+	"thucongvu/internal/docsign/docsigntest"
+	"thucongvu/internal/testsrv"
+)
+
+// An editor's save after signing (a red box): the signature is
+// modified_after_signing and the signed version is still offered.
+func TestR4VerifyAppendedUpdateIsModified(t *testing.T) {
+	signed := signedSample(t)
+	b := docsigntest.AppendRedBox(t, signed)
+	s := one(t, docsign.Verify(b, trust(t), docsign.Options{}))
+	if s.State != docsign.ModifiedAfterSigning {
+		t.Fatalf("state %s (%s)", s.State, s.Reason)
+	}
+	orig := docsign.SignedVersion(b, s)
+	if !bytes.Equal(bytes.TrimRight(orig, "\n"), bytes.TrimRight(signed, "\n")) {
+		t.Fatalf("signed version is %d bytes, the signed file %d", len(orig), len(signed))
+	}
+	if s2 := one(t, docsign.Verify(orig, trust(t), docsign.Options{})); s2.State != docsign.Valid {
+		t.Fatalf("the signed version: %s (%s)", s2.State, s2.Reason)
+	}
+}
+
+// A red box added, then signed again by someone: the first signature still
+// says the document changed after it.
+func TestR4VerifyChangeThenSecondSignature(t *testing.T) {
+	p := pki(t)
+	b := docsigntest.AppendRedBox(t, signedSample(t))
+	b = docsigntest.SignPDF(t, b, p.Agency, docsigntest.SignOptions{Chain: []*x509.Certificate{p.Intermediate.Cert}})
+	rep := docsign.Verify(b, trust(t), docsign.Options{})
+	if len(rep.Signatures) != 2 {
+		t.Fatalf("%+v", rep)
+	}
+	states := map[docsign.State]int{}
+	for _, s := range rep.Signatures {
+		states[s.State]++
+	}
+	if states[docsign.ModifiedAfterSigning] != 1 || states[docsign.Valid] != 1 || rep.State != docsign.ModifiedAfterSigning {
+		t.Fatalf("%+v", rep.Signatures)
+	}
+}
+
+func TestR4VerifyTimestampOverSignatureValue(t *testing.T) {
+	p := pki(t)
+	tsa := docsigntest.StartTSA(t, p)
+	b := docsigntest.SignPDF(t, docsigntest.SamplePDF(t, "x", 0), p.Signer, docsigntest.SignOptions{
+		Chain: []*x509.Certificate{p.Intermediate.Cert}, TSAURL: tsa.URL})
+	s := one(t, docsign.Verify(b, trust(t), docsign.Options{}))
+	if s.State != docsign.Valid || s.TimeSource != docsign.TimeFromTimestamp || tsa.Requests != 1 {
+		t.Fatalf("%+v (requests %d)", s, tsa.Requests)
+	}
+	// Without the TSA's root trusted, the time is only the signer's clock.
+	other := docsigntest.NewPKI(t)
+	tsa2 := docsigntest.StartTSA(t, other)
+	b = docsigntest.SignPDF(t, docsigntest.SamplePDF(t, "x", 0), p.Signer, docsigntest.SignOptions{
+		Chain: []*x509.Certificate{p.Intermediate.Cert}, TSAURL: tsa2.URL})
+	if s := one(t, docsign.Verify(b, trust(t), docsign.Options{})); s.State != docsign.Valid || s.TimeSource != docsign.TimeFromSigner {
+		t.Fatalf("%+v", s)
+	}
+}
+
+// NSS (and openssl -stream) write indefinite-length BER.
+func TestR4VerifyBERCMS(t *testing.T) {
+	p := pki(t)
+	b := docsigntest.Resign(t, signedSample(t), func(covered []byte) []byte {
+		cms := docsigntest.IndefiniteLength(t, docsigntest.OpenSSLCMS(t, covered, p.Signer, []*docsigntest.Identity{p.Intermediate}))
+		if cms[1] != 0x80 {
+			t.Fatalf("not indefinite-length BER: % x", cms[:4])
+		}
+		return cms
+	})
+	if s := one(t, docsign.Verify(b, trust(t), docsign.Options{})); s.State != docsign.Valid {
+		t.Fatalf("%s (%s)", s.State, s.Reason)
+	}
+}
+
+func TestR4VerifyPSSCMS(t *testing.T) {
+	p := pki(t)
+	b := docsigntest.Resign(t, signedSample(t), func(covered []byte) []byte {
+		return docsigntest.OpenSSLCMS(t, covered, p.Signer, []*docsigntest.Identity{p.Intermediate}, "-keyopt", "rsa_padding_mode:pss")
+	})
+	s := one(t, docsign.Verify(b, trust(t), docsign.Options{}))
+	if s.State != docsign.Valid {
+		t.Fatalf("%s (%s)", s.State, s.Reason)
+	}
+	// The same with one bit of the signature value flipped is broken.
+	b2 := docsigntest.Resign(t, b, func(covered []byte) []byte {
+		cms := docsigntest.OpenSSLCMS(t, covered, p.Signer, []*docsigntest.Identity{p.Intermediate}, "-keyopt", "rsa_padding_mode:pss")
+		cms[len(cms)-10] ^= 1
+		return cms
+	})
+	if s := one(t, docsign.Verify(b2, trust(t), docsign.Options{})); s.State != docsign.Broken {
+		t.Fatalf("%s (%s)", s.State, s.Reason)
+	}
+}
+
+// A CMS that does not parse is reported, never dropped.
+func TestR4VerifyGarbageCMSIsBroken(t *testing.T) {
+	b := docsigntest.Resign(t, signedSample(t), func([]byte) []byte { return []byte{0x30, 0x82, 0x01, 0x00, 0x06, 0x09, 0x2a} })
+	rep := docsign.Verify(b, trust(t), docsign.Options{})
+	if s := one(t, rep); s.State != docsign.Broken || rep.State != docsign.Broken {
+		t.Fatalf("%+v", rep)
+	}
+}
+
+// A file signed by poppler's pdfsig with an NSS database.
+func TestR4VerifyPdfsigSigned(t *testing.T) {
+	testsrv.Need(t, "pdfsig", "certutil", "pk12util", "openssl")
+	p := pki(t)
+	db := docsigntest.NSSDB(t, p, p.Signer)
+	dir := t.TempDir()
+	in := docsigntest.WriteFile(t, dir, "in.pdf", docsigntest.SamplePDF(t, "Công văn", 0))
+	out := filepath.Join(dir, "out.pdf")
+	cmd := exec.Command("pdfsig", "-nssdir", "sql:"+db, "-nss-pwd", "", "-add-signature", "-nick", "signer", "-digest", "SHA256", in, out)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("pdfsig: %v\n%s", err, msg)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := one(t, docsign.Verify(b, trust(t), docsign.Options{}))
+	if s.State != docsign.Valid || s.Signer != "Nguyễn Văn A" {
+		t.Fatalf("%+v", s)
+	}
+}
