@@ -19,6 +19,8 @@ type doctorCheck struct {
 	Name   string `json:"name"`
 	OK     bool   `json:"ok"`
 	Detail string `json:"detail"`
+	// Warn marks a check that passes but needs agency IT's attention.
+	Warn bool `json:"warn,omitempty"`
 }
 
 // cmdDoctor checks what the client depends on: the keychain, the office
@@ -45,6 +47,7 @@ func cmdDoctor(c *cli, args []string) error {
 	add("keychain", err, "the OS keychain stores and returns passwords")
 	path, err := pdfconv.FindOffice()
 	add("office converter", err, path)
+	checks = append(checks, c.signatureRootChecks()...)
 
 	e, err := c.openEngine()
 	if err != nil {
@@ -102,6 +105,9 @@ func cmdDoctor(c *cli, args []string) error {
 	} else {
 		for _, ch := range checks {
 			mark := "✓"
+			if ch.Warn {
+				mark = "!"
+			}
 			if !ch.OK {
 				mark = "✗"
 			}

@@ -48,6 +48,8 @@ func commands() map[string]command {
 		"acks":         {cmdAcks, "acks [NAME] [--resend MESSAGE-ID] [--json]"},
 		"doctor":       {cmdDoctor, "doctor [--json]"},
 		"ack-template": {cmdAckTemplate, "ack-template NAME [--language vi|en] [--file F | --reset]"},
+		"verify":       {cmdVerify, "verify FILE.pdf... [--json]"},
+		"trust":        {cmdTrust, "trust add FILE...|list [--json]|remove SHA256..."},
 		"help":         {nil, "help"},
 	}
 }

@@ -189,3 +189,8 @@ func ParseCertificates(b []byte) ([]*x509.Certificate, error) {
 
 // Expired reports whether the root is past its end date at now.
 func (r Root) Expired(now time.Time) bool { return now.After(r.Cert.NotAfter) }
+
+// EncodePEM encodes one DER certificate as PEM.
+func EncodePEM(der []byte) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+}
