@@ -14,7 +14,8 @@ BUILD_PKGS := gcc pkg-config libgl1-mesa-dev libxcursor-dev libxrandr-dev libxin
               libwayland-dev wayland-protocols
 TEST_PKGS  := dovecot-imapd dovecot-lmtpd postfix gnome-keyring dbus libsecret-tools \
               poppler-utils xvfb libgl1-mesa-dri dunst x11-utils isync fonts-dejavu-core \
-              libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui
+              libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui \
+              openssl softhsm2 opensc libnss3-tools
 DEPS_PKGS  := $(BUILD_PKGS) $(TEST_PKGS)
 
 .PHONY: deps build test fuzz bench demo snapshots clean
@@ -32,7 +33,8 @@ FUZZ_TARGETS := \
 	./internal/compose:FuzzAttachmentData ./internal/compose:FuzzExtractText \
 	./internal/compose:FuzzPDFText ./internal/compose:FuzzOleText ./internal/pdfconv:FuzzSanitizeHTML \
 	./internal/discover:FuzzParseConfig ./internal/config:FuzzPolicyFile \
-	./internal/remind:FuzzArrangements ./internal/browserpage:FuzzSeal ./internal/ui:FuzzHTMLToRich
+	./internal/remind:FuzzArrangements ./internal/browserpage:FuzzSeal ./internal/ui:FuzzHTMLToRich \
+	./internal/docsign:FuzzVerify
 
 ## deps: install every Debian package the build and the tests need (idempotent, quick when present)
 deps:
