@@ -289,3 +289,39 @@ var digestInfoPrefix = map[crypto.Hash][]byte{
 	crypto.SHA384: {0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02, 0x05, 0x00, 0x04, 0x30},
 	crypto.SHA512: {0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0x04, 0x40},
 }
+
+// Certificates lists every certificate on the token (issuers of the
+// signing certificate are often stored beside it).
+func (t *Token) Certificates() ([]*x509.Certificate, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.ctx == nil {
+		return nil, errTokenSession
+	}
+	hs, err := t.find([]*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_CERTIFICATE)})
+	if err != nil {
+		return nil, err
+	}
+	var out []*x509.Certificate
+	for _, h := range hs {
+		v, err := t.ctx.GetAttributeValue(t.session, h, []*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_VALUE, nil)})
+		if err != nil || len(v) == 0 {
+			continue
+		}
+		if c, err := x509.ParseCertificate(v[0].Value); err == nil {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// ChainFor is the intermediates that link cert to a root of trust, from
+// the candidates (the token's certificates); empty when none is needed.
+func ChainFor(cert *x509.Certificate, candidates []*x509.Certificate, trust *TrustStore) []*x509.Certificate {
+	chains, err := cert.Verify(x509.VerifyOptions{Roots: trust.certPool(), Intermediates: pool(candidates),
+		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
+	if err != nil || len(chains) == 0 || len(chains[0]) < 3 {
+		return nil
+	}
+	return chains[0][1 : len(chains[0])-1]
+}

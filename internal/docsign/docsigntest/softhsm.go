@@ -1,7 +1,13 @@
 package docsigntest
 
 import (
+	"bytes"
+	"crypto/x509"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"math"
 	"math/big"
 	"os"
 	"os/exec"
@@ -112,10 +118,84 @@ func (h *SoftHSM) Import(tb testing.TB, id *Identity, label string, alwaysAuth b
 	}
 }
 
-
 func trimLabel(s string) string {
 	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == 0) {
 		s = s[:len(s)-1]
 	}
 	return s
+}
+
+// ImportCert puts a certificate alone on the token (an issuer beside the
+// signing certificate).
+func (h *SoftHSM) ImportCert(tb testing.TB, cert *x509.Certificate, label string) {
+	tb.Helper()
+	ctx := pkcs11.New(h.Module)
+	if ctx == nil {
+		tb.Fatal("load softhsm2")
+	}
+	defer ctx.Destroy()
+	if err := ctx.Initialize(); err != nil {
+		tb.Fatal(err)
+	}
+	defer ctx.Finalize()
+	slots, err := ctx.GetSlotList(true)
+	if err != nil || len(slots) == 0 {
+		tb.Fatalf("slots: %v", err)
+	}
+	var slot uint
+	for _, s := range slots {
+		if info, err := ctx.GetTokenInfo(s); err == nil && trimLabel(info.Label) == h.Label {
+			slot = s
+		}
+	}
+	sess, err := ctx.OpenSession(slot, pkcs11.CKF_SERIAL_SESSION|pkcs11.CKF_RW_SESSION)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer ctx.CloseSession(sess)
+	if err := ctx.Login(sess, pkcs11.CKU_USER, h.PIN); err != nil {
+		tb.Fatal(err)
+	}
+	defer ctx.Logout(sess)
+	if _, err := ctx.CreateObject(sess, []*pkcs11.Attribute{
+		pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_CERTIFICATE),
+		pkcs11.NewAttribute(pkcs11.CKA_CERTIFICATE_TYPE, pkcs11.CKC_X_509),
+		pkcs11.NewAttribute(pkcs11.CKA_TOKEN, true),
+		pkcs11.NewAttribute(pkcs11.CKA_LABEL, label),
+		pkcs11.NewAttribute(pkcs11.CKA_SUBJECT, cert.RawSubject),
+		pkcs11.NewAttribute(pkcs11.CKA_VALUE, cert.Raw),
+	}); err != nil {
+		tb.Fatalf("import certificate: %v", err)
+	}
+}
+
+// StampImages are a blue signature and a red seal, transparent PNGs.
+func StampImages(tb testing.TB) (signatureImage, sealImage []byte) {
+	tb.Helper()
+	sig := image.NewNRGBA(image.Rect(0, 0, 300, 120))
+	blue := color.NRGBA{0x10, 0x30, 0xc0, 0xff}
+	for x := 20; x < 280; x++ {
+		y := 60 + int(35*math.Sin(float64(x)/18))
+		for d := -2; d <= 2; d++ {
+			sig.Set(x, y+d, blue)
+		}
+	}
+	seal := image.NewNRGBA(image.Rect(0, 0, 240, 240))
+	red := color.NRGBA{0xd0, 0x10, 0x10, 0xff}
+	for x := 0; x < 240; x++ {
+		for y := 0; y < 240; y++ {
+			r := math.Hypot(float64(x-120), float64(y-120))
+			if (r > 100 && r < 116) || (r > 70 && r < 76) || (math.Abs(float64(x-y)) < 4 && r < 60) {
+				seal.Set(x, y, red)
+			}
+		}
+	}
+	enc := func(img image.Image) []byte {
+		var b bytes.Buffer
+		if err := png.Encode(&b, img); err != nil {
+			tb.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	return enc(sig), enc(seal)
 }
