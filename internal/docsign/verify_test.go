@@ -2,8 +2,10 @@ package docsign_test
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -150,5 +152,62 @@ func TestR4VerifySecondSignatureKeepsFirst(t *testing.T) {
 	if rep.Signatures[0].SignedLength >= rep.Signatures[1].SignedLength && rep.Signatures[1].SignedLength != int64(len(b)) &&
 		rep.Signatures[0].SignedLength != int64(len(b)) {
 		t.Fatalf("lengths %+v", rep.Signatures)
+	}
+}
+
+// Revocation comes from what the PDF embeds (offline by default).
+func TestR4VerifyRevokedFromEmbeddedCRL(t *testing.T) {
+	p := pki(t)
+	in := docsigntest.SamplePDF(t, "x", 0)
+	revoked := docsigntest.SignPDF(t, in, p.Signer, docsigntest.SignOptions{Chain: []*x509.Certificate{p.Intermediate.Cert},
+		CRLs: [][]byte{docsigntest.CRL(t, p.Intermediate, time.Now().Add(-time.Hour), p.Signer.Cert)}})
+	if s := one(t, docsign.Verify(revoked, trust(t), docsign.Options{})); s.State != docsign.Revoked {
+		t.Fatalf("%s (%s)", s.State, s.Reason)
+	}
+	// A CRL that lists someone else leaves the signature valid.
+	good := docsigntest.SignPDF(t, in, p.Signer, docsigntest.SignOptions{Chain: []*x509.Certificate{p.Intermediate.Cert},
+		CRLs: [][]byte{docsigntest.CRL(t, p.Intermediate, time.Now().Add(-time.Hour), p.Agency.Cert)}})
+	if s := one(t, docsign.Verify(good, trust(t), docsign.Options{})); s.State != docsign.Valid {
+		t.Fatalf("%s (%s)", s.State, s.Reason)
+	}
+	// A CRL from a look-alike of the issuer is ignored.
+	fake := docsigntest.Issue(t, nil, p.Intermediate.Cert.Subject, true, nil, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	forged := docsigntest.SignPDF(t, in, p.Signer, docsigntest.SignOptions{Chain: []*x509.Certificate{p.Intermediate.Cert},
+		CRLs: [][]byte{docsigntest.CRL(t, fake, time.Now().Add(-time.Hour), p.Signer.Cert)}})
+	if s := one(t, docsign.Verify(forged, trust(t), docsign.Options{})); s.State != docsign.Valid {
+		t.Fatalf("%s (%s)", s.State, s.Reason)
+	}
+}
+
+// Badges for the list come from a cache keyed by the file's SHA-256.
+func TestR4CacheBySHA256(t *testing.T) {
+	c := docsign.NewCache(2)
+	b := signedSample(t)
+	r1 := c.Verify(b, trust(t), docsign.Options{})
+	r2 := c.Verify(append([]byte{}, b...), docsign.NewTrustStore(), docsign.Options{})
+	if r1.State != docsign.Valid || r2.State != docsign.Valid || c.Len() != 1 {
+		t.Fatalf("cached %s %s len %d", r1.State, r2.State, c.Len())
+	}
+	c.Verify([]byte("a"), nil, docsign.Options{})
+	c.Verify([]byte("b"), nil, docsign.Options{})
+	if _, ok := c.Lookup(sha(b)); ok || c.Len() != 2 {
+		t.Fatalf("oldest kept, len %d", c.Len())
+	}
+}
+
+func sha(b []byte) [32]byte { return sha256.Sum256(b) }
+
+func TestR4TrustStoreLoadsPEMAndDER(t *testing.T) {
+	p := pki(t)
+	dir := t.TempDir()
+	docsigntest.WriteFile(t, dir, "a.pem", docsigntest.PEM(p.Root.Cert))
+	docsigntest.WriteFile(t, dir, "b.cer", p.Intermediate.Cert.Raw)
+	docsigntest.WriteFile(t, dir, "junk.txt", []byte("không phải chứng thư"))
+	ts, problems := docsign.LoadTrustStore(dir, filepath.Join(dir, "missing"))
+	if ts.Len() != 2 || len(problems) != 1 || !strings.Contains(problems[0], "junk.txt") {
+		t.Fatalf("roots %d problems %v", ts.Len(), problems)
+	}
+	if got := docsign.VNTime(time.Date(2026, 12, 1, 2, 30, 0, 0, time.UTC)); got != "09:30:00 01/12/2026 +07:00" {
+		t.Fatalf("VNTime %q", got)
 	}
 }

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/digitorus/pdf"
+	"github.com/digitorus/pdfsign/revocation"
 	"github.com/digitorus/pdfsign/sign"
 	"github.com/digitorus/pkcs7"
 	"github.com/signintech/gopdf"
@@ -50,7 +51,7 @@ var serial atomic.Int64
 
 // Issue makes a certificate for subject signed by parent (self-signed when
 // parent is nil), valid from notBefore to notAfter.
-func Issue(tb testing.TB, parent *Identity, subject pkix.Name, ca bool, eku []x509.ExtKeyUsage, notBefore, notAfter time.Time) *Identity {
+func Issue(tb testing.TB, parent *Identity, subject pkix.Name, ca bool, eku []x509.ExtKeyUsage, notBefore, notAfter time.Time, edit ...func(*x509.Certificate)) *Identity {
 	tb.Helper()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -75,6 +76,9 @@ func Issue(tb testing.TB, parent *Identity, subject pkix.Name, ca bool, eku []x5
 	} else {
 		tmpl.KeyUsage = x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment
 		tmpl.BasicConstraintsValid = true
+	}
+	for _, e := range edit {
+		e(tmpl)
 	}
 	parentCert, parentKey := tmpl, crypto.Signer(key)
 	if parent != nil {
@@ -184,6 +188,8 @@ type SignOptions struct {
 	Date time.Time
 	// Name is the PDF's /Name (which verification must ignore).
 	Name string
+	// CRLs are embedded in the signature (adbe-revocationInfoArchival).
+	CRLs [][]byte
 }
 
 // SignPDF signs in with id through digitorus/pdfsign (adbe.pkcs7.detached,
@@ -199,6 +205,10 @@ func SignPDF(tb testing.TB, in []byte, id *Identity, o SignOptions) []byte {
 		date = time.Now()
 	}
 	chain := append([]*x509.Certificate{id.Cert}, o.Chain...)
+	var rev revocation.InfoArchival
+	for _, c := range o.CRLs {
+		_ = rev.AddCRL(c)
+	}
 	var out bytes.Buffer
 	err = sign.Sign(bytes.NewReader(in), &out, rdr, int64(len(in)), sign.SignData{
 		Signature: sign.SignDataSignature{
@@ -210,6 +220,7 @@ func SignPDF(tb testing.TB, in []byte, id *Identity, o SignOptions) []byte {
 		Certificate:       id.Cert,
 		CertificateChains: [][]*x509.Certificate{chain},
 		TSA:               sign.TSA{URL: o.TSAURL},
+		RevocationData:    rev,
 	})
 	if err != nil {
 		tb.Fatal(err)
@@ -266,6 +277,24 @@ func CMS(tb testing.TB, content []byte, id *Identity, extra ...*x509.Certificate
 	}
 	sd.Detach()
 	der, err := sd.Finish()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return der
+}
+
+// CRL is a revocation list signed by issuer that lists the revoked
+// certificates (revoked at the given time).
+func CRL(tb testing.TB, issuer *Identity, revokedAt time.Time, revoked ...*x509.Certificate) []byte {
+	tb.Helper()
+	var entries []x509.RevocationListEntry
+	for _, c := range revoked {
+		entries = append(entries, x509.RevocationListEntry{SerialNumber: c.SerialNumber, RevocationTime: revokedAt})
+	}
+	der, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{
+		Number: big.NewInt(1), ThisUpdate: time.Now().Add(-time.Hour), NextUpdate: time.Now().Add(24 * time.Hour),
+		RevokedCertificateEntries: entries,
+	}, issuer.Cert, issuer.Key)
 	if err != nil {
 		tb.Fatal(err)
 	}
