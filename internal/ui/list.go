@@ -126,7 +126,7 @@ func newMessageRow() (*messageRow, fyne.CanvasObject) {
 
 func (r *messageRow) set(m model.MessageSummary) {
 	setIcon(r.unread, !m.Seen, theme.RadioButtonCheckedIcon())
-	setIcon(r.attach, m.HasAttachments, theme.MailAttachmentIcon())
+	setIcon(r.attach, m.HasAttachments, signatureBadge(m.ID, theme.MailAttachmentIcon()))
 	setIcon(r.doc, m.Document, theme.DocumentIcon())
 	setIcon(r.acked, m.Acked, theme.ConfirmIcon())
 	sender := m.From.Name
