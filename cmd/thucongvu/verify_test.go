@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -106,6 +107,19 @@ func TestContractR4VerifyTrustDoctor(t *testing.T) {
 		}
 	}
 
+	// Hostile PDFs in a message never stop parse: each gets a state.
+	eml = docsigntest.WriteFile(t, dir, "xau.eml", mimeWithPDFs(map[string][]byte{
+		"a-rac.pdf": []byte("%PDF-1.7\n rác"), "b-cut.pdf": signed[:len(signed)/3], "c-zero.pdf": nil,
+		"d-ky.pdf": signed, "e-noise.pdf": bytes.Repeat([]byte("%%EOF /ByteRange [0 1 2 3] "), 2000)}))
+	r = runCLI(t, home, "", "parse", eml, "--json")
+	m.Attachments = nil
+	if err := json.Unmarshal([]byte(r.stdout), &m); err != nil || r.code != 0 || len(m.Attachments) != 5 {
+		t.Fatalf("parse hostile: exit %d %v %s %s", r.code, err, r.stdout, r.stderr)
+	}
+	if m.Attachments[3].SignatureState != docsign.Valid || m.Attachments[1].SignatureState != docsign.Broken {
+		t.Fatalf("parse hostile: %+v", m.Attachments)
+	}
+
 	// trust remove.
 	if r := runCLI(t, home, "", "trust", "remove", docsign.Fingerprint(p.Root.Cert)); r.code != 0 {
 		t.Fatalf("trust remove: exit %d %s", r.code, r.stderr)
@@ -121,11 +135,13 @@ func mimeWithPDFs(files map[string][]byte) []byte {
 	b.WriteString("From: vanthu@longan.gov.vn\r\nTo: vanthu@hanam.gov.vn\r\nSubject: =?UTF-8?Q?C=C3=B4ng_v=C4=83n?=\r\n" +
 		"Message-ID: <ky@longan.gov.vn>\r\nDate: Tue, 01 Dec 2026 09:30:00 +0700\r\nMIME-Version: 1.0\r\n" +
 		"Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nKính gửi.\r\n")
-	for _, name := range []string{"ky.pdf", "sua.pdf"} {
-		data, ok := files[name]
-		if !ok {
-			continue
-		}
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		data := files[name]
 		fmt.Fprintf(&b, "--b1\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"%s\"\r\nContent-Transfer-Encoding: base64\r\n\r\n", name)
 		enc := base64.StdEncoding.EncodeToString(data)
 		for len(enc) > 76 {
