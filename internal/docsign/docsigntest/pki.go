@@ -15,6 +15,8 @@ import (
 	"encoding/hex"
 	"encoding/pem"
 	"fmt"
+	"image"
+	"math"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -162,13 +164,16 @@ func SamplePDF(tb testing.TB, text string, minSize int) []byte {
 		tb.Fatal(err)
 	}
 	if minSize > 0 {
-		// Incompressible noise as an image-like payload: pages of random text.
-		noise := make([]byte, 600)
-		for n := 0; n < minSize/2000; n++ {
-			p.AddPage()
-			_, _ = rand.Read(noise)
-			p.SetXY(20, 20)
-			_ = p.Cell(nil, fmt.Sprintf("%x", noise))
+		// A scan-like page: an image of incompressible noise of about minSize bytes.
+		side := int(math.Sqrt(float64(minSize) / 3))
+		img := image.NewRGBA(image.Rect(0, 0, side, side))
+		_, _ = rand.Read(img.Pix)
+		for i := 3; i < len(img.Pix); i += 4 {
+			img.Pix[i] = 0xff
+		}
+		p.AddPage()
+		if err := p.ImageFrom(img, 20, 20, &gopdf.Rect{W: 555, H: 555}); err != nil {
+			tb.Fatal(err)
 		}
 	}
 	var b bytes.Buffer
