@@ -2,6 +2,8 @@ package main
 
 import (
 	"bufio"
+	"crypto"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"os"
@@ -71,31 +73,47 @@ func cmdSign(c *cli, args []string) error {
 	if module == "" {
 		module = os.Getenv(docsign.ModuleEnv)
 	}
-	if module == "" {
-		return fmt.Errorf("%w: %s", failure.ErrBlocked, c.msg.T("sign.no_module"))
-	}
-	pin, err := c.readPIN(*pinStdin)
-	if err != nil {
-		return err
-	}
-	token, err := docsign.OpenToken(module, *tokenLabel, pin)
-	pin = ""
-	if err != nil {
-		return c.signError(err)
-	}
-	defer token.Close()
-	key, err := token.Key(*keyLabel)
-	if err != nil {
-		return c.signError(err)
-	}
 	trust, _, err := c.signatureTrust()
 	if err != nil {
 		return err
 	}
-	candidates, _ := token.Certificates()
-	signed, err := docsign.Sign(in, key, key.Cert, docsign.SignOptions{
-		As: *as, Image: img, TSAURL: *tsa, Trust: trust,
-		Chain: docsign.ChainFor(key.Cert, candidates, trust),
+	var (
+		key   crypto.Signer
+		cert  *x509.Certificate
+		chain []*x509.Certificate
+	)
+	if module == "" {
+		// Windows: the user's certificate store, where tokens appear
+		// through their minidrivers (which ask the PIN themselves).
+		k, crt, ch, release, err := docsign.StoreKey(*keyLabel)
+		if errors.Is(err, docsign.ErrNoModule) {
+			return fmt.Errorf("%w: %s", failure.ErrBlocked, c.msg.T("sign.no_module"))
+		}
+		if err != nil {
+			return c.signError(err)
+		}
+		defer release()
+		key, cert, chain = k, crt, ch
+	} else {
+		pin, err := c.readPIN(*pinStdin)
+		if err != nil {
+			return err
+		}
+		token, err := docsign.OpenToken(module, *tokenLabel, pin)
+		pin = ""
+		if err != nil {
+			return c.signError(err)
+		}
+		defer token.Close()
+		tk, err := token.Key(*keyLabel)
+		if err != nil {
+			return c.signError(err)
+		}
+		candidates, _ := token.Certificates()
+		key, cert, chain = tk, tk.Cert, docsign.ChainFor(tk.Cert, candidates, trust)
+	}
+	signed, err := docsign.Sign(in, key, cert, docsign.SignOptions{
+		As: *as, Image: img, TSAURL: *tsa, Trust: trust, Chain: chain,
 	})
 	if err != nil {
 		return c.signError(err)

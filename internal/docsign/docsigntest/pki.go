@@ -1,3 +1,5 @@
+//go:build !windows
+
 // Package docsigntest makes what the signature tests need: a certificate
 // authority with Vietnamese names (root, intermediate, signer, agency), a
 // timestamp authority served by `openssl ts -reply` on loopback, sample
