@@ -122,6 +122,9 @@ func fillSignatureLines(r *readerPane, box *fyne.Container, a Attachment, data [
 		box.Add(container.NewBorder(nil, nil, icon, right, l))
 	}
 	box.Refresh()
+	if r.content != nil {
+		r.content.Refresh() // the header grew: lay the reader out again
+	}
 }
 
 // signatureText is the reader's line for one signature.

@@ -104,6 +104,9 @@ func renderSnapshots(dir string, newServices func() (Services, error)) ([]string
 		if err := save("reader-"+code+".png", win); err != nil {
 			return files, err
 		}
+		if err := snapshotSignatures(u, win, save, code); err != nil {
+			return files, err
+		}
 
 		// compose: a reply with findings (secret marking, foreign webmail, .docx)
 		attachment := filepath.Join(dir, ".BaoCao_ANM_QuyII.docx")
