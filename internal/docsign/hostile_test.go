@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"thucongvu/internal/docsign"
 	"thucongvu/internal/docsign/docsigntest"
@@ -134,5 +135,45 @@ func TestR4VerifyPdfsigSigned(t *testing.T) {
 	s := one(t, docsign.Verify(b, trust(t), docsign.Options{}))
 	if s.State != docsign.Valid || s.Signer != "Nguyễn Văn A" {
 		t.Fatalf("%+v", s)
+	}
+}
+
+// A document timestamp after a signature counts as signed again; it is
+// reported with the TSA's name and the stamped time.
+func TestR4VerifyDocumentTimestamp(t *testing.T) {
+	p := pki(t)
+	tsa := docsigntest.StartTSA(t, p)
+	b := docsigntest.DocTimestamp(t, signedSample(t), tsa.URL)
+	rep := docsign.Verify(b, trust(t), docsign.Options{})
+	if rep.State != docsign.Valid || len(rep.Signatures) != 2 {
+		t.Fatalf("%+v", rep)
+	}
+	var ts docsign.Signature
+	for _, s := range rep.Signatures {
+		if s.Kind == "document_timestamp" {
+			ts = s
+		}
+	}
+	if ts.Signer != "Dịch vụ cấp dấu thời gian (thử)" || ts.TimeSource != docsign.TimeFromTimestamp || ts.SubFilter != "ETSI.RFC3161" {
+		t.Fatalf("%+v", ts)
+	}
+	// The same stamp from an untrusted TSA: unknown issuer.
+	if rep := docsign.Verify(b, docsign.NewTrustStore(docsigntest.NewPKI(t).Root.Cert), docsign.Options{}); rep.State != docsign.UnknownIssuer {
+		t.Fatalf("%+v", rep)
+	}
+}
+
+// A DSS added after signing counts as signed again, and its revocation
+// data is used: a CRL there that revokes the signer makes it revoked.
+func TestR4VerifyDSS(t *testing.T) {
+	p := pki(t)
+	signed := signedSample(t)
+	other := docsigntest.AppendDSS(t, signed, docsigntest.CRL(t, p.Intermediate, time.Now().Add(-time.Hour), p.Agency.Cert))
+	if s := one(t, docsign.Verify(other, trust(t), docsign.Options{})); s.State != docsign.Valid {
+		t.Fatalf("DSS listing someone else: %s (%s)", s.State, s.Reason)
+	}
+	revoked := docsigntest.AppendDSS(t, signed, docsigntest.CRL(t, p.Intermediate, time.Now().Add(-time.Hour), p.Signer.Cert))
+	if s := one(t, docsign.Verify(revoked, trust(t), docsign.Options{})); s.State != docsign.Revoked {
+		t.Fatalf("DSS revoking the signer: %s (%s)", s.State, s.Reason)
 	}
 }

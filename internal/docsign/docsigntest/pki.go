@@ -307,3 +307,22 @@ func CRL(tb testing.TB, issuer *Identity, revokedAt time.Time, revoked ...*x509.
 	}
 	return der
 }
+
+// DocTimestamp adds a document timestamp (ETSI.RFC3161) from the TSA at url
+// through pdfsign.
+func DocTimestamp(tb testing.TB, in []byte, url string) []byte {
+	tb.Helper()
+	rdr, err := pdf.NewReader(bytes.NewReader(in), int64(len(in)))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := sign.Sign(bytes.NewReader(in), &out, rdr, int64(len(in)), sign.SignData{
+		Signature:       sign.SignDataSignature{CertType: sign.TimeStampSignature},
+		DigestAlgorithm: crypto.SHA256,
+		TSA:             sign.TSA{URL: url},
+	}); err != nil {
+		tb.Fatal(err)
+	}
+	return out.Bytes()
+}

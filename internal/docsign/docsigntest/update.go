@@ -60,3 +60,53 @@ func AppendRedBox(tb testing.TB, in []byte) []byte {
 		size+1, rootPtr.GetID(), rootPtr.GetGen(), r.XrefInformation.StartPos, xref)
 	return b.Bytes()
 }
+
+// AppendDSS adds a Document Security Store (PAdES LTV) holding the given
+// CRLs as an incremental update: the catalog gains /DSS.
+func AppendDSS(tb testing.TB, in []byte, crls ...[]byte) []byte {
+	tb.Helper()
+	r, err := pdf.NewReader(bytes.NewReader(in), int64(len(in)))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	root := r.Trailer().Key("Root")
+	rootPtr := root.GetPtr()
+	size := r.Trailer().Key("Size").Int64()
+	var b bytes.Buffer
+	b.Write(in)
+	if !bytes.HasSuffix(in, []byte("\n")) {
+		b.WriteByte('\n')
+	}
+	type entry struct{ id, off int64 }
+	var entries []entry
+	next := size
+	var crlRefs string
+	for _, c := range crls {
+		entries = append(entries, entry{next, int64(b.Len())})
+		fmt.Fprintf(&b, "%d 0 obj\n<< /Length %d >>\nstream\n", next, len(c))
+		b.Write(c)
+		b.WriteString("\nendstream\nendobj\n")
+		crlRefs += fmt.Sprintf("%d 0 R ", next)
+		next++
+	}
+	dssID := next
+	next++
+	entries = append(entries, entry{dssID, int64(b.Len())})
+	fmt.Fprintf(&b, "%d 0 obj\n<< /Type /DSS /CRLs [%s] >>\nendobj\n", dssID, crlRefs)
+	rootOff := b.Len()
+	fmt.Fprintf(&b, "%d %d obj\n<<", rootPtr.GetID(), rootPtr.GetGen())
+	for _, k := range root.Keys() {
+		if k != "DSS" {
+			fmt.Fprintf(&b, " /%s %s", k, root.Key(k).String())
+		}
+	}
+	fmt.Fprintf(&b, " /DSS %d 0 R >>\nendobj\n", dssID)
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 1\n0000000000 65535 f \n%d 1\n%010d %05d n \n", rootPtr.GetID(), rootOff, rootPtr.GetGen())
+	for _, e := range entries {
+		fmt.Fprintf(&b, "%d 1\n%010d 00000 n \n", e.id, e.off)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root %d %d R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n",
+		next, rootPtr.GetID(), rootPtr.GetGen(), r.XrefInformation.StartPos, xref)
+	return b.Bytes()
+}
