@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"thucongvu/internal/docsign"
@@ -74,5 +75,88 @@ func TestR4ReaderShowsSignatures(t *testing.T) {
 	}
 	if signatureBadge(4242, nil) == nil {
 		t.Fatal("no badge for the message")
+	}
+}
+
+// fakeSigner records what compose asked to sign.
+type fakeSigner struct {
+	*MemServices
+	path, as, pin string
+}
+
+func (f *fakeSigner) SignPDF(path, as, pin string) (string, error) {
+	f.path, f.as, f.pin = path, as, pin
+	return path + ".signed.pdf", nil
+}
+
+func findButton(o fyne.CanvasObject, text string) *widget.Button {
+	switch v := o.(type) {
+	case *widget.Button:
+		if v.Text == text {
+			return v
+		}
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			if b := findButton(c, text); b != nil {
+				return b
+			}
+		}
+	case fyne.Widget:
+		r := test.WidgetRenderer(v)
+		for _, c := range r.Objects() {
+			if b := findButton(c, text); b != nil {
+				return b
+			}
+		}
+	}
+	return nil
+}
+
+func findEntry(o fyne.CanvasObject) *widget.Entry {
+	switch v := o.(type) {
+	case *widget.Entry:
+		if v.Password {
+			return v
+		}
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			if e := findEntry(c); e != nil {
+				return e
+			}
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(v).Objects() {
+			if e := findEntry(c); e != nil {
+				return e
+			}
+		}
+	}
+	return nil
+}
+
+// R4: "Ký số" on a PDF attachment in compose asks the PIN and replaces the
+// attachment by the signed copy; other files get no such button.
+func TestR4ComposeSignsPDFAttachment(t *testing.T) {
+	svc := &fakeSigner{MemServices: NewMemServices()}
+	u, _ := newTestUI(t, svc)
+	u.NewCompose(Draft{Subject: "Công văn", Attachments: []string{"/tmp/cv.pdf", "/tmp/bao-cao.docx"}})
+	c := u.compose
+	rows := c.attachBox.Objects
+	if findButton(rows[0], lang.L("compose.sign")) == nil || findButton(rows[1], lang.L("compose.sign")) != nil {
+		t.Fatal("Ký số should be offered for the PDF only")
+	}
+	test.Tap(findButton(rows[0], lang.L("compose.sign")))
+	top := c.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no PIN dialog")
+	}
+	test.Type(findEntry(top), "246810")
+	test.Tap(findButton(top, lang.L("compose.sign")))
+	u.bg.Wait()
+	if svc.path != "/tmp/cv.pdf" || svc.pin != "246810" || svc.as != docsign.AsSigner {
+		t.Fatalf("signed %q as %q with PIN %q", svc.path, svc.as, svc.pin)
+	}
+	if c.attachments[0] != "/tmp/cv.pdf.signed.pdf" {
+		t.Fatalf("attachments %q", c.attachments)
 	}
 }
