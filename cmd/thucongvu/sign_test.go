@@ -58,6 +58,13 @@ func TestContractR4SignOnSoftHSM(t *testing.T) {
 		t.Fatalf("output written on a wrong PIN: %v", err)
 	}
 
+	// No trusted root on a fresh home: the certificate is refused before signing.
+	if r := runCLI(t, t.TempDir(), "246810\n", "sign", in, "--out", one, "--as", "signer", "--key", "nva", "--pin-stdin"); r.code != 3 {
+		t.Fatalf("untrusted: exit %d %s", r.code, r.stderr)
+	}
+	if _, err := os.Stat(one); !os.IsNotExist(err) {
+		t.Fatalf("output written for an untrusted certificate: %v", err)
+	}
 	r := runCLI(t, home, "246810\n", "sign", in, "--out", one, "--as", "signer", "--image", sigImg, "--key", "nva", "--pin-stdin", "--json")
 	if r.code != 0 {
 		t.Fatalf("sign: exit %d %s %s", r.code, r.stdout, r.stderr)

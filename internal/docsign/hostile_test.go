@@ -4,12 +4,16 @@ package docsign_test
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"crypto/x509"
+	"encoding/asn1"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/digitorus/pkcs7"
 
 	"thucongvu/internal/docsign"
 	"thucongvu/internal/docsign/docsigntest"
@@ -175,5 +179,36 @@ func TestR4VerifyDSS(t *testing.T) {
 	revoked := docsigntest.AppendDSS(t, signed, docsigntest.CRL(t, p.Intermediate, time.Now().Add(-time.Hour), p.Signer.Cert))
 	if s := one(t, docsign.Verify(revoked, trust(t), docsign.Options{})); s.State != docsign.Revoked {
 		t.Fatalf("DSS revoking the signer: %s (%s)", s.State, s.Reason)
+	}
+}
+
+// A signing-certificate-v2 attribute that names another certificate than
+// the signer's (a substituted certificate) is broken.
+func TestR4VerifySigningCertificateMismatch(t *testing.T) {
+	p := pki(t)
+	b := docsigntest.Resign(t, signedSample(t), func(covered []byte) []byte {
+		sd, err := pkcs7.NewSignedData(covered)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sd.SetDigestAlgorithm(pkcs7.OIDDigestAlgorithmSHA256)
+		sum := sha256.Sum256(p.Agency.Cert.Raw)
+		ess, err := asn1.Marshal(struct{ Certs []struct{ Hash []byte } }{[]struct{ Hash []byte }{{sum[:]}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		attr := pkcs7.Attribute{Type: asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 47}, Value: asn1.RawValue{FullBytes: ess}}
+		if err := sd.AddSignerChain(p.Signer.Cert, p.Signer.Key, []*x509.Certificate{p.Intermediate.Cert}, pkcs7.SignerInfoConfig{ExtraSignedAttributes: []pkcs7.Attribute{attr}}); err != nil {
+			t.Fatal(err)
+		}
+		sd.Detach()
+		der, err := sd.Finish()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return der
+	})
+	if s := one(t, docsign.Verify(b, trust(t), docsign.Options{})); s.State != docsign.Broken {
+		t.Fatalf("%s (%s)", s.State, s.Reason)
 	}
 }

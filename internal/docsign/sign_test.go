@@ -70,3 +70,15 @@ func TestR4SignWithTimestamp(t *testing.T) {
 		t.Fatalf("%+v requests %d", s, tsa.Requests)
 	}
 }
+
+// An electronic copy: text only, top right of page one (Decree 30/2020 art. 33).
+func TestR4SignCopy(t *testing.T) {
+	p := pki(t)
+	out, err := docsign.Sign(docsigntest.SamplePDF(t, "Bản sao điện tử", 0), p.Agency.Key, p.Agency.Cert, signOpts(t, docsign.AsCopy))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := one(t, docsign.Verify(out, trust(t), docsign.Options{})); s.State != docsign.Valid {
+		t.Fatalf("%s (%s)", s.State, s.Reason)
+	}
+}

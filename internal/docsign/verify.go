@@ -460,6 +460,12 @@ func (v *verifier) checkCMS(s *Signature, contents, covered []byte, sig pdf.Valu
 				_, _ = asn1.Unmarshal(a.Value.Bytes, &digest)
 			case a.Type.Equal(oidSigningTime):
 				_, _ = asn1.Unmarshal(a.Value.Bytes, &signingTime)
+			case a.Type.Equal(oidSigningCertificate):
+				// ESS signing-certificate-v2 (PAdES): it must name the signer.
+				if !namesCertificate(a.Value.Bytes, cert) {
+					s.State, s.Reason = Broken, "the signing-certificate attribute names another certificate"
+					return
+				}
 			}
 		}
 		hh := h.New()
@@ -772,4 +778,35 @@ func parsePDFDate(v string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, errors.New("not a PDF date")
+}
+
+// essCertIDv2 and essSigningCertificateV2 are RFC 5035's attribute value.
+type essCertIDv2 struct {
+	HashAlgorithm pkix.AlgorithmIdentifier `asn1:"optional"`
+	CertHash      []byte
+	IssuerSerial  asn1.RawValue `asn1:"optional"`
+}
+
+type essSigningCertificateV2 struct {
+	Certs    []essCertIDv2
+	Policies asn1.RawValue `asn1:"optional"`
+}
+
+// namesCertificate reports whether a signing-certificate-v2 value's first
+// entry is the hash of cert (SHA-256 unless it says otherwise).
+func namesCertificate(value []byte, cert *x509.Certificate) bool {
+	var v essSigningCertificateV2
+	if _, err := asn1.Unmarshal(value, &v); err != nil || len(v.Certs) == 0 {
+		return false
+	}
+	h := crypto.SHA256
+	if len(v.Certs[0].HashAlgorithm.Algorithm) > 0 {
+		h = hashFor(v.Certs[0].HashAlgorithm.Algorithm)
+	}
+	if h == 0 || !h.Available() {
+		return false
+	}
+	d := h.New()
+	d.Write(cert.Raw)
+	return bytes.Equal(d.Sum(nil), v.Certs[0].CertHash)
 }
