@@ -48,7 +48,7 @@ func commands() map[string]command {
 		"acks":         {cmdAcks, "acks [NAME] [--resend MESSAGE-ID] [--json]"},
 		"doctor":       {cmdDoctor, "doctor [--json]"},
 		"ack-template": {cmdAckTemplate, "ack-template NAME [--language vi|en] [--file F | --reset]"},
-		"verify":       {cmdVerify, "verify FILE.pdf... [--json]"},
+		"verify":       {cmdVerify, "verify FILE.pdf... [--extract DIR] [--json]"},
 		"sign":         {cmdSign, "sign IN.pdf --out OUT.pdf --as signer|organization|copy [--image PNG] [--tsa URL] [--pin-stdin] [--token LABEL] [--key LABEL] [--json]"},
 		"trust":        {cmdTrust, "trust add FILE...|list [--json]|remove SHA256..."},
 		"help":         {nil, "help"},

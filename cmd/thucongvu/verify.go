@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"thucongvu/internal/config"
 	"thucongvu/internal/docsign"
@@ -18,6 +20,9 @@ type verifiedFile struct {
 	SHA256     string              `json:"sha256,omitempty"`
 	Signatures []docsign.Signature `json:"signatures"`
 	Error      string              `json:"error,omitempty"`
+	// SignedVersions are the files --extract wrote: for each signature
+	// whose document changed after signing, the bytes it covers.
+	SignedVersions []string `json:"signed_versions,omitempty"`
 }
 
 // cmdVerify is `thucongvu verify FILE.pdf… [--json]` (R4; Decree 30/2020
@@ -27,12 +32,13 @@ type verifiedFile struct {
 func cmdVerify(c *cli, args []string) error {
 	fs := newFlags("verify")
 	asJSON := fs.Bool("json", false, "JSON output")
+	extract := fs.String("extract", "", "folder for the signed versions of changed files")
 	files, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(files) == 0 {
-		return usageErr("verify FILE.pdf... [--json]")
+		return usageErr("verify FILE.pdf... [--extract DIR] [--json]")
 	}
 	trust, opts, err := c.signatureTrust()
 	if err != nil {
@@ -49,6 +55,11 @@ func cmdVerify(c *cli, args []string) error {
 			v.State, v.SHA256 = rep.State, rep.SHA256
 			if rep.Signatures != nil {
 				v.Signatures = rep.Signatures
+			}
+			if *extract != "" && err == nil {
+				if v.SignedVersions, err = extractSignedVersions(*extract, name, b, rep.Signatures); err != nil {
+					return err
+				}
 			}
 		}
 		if err != nil {
@@ -73,6 +84,9 @@ func cmdVerify(c *cli, args []string) error {
 			for _, s := range v.Signatures {
 				fmt.Fprintf(c.stdout, "  %s\n", c.describeSignature(s))
 			}
+			for _, p := range v.SignedVersions {
+				fmt.Fprintf(c.stdout, "  %s: %s\n", c.msg.T("docsign.open_signed"), p)
+			}
 		}
 	}
 	switch {
@@ -82,6 +96,32 @@ func cmdVerify(c *cli, args []string) error {
 		return errors.New(c.msg.T("verify.not_valid", notValid))
 	}
 	return nil
+}
+
+// extractSignedVersions writes, for each signature whose document changed
+// after signing, the bytes it covers ("Mở bản đã ký") as
+// DIR/NAME.signed-N.pdf.
+func extractSignedVersions(dir, name string, file []byte, sigs []docsign.Signature) ([]string, error) {
+	var out []string
+	for i, s := range sigs {
+		if s.State != docsign.ModifiedAfterSigning {
+			continue
+		}
+		signed := docsign.SignedVersion(file, s)
+		if signed == nil {
+			continue
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+		base := strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
+		path := filepath.Join(dir, fmt.Sprintf("%s.signed-%d.pdf", base, i+1))
+		if err := config.WriteFileAtomic(path, signed, 0o644); err != nil {
+			return nil, err
+		}
+		out = append(out, path)
+	}
+	return out, nil
 }
 
 // stateText is the translated name of a signature state.

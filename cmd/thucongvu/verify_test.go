@@ -82,6 +82,16 @@ func TestContractR4VerifyTrustDoctor(t *testing.T) {
 	if files[1].State != docsign.ModifiedAfterSigning || files[2].State != docsign.Unsigned {
 		t.Fatalf("states %+v", files)
 	}
+	// --extract gives the document as signed, which verifies.
+	out := filepath.Join(dir, "ban-da-ky")
+	r = runCLI(t, home, "", "verify", changed, "--extract", out, "--json")
+	files = nil
+	if err := json.Unmarshal([]byte(r.stdout), &files); err != nil || r.code != 1 || len(files[0].SignedVersions) != 1 {
+		t.Fatalf("extract: exit %d %v %s", r.code, err, r.stdout)
+	}
+	if r := runCLI(t, home, "", "verify", files[0].SignedVersions[0]); r.code != 0 {
+		t.Fatalf("the extracted version: exit %d %s", r.code, r.stdout)
+	}
 	if r := runCLI(t, home, "", "verify", good, junk); r.code != 2 {
 		t.Fatalf("junk: exit %d %s", r.code, r.stdout)
 	}
