@@ -133,6 +133,9 @@ func (c *cli) describeSignature(s docsign.Signature) string {
 	if s.Kind == "document_timestamp" {
 		key = "docsign.stamped_by"
 	}
+	if s.Signer == "" { // not even the signer could be read
+		return c.msg.T("docsign.unreadable_signature", c.stateText(s.State))
+	}
 	line := c.msg.T(key, docsign.Describe(s, c.stateText(s.State), c.msg.T("docsign.signer_clock")))
 	if s.State == docsign.ModifiedAfterSigning {
 		line += " — " + c.msg.T("docsign.open_signed")

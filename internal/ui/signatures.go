@@ -134,6 +134,9 @@ func signatureText(s docsign.Signature) string {
 		key = "docsign.stamped_by"
 	}
 	state := lang.L("docsign.state." + string(s.State))
+	if s.Signer == "" { // not even the signer could be read
+		return fmt.Sprintf(lang.L("docsign.unreadable_signature"), state)
+	}
 	return fmt.Sprintf(lang.L(key), docsign.Describe(s, state, lang.L("docsign.signer_clock")))
 }
 
