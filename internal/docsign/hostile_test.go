@@ -212,3 +212,29 @@ func TestR4VerifySigningCertificateMismatch(t *testing.T) {
 		t.Fatalf("%s (%s)", s.State, s.Reason)
 	}
 }
+
+// poppler's pdfsig signing on top of a signature made here: its
+// incremental update counts as signed again, both signatures stay valid.
+func TestR4VerifyPdfsigSignsAfterUs(t *testing.T) {
+	testsrv.Need(t, "pdfsig", "certutil", "pk12util", "openssl")
+	p := pki(t)
+	first, err := docsign.Sign(docsigntest.SamplePDF(t, "Công văn", 0), p.Signer.Key, p.Signer.Cert, signOpts(t, docsign.AsSigner))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := docsigntest.NSSDB(t, p, p.Agency)
+	dir := t.TempDir()
+	in := docsigntest.WriteFile(t, dir, "in.pdf", first)
+	out := filepath.Join(dir, "out.pdf")
+	if msg, err := exec.Command("pdfsig", "-nssdir", "sql:"+db, "-nss-pwd", "", "-add-signature", "-nick", "signer", "-digest", "SHA256", in, out).CombinedOutput(); err != nil {
+		t.Fatalf("pdfsig: %v\n%s", err, msg)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := docsign.Verify(b, trust(t), docsign.Options{})
+	if rep.State != docsign.Valid || len(rep.Signatures) != 2 {
+		t.Fatalf("%+v", rep)
+	}
+}

@@ -58,6 +58,8 @@ const (
 	maxContents    = 1 << 20 // bytes of one CMS
 	maxFields      = 4096    // form fields walked
 	maxFieldDepth  = 16
+	maxPageDepth   = 32
+	maxPageNodes   = 20000
 	maxDSSItems    = 256
 	maxDSSItemSize = 1 << 20
 )
@@ -223,6 +225,43 @@ func (v *verifier) signatureDicts() []pdf.Value {
 		}
 	}
 	walk(v.doc.Trailer().Key("Root").Key("AcroForm").Key("Fields"), 0, false)
+
+	// A signature widget on a page that the form's field list forgets
+	// (poppler's pdfsig writes such files) is still shown by viewers: it
+	// is reported too, never dropped.
+	seenV := map[uint32]bool{}
+	for _, val := range out {
+		p := val.GetPtr()
+		seenV[p.GetID()] = true
+	}
+	nodes := 0
+	var pages func(node pdf.Value, depth int)
+	pages = func(node pdf.Value, depth int) {
+		if depth > maxPageDepth || nodes > maxPageNodes || len(out) >= maxSignatures {
+			return
+		}
+		nodes++
+		if kids := node.Key("Kids"); kids.Kind() == pdf.Array {
+			for i := 0; i < kids.Len() && nodes <= maxPageNodes; i++ {
+				pages(kids.Index(i), depth+1)
+			}
+			return
+		}
+		annots := node.Key("Annots")
+		for i := 0; i < annots.Len() && i < maxFields && len(out) < maxSignatures; i++ {
+			w := annots.Index(i)
+			val := w.Key("V")
+			if !isSigWidget(w) || val.Kind() != pdf.Dict {
+				continue
+			}
+			p, wp := val.GetPtr(), w.GetPtr()
+			if id := p.GetID(); id != wp.GetID() && !seenV[id] {
+				seenV[id] = true
+				out = append(out, val)
+			}
+		}
+	}
+	pages(v.doc.Trailer().Key("Root").Key("Pages"), 0)
 	return out
 }
 
