@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -208,7 +209,7 @@ func TestR4VerifySigningCertificateMismatch(t *testing.T) {
 		}
 		return der
 	})
-	if s := one(t, docsign.Verify(b, trust(t), docsign.Options{})); s.State != docsign.Broken {
+	if s := one(t, docsign.Verify(b, trust(t), docsign.Options{})); s.State != docsign.Broken || !strings.Contains(s.Reason, "signing-certificate attribute") {
 		t.Fatalf("%s (%s)", s.State, s.Reason)
 	}
 }
@@ -236,5 +237,38 @@ func TestR4VerifyPdfsigSignsAfterUs(t *testing.T) {
 	rep := docsign.Verify(b, trust(t), docsign.Options{})
 	if rep.State != docsign.Valid || len(rep.Signatures) != 2 {
 		t.Fatalf("%+v", rep)
+	}
+}
+
+// A B-T token must stamp the signature value: one over the document's
+// digest instead is broken.
+func TestR4VerifyTimestampOverTheWrongThing(t *testing.T) {
+	p := pki(t)
+	tsa := docsigntest.StartTSA(t, p)
+	b := docsigntest.SignPDF(t, docsigntest.SamplePDF(t, "x", 0), p.Signer, docsigntest.SignOptions{
+		Chain: []*x509.Certificate{p.Intermediate.Cert}, TSAURL: tsa.URL})
+	b = docsigntest.Resign(t, b, func(covered []byte) []byte {
+		sd, err := pkcs7.NewSignedData(covered)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sd.SetDigestAlgorithm(pkcs7.OIDDigestAlgorithmSHA256)
+		if err := sd.AddSignerChain(p.Signer.Cert, p.Signer.Key, []*x509.Certificate{p.Intermediate.Cert}, pkcs7.SignerInfoConfig{}); err != nil {
+			t.Fatal(err)
+		}
+		sd.Detach()
+		token := tsa.Token(t, covered) // over the document, not the signature value
+		attr := pkcs7.Attribute{Type: asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 14}, Value: asn1.RawValue{FullBytes: token}}
+		if err := sd.GetSignedData().SignerInfos[0].SetUnauthenticatedAttributes([]pkcs7.Attribute{attr}); err != nil {
+			t.Fatal(err)
+		}
+		der, err := sd.Finish()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return der
+	})
+	if s := one(t, docsign.Verify(b, trust(t), docsign.Options{})); s.State != docsign.Broken || !strings.Contains(s.Reason, "does not stamp this signature") {
+		t.Fatalf("%s (%s)", s.State, s.Reason)
 	}
 }

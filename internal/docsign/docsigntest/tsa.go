@@ -4,6 +4,7 @@ package docsigntest
 
 import (
 	"bytes"
+	"crypto"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,6 +14,8 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/digitorus/timestamp"
 
 	"thucongvu/internal/testsrv"
 )
@@ -135,4 +138,27 @@ func IndefiniteLength(tb testing.TB, der []byte) []byte {
 	n := int(der[1] & 0x7f)
 	out := append([]byte{0x30, 0x80}, der[2+n:]...)
 	return append(out, 0, 0)
+}
+
+// Token asks the TSA for a timestamp token over data (RFC 3161 over HTTP).
+func (t *TSA) Token(tb testing.TB, data []byte) []byte {
+	tb.Helper()
+	req, err := timestamp.CreateRequest(bytes.NewReader(data), &timestamp.RequestOptions{Hash: crypto.SHA256, Certificates: true})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	resp, err := http.Post(t.URL, "application/timestamp-query", bytes.NewReader(req))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ts, err := timestamp.ParseResponse(body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return ts.RawToken
 }
