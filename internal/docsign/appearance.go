@@ -8,6 +8,7 @@ import (
 	"image/color"
 	"image/draw"
 	"image/png"
+	"slices"
 	"time"
 
 	"github.com/digitorus/pdf"
@@ -32,7 +33,8 @@ const (
 )
 
 var (
-	textBlue = color.RGBA{0x10, 0x2a, 0x8c, 0xff}
+	textBlue  = color.RGBA{0x10, 0x2a, 0x8c, 0xff}
+	textBlack = color.RGBA{0, 0, 0, 0xff} // copies (Decree 30/2020 art. 33)
 )
 
 // appearanceFor places the visible signature (Decree 30/2020, Appendix I
@@ -62,7 +64,9 @@ func appearanceFor(r *pdf.Reader, cert *x509.Certificate, o SignOptions, now tim
 	var names Signature
 	fillNames(&names, cert)
 	email := names.Email
-	when := VNTime(now)
+	// Decree 30/2020, Appendix I: the signing time in ISO 8601 with
+	// Vietnam's offset, e.g. 2026-12-01T09:30:00+07:00.
+	when := now.In(vietnam).Format(time.RFC3339)
 	var (
 		w, h  = stampW, stampH
 		x, y  float64
@@ -94,6 +98,7 @@ func appearanceFor(r *pdf.Reader, cert *x509.Certificate, o SignOptions, now tim
 		x, y = pw-pageMargin-stampW, pageMargin+20
 		lines = []string{cert.Subject.CommonName, when}
 	}
+	lines = slices.DeleteFunc(lines, func(l string) bool { return l == "" })
 	stamp, err := drawStamp(o.As, img, lines, w, h)
 	if err != nil {
 		return sign.Appearance{}, err
@@ -136,7 +141,11 @@ func drawStamp(as string, pic image.Image, lines []string, w, h float64) ([]byte
 		fit := fitRect(b.Dx(), b.Dy(), area)
 		xdraw.CatmullRom.Scale(canvas, fit, pic, b, draw.Over, nil)
 	}
-	d := font.Drawer{Dst: canvas, Src: image.NewUniform(textBlue), Face: face}
+	ink := textBlue
+	if as == AsCopy {
+		ink = textBlack
+	}
+	d := font.Drawer{Dst: canvas, Src: image.NewUniform(ink), Face: face}
 	if as == AsOrganization && pic != nil {
 		textTop = (H - lineH*len(lines)) / 2
 	}
