@@ -17,7 +17,7 @@ type Attachment struct {
 	// Contains lists the file names inside a zip attachment, when read.
 	Contains []string `json:"contains,omitempty"`
 	// Signatures are the digital signatures of a PDF attachment, once
-	// verified (R4: `parse --json`, the register).
+	// verified (R4: `parse --json`).
 	Signatures []docsign.Signature `json:"signatures,omitempty"`
 	// SignatureState is a verified PDF's verdict ("unsigned" when it has none).
 	SignatureState docsign.State `json:"signature_state,omitempty"`
