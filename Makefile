@@ -15,7 +15,8 @@ BUILD_PKGS := gcc pkg-config libgl1-mesa-dev libxcursor-dev libxrandr-dev libxin
 TEST_PKGS  := dovecot-imapd dovecot-lmtpd postfix gnome-keyring dbus libsecret-tools \
               poppler-utils xvfb libgl1-mesa-dri dunst x11-utils isync fonts-dejavu-core \
               libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui \
-              mount
+              mount \
+              openssl softhsm2 opensc libnss3-tools
 DEPS_PKGS  := $(BUILD_PKGS) $(TEST_PKGS)
 
 .PHONY: deps build test fuzz bench demo snapshots clean
@@ -36,7 +37,8 @@ FUZZ_TARGETS := \
 	./internal/remind:FuzzArrangements ./internal/browserpage:FuzzSeal ./internal/ui:FuzzHTMLToRich \
 	./internal/register:FuzzExtract \
 	./internal/backup:FuzzParseManifest ./internal/backup:FuzzMessageID \
-	./internal/ui:FuzzAckText
+	./internal/ui:FuzzAckText \
+	./internal/docsign:FuzzVerify
 
 ## deps: install every Debian package the build and the tests need (idempotent, quick when present)
 deps:

@@ -21,6 +21,8 @@ type doctorCheck struct {
 	Detail string `json:"detail"`
 	// Quota is the account's server quota, on its "NAME quota" check.
 	Quota *engine.Quota `json:"quota,omitempty"`
+	// Warn marks a check that passes but needs agency IT's attention.
+	Warn bool `json:"warn,omitempty"`
 }
 
 // cmdDoctor checks what the client depends on: the keychain, the office
@@ -47,6 +49,7 @@ func cmdDoctor(c *cli, args []string) error {
 	add("keychain", err, "the OS keychain stores and returns passwords")
 	path, err := pdfconv.FindOffice()
 	add("office converter", err, path)
+	checks = append(checks, c.signatureRootChecks()...)
 
 	e, err := c.openEngine()
 	if err != nil {
@@ -118,6 +121,9 @@ func cmdDoctor(c *cli, args []string) error {
 	} else {
 		for _, ch := range checks {
 			mark := "✓"
+			if ch.Warn {
+				mark = "!"
+			}
 			if !ch.OK {
 				mark = "✗"
 			}

@@ -53,6 +53,9 @@ func commands() map[string]command {
 		"report":       {cmdReport, reportUse},
 		"backup":       {cmdBackup, "backup NAME --to DIR [--prune-server-older-than DAYS] [--json]"},
 		"restore":      {cmdRestore, "restore DIR --account NAME [--json]"},
+		"verify":       {cmdVerify, "verify FILE.pdf... [--extract DIR] [--json]"},
+		"sign":         {cmdSign, "sign IN.pdf --out OUT.pdf --as signer|organization|copy [--image PNG] [--tsa URL] [--pin-stdin] [--token LABEL] [--key LABEL] [--json]"},
+		"trust":        {cmdTrust, "trust add FILE...|list [--json]|remove SHA256..."},
 		"help":         {nil, "help"},
 	}
 }

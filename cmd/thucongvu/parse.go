@@ -53,6 +53,7 @@ func cmdParse(c *cli, args []string) error {
 	if err != nil {
 		return fmt.Errorf("parse %s: %w", files[0], err)
 	}
+	c.verifyAttachments(files[0], m)
 	out := bufio.NewWriterSize(c.stdout, 64<<10)
 	if *asJSON {
 		err = writeMessageJSON(out, m)

@@ -90,6 +90,9 @@ const (
 	SettingSigPhone          = "signature.phone"
 	SettingSigFax            = "signature.fax"
 	SettingSigWebsite        = "signature.website"
+	SettingSignatureRoots    = "docsign.roots_dir"
+	SettingPKCS11Module      = "docsign.pkcs11_module"
+	SettingSignatureOnline   = "docsign.online_revocation"
 )
 
 // PolicyKeys is the one table of machine-policy keys.
@@ -144,6 +147,16 @@ var PolicyKeys = []PolicyKey{
 		field: func(p *Policy) any { return &p.Signature.Fax }},
 	{Name: "AgencyWebsite", Settings: []string{SettingSigWebsite}, Kind: PolicyString,
 		field: func(p *Policy) any { return &p.Signature.Website }},
+	// R4, Decree 30/2020 art. 21.2: the folder of root certificates that
+	// signatures on received PDFs must chain to (PEM or DER files).
+	{Name: "SignatureRootsDir", Settings: []string{SettingSignatureRoots}, Kind: PolicyString,
+		field: func(p *Policy) any { return &p.SignatureRootsDir }},
+	// R4: the PKCS#11 module of the signing tokens (a .so or .dll path).
+	{Name: "PKCS11Module", Settings: []string{SettingPKCS11Module}, Kind: PolicyString,
+		field: func(p *Policy) any { return &p.PKCS11Module }},
+	// R4: ask OCSP responders online when a PDF embeds no revocation data.
+	{Name: "SignatureOnlineRevocation", Settings: []string{SettingSignatureOnline}, Kind: PolicyBool,
+		field: func(p *Policy) any { return &p.SignatureOnlineRevocation }},
 }
 
 // Policy is the machine policy in force. The zero value (no policy) locks
@@ -170,6 +183,12 @@ type Policy struct {
 	TrustedCACert string
 	// Signature holds the agency fields: Agency, Address, Phone, Fax, Website.
 	Signature model.Signature
+	// SignatureRootsDir is the folder of trusted roots for PDF signatures.
+	SignatureRootsDir string
+	// PKCS11Module is the path of the signing tokens' PKCS#11 module.
+	PKCS11Module string
+	// SignatureOnlineRevocation allows online OCSP checks of signatures.
+	SignatureOnlineRevocation bool
 	// Problems lists values that were present but invalid, and unknown
 	// keys; such values are ignored (for `doctor` and the log).
 	Problems []string

@@ -23,6 +23,8 @@ var (
 	ErrKeychain = errors.New("keychain unavailable")
 	// ErrNotFound: a named account, message or file does not exist (exit 1).
 	ErrNotFound = errors.New("not found")
+	// ErrUnreadable: an input file cannot be read or is not of its kind (exit 2).
+	ErrUnreadable = errors.New("unreadable input")
 )
 
 // ExitCode maps an error to the command-line contract's exit code.
@@ -30,7 +32,7 @@ func ExitCode(err error) int {
 	switch {
 	case err == nil:
 		return 0
-	case errors.Is(err, ErrUsage):
+	case errors.Is(err, ErrUsage), errors.Is(err, ErrUnreadable):
 		return 2
 	case errors.Is(err, ErrBlocked):
 		return 3

@@ -1,5 +1,7 @@
 package mail
 
+import "thucongvu/internal/docsign"
+
 // Address is a display name and a mailbox address.
 type Address struct {
 	Name    string `json:"name"`
@@ -14,6 +16,11 @@ type Attachment struct {
 	Size int64 `json:"size"`
 	// Contains lists the file names inside a zip attachment, when read.
 	Contains []string `json:"contains,omitempty"`
+	// Signatures are the digital signatures of a PDF attachment, once
+	// verified (R4: `parse --json`).
+	Signatures []docsign.Signature `json:"signatures,omitempty"`
+	// SignatureState is a verified PDF's verdict ("unsigned" when it has none).
+	SignatureState docsign.State `json:"signature_state,omitempty"`
 }
 
 // Message is a decoded and classified message; its JSON form is the

@@ -8,10 +8,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"thucongvu/internal/compose"
+	"thucongvu/internal/docsign"
 	"thucongvu/internal/engine"
 	"thucongvu/internal/failure"
 	"thucongvu/internal/mail"
@@ -59,18 +62,44 @@ type Entry struct {
 	key string
 }
 
-// DocSignature is the digital signature of an attached document.
+// DocSignature is one digital signature of an attached PDF (R4, LA 8.3):
+// signer, organization, email, signed_at, time_source, issuer and state as
+// `verify --json` gives them.
 type DocSignature struct {
-	File   string `json:"file"`
-	Signer string `json:"signer"`
-	Valid  bool   `json:"valid"`
-	Reason string `json:"reason,omitempty"`
+	File string `json:"file"`
+	docsign.Signature
 }
 
-// Signatures verifies the digital signatures of a document's attached
-// files (LA 8.3). It is the one place where a verifier is wired in; until
-// then a document lists none.
-var Signatures = func(files []File) []DocSignature { return []DocSignature{} }
+// signatures verifies the digital signatures of a document's attached PDFs
+// against the roots of machine policy and of the user's folder, never one a
+// PDF carries. A file that is not a PDF lists none; an unsigned PDF neither.
+func (r *Register) signatures(files []File) []DocSignature {
+	out := []DocSignature{}
+	for _, f := range files {
+		if !strings.EqualFold(filepath.Ext(f.Name), ".pdf") {
+			continue
+		}
+		trust, opts := r.trust()
+		rep := r.verified.Verify(f.Data, trust, opts)
+		for _, sig := range rep.Signatures {
+			out = append(out, DocSignature{File: f.Name, Signature: sig})
+		}
+	}
+	return out
+}
+
+// trust loads the signature roots once per register.
+func (r *Register) trust() (*docsign.TrustStore, docsign.Options) {
+	r.trustOnce.Do(func() {
+		policyDir, online := "", false
+		if p := r.E.Policy; p != nil {
+			policyDir, online = p.SignatureRootsDir, p.SignatureOnlineRevocation
+		}
+		r.roots, _ = docsign.LocalTrust(r.E.Config.Dir, policyDir)
+		r.verifyOpts = docsign.Options{Online: online}
+	})
+	return r.roots, r.verifyOpts
+}
 
 // File is an attached file of a document.
 type File struct {
@@ -86,10 +115,17 @@ type Register struct {
 	// envelope; off, such a document is read from its subject and file
 	// names, and read again at a later refresh.
 	Fetch bool
+
+	trustOnce  sync.Once
+	roots      *docsign.TrustStore
+	verifyOpts docsign.Options
+	verified   *docsign.Cache
 }
 
 // New returns the register of e.
-func New(e *engine.Engine) *Register { return &Register{E: e, Now: time.Now, Fetch: true} }
+func New(e *engine.Engine) *Register {
+	return &Register{E: e, Now: time.Now, Fetch: true, verified: docsign.NewCache(256)}
+}
 
 // Refresh registers the accounts' new documents, reads again those whose
 // mail was not downloaded yet, and follows acknowledgements and the
@@ -190,15 +226,8 @@ func (r *Register) read(row *store.RegisterRow, subject string, raw []byte, whol
 	row.Summary = Summary(subject)
 	row.Agency = agencyOf(row.Direction, row.From, row.Recipients)
 	row.Extracted = whole
-	sigs, _ := json.Marshal(nonNilSignatures(Signatures(files)))
+	sigs, _ := json.Marshal(r.signatures(files))
 	row.Signatures = string(sigs)
-}
-
-func nonNilSignatures(s []DocSignature) []DocSignature {
-	if s == nil {
-		return []DocSignature{}
-	}
-	return s
 }
 
 // agencyOf is the author (nơi gửi) of a received document, or where a sent

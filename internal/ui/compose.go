@@ -391,7 +391,7 @@ func (c *composeView) redrawAttachments() {
 		rm.Importance = widget.LowImportance
 		l := widget.NewLabel(filepath.Base(p))
 		l.Truncation = fyne.TextTruncateEllipsis
-		c.attachBox.Add(container.NewBorder(nil, nil, widget.NewIcon(theme.MailAttachmentIcon()), rm, l))
+		c.attachBox.Add(container.NewBorder(nil, nil, widget.NewIcon(theme.MailAttachmentIcon()), c.attachmentActions(i, p, rm), l))
 	}
 	c.attachBox.Refresh()
 }

@@ -201,7 +201,7 @@ func newMessageRow() (*messageRow, fyne.CanvasObject) {
 func (r *messageRow) set(m model.MessageSummary, mark AckMark, known bool, mode listMode, place string) {
 	r.box.Layout = columns{mode}
 	r.unread.set(pick(!m.Seen, theme.RadioButtonCheckedIcon()), lang.L("tip.unread"))
-	r.attach.set(pick(m.HasAttachments, theme.MailAttachmentIcon()), lang.L("tip.attachment"))
+	r.attach.set(pick(m.HasAttachments, signatureBadge(m.ID, theme.MailAttachmentIcon())), signatureTip(m.ID))
 	switch {
 	case isSecret(m):
 		r.doc.set(theme.VisibilityOffIcon(), lang.L("tip.secret"))

@@ -276,6 +276,9 @@ func (r *readerPane) attachmentRow(id int64, index int, a Attachment) fyne.Canva
 		open.Disable()
 	} else if !strings.EqualFold(filepath.Ext(a.Filename), ".pdf") {
 		buttons.Add(widget.NewButtonWithIcon(lang.L("attachment.convert"), theme.DocumentIcon(), func() { r.convertAttachment(id, index, a) }))
+	} else {
+		// R4: who signed the PDF, and whether it is intact.
+		return container.NewVBox(container.NewBorder(nil, nil, icon, buttons, label), r.signatureLines(id, index, a))
 	}
 	return container.NewBorder(nil, nil, icon, buttons, label)
 }

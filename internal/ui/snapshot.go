@@ -132,6 +132,9 @@ func renderScreens(a fyne.App, dir, code, sizeName string, size fyne.Size, scale
 	if err := save("reader", win); err != nil {
 		return files, err
 	}
+	if err := snapshotSignatures(u, win, save); err != nil {
+		return files, err
+	}
 
 	// Sent: recipients, "n/m đã nhận", and the re-send confirmation
 	for _, acct := range svc.Accounts() {

@@ -491,10 +491,8 @@ func TestReaderFlagsDangerousAttachment(t *testing.T) {
 		t.Fatalf("%d attachment rows", len(rows))
 	}
 	openOf := func(row fyne.CanvasObject) *widget.Button {
-		for _, o := range row.(*fyne.Container).Objects {
-			if box, ok := o.(*fyne.Container); ok {
-				return box.Objects[0].(*widget.Button)
-			}
+		if b := firstButton(row); b != nil {
+			return b
 		}
 		t.Fatal("no buttons in the attachment row")
 		return nil
@@ -502,4 +500,19 @@ func TestReaderFlagsDangerousAttachment(t *testing.T) {
 	if !openOf(rows[0]).Disabled() || openOf(rows[1]).Disabled() {
 		t.Fatal("open should be disabled for the dangerous file only")
 	}
+}
+
+// firstButton is the first button in o, depth first.
+func firstButton(o fyne.CanvasObject) *widget.Button {
+	switch v := o.(type) {
+	case *widget.Button:
+		return v
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			if b := firstButton(c); b != nil {
+				return b
+			}
+		}
+	}
+	return nil
 }

@@ -1,0 +1,99 @@
+package app
+
+import (
+	"crypto"
+	"crypto/x509"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"thucongvu/internal/config"
+	"thucongvu/internal/docsign"
+)
+
+// pdfSignatures holds the trust store (loaded once) and the cache of
+// verdicts keyed by the SHA-256 of each PDF (the list's badges).
+var pdfSignatures struct {
+	once  sync.Once
+	trust *docsign.TrustStore
+	opts  docsign.Options
+	cache *docsign.Cache
+}
+
+// VerifyPDF implements ui.PDFVerifier: the signatures of a PDF against the
+// roots of machine policy (SignatureRootsDir) and of the user's folder (R4).
+func (s *Services) VerifyPDF(data []byte) docsign.Report {
+	p := &pdfSignatures
+	p.once.Do(func() {
+		pol, _ := config.LoadPolicy()
+		if pol == nil {
+			pol = &config.Policy{}
+		}
+		p.trust, _ = docsign.LocalTrust(s.Home, pol.SignatureRootsDir)
+		p.opts = docsign.Options{Online: pol.SignatureOnlineRevocation}
+		p.cache = docsign.NewCache(1024)
+	})
+	return p.cache.Verify(data, p.trust, p.opts)
+}
+
+// SignPDF implements ui.PDFSigner: it signs the PDF at path with the key on
+// the PKCS#11 token of machine policy PKCS11Module (THUCONGVU_PKCS11_MODULE
+// when none is set) as signer or organization, and returns the signed
+// copy's path in a private temporary folder. The PIN is used for this
+// signature only (R4).
+func (s *Services) SignPDF(path, as, pin string) (string, error) {
+	pol, err := config.LoadPolicy()
+	if err != nil {
+		return "", err
+	}
+	if pol == nil {
+		pol = &config.Policy{}
+	}
+	module := pol.PKCS11Module
+	if module == "" {
+		module = os.Getenv(docsign.ModuleEnv)
+	}
+	in, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	trust, _ := docsign.LocalTrust(s.Home, pol.SignatureRootsDir)
+	var (
+		key   crypto.Signer
+		cert  *x509.Certificate
+		chain []*x509.Certificate
+	)
+	if module == "" {
+		k, c, ch, release, err := docsign.StoreKey("")
+		if err != nil {
+			return "", err
+		}
+		defer release()
+		key, cert, chain = k, c, ch
+	} else {
+		token, err := docsign.OpenToken(module, "", pin)
+		if err != nil {
+			return "", err
+		}
+		defer token.Close()
+		tk, err := token.Key("")
+		if err != nil {
+			return "", err
+		}
+		candidates, _ := token.Certificates()
+		key, cert, chain = tk, tk.Cert, docsign.ChainFor(tk.Cert, candidates, trust)
+	}
+	out, err := docsign.Sign(in, key, cert, docsign.SignOptions{As: as, Trust: trust, Chain: chain})
+	if err != nil {
+		return "", err
+	}
+	dir, err := os.MkdirTemp("", "thucongvu-signed-")
+	if err != nil {
+		return "", err
+	}
+	dst := filepath.Join(dir, filepath.Base(path))
+	if err := os.WriteFile(dst, out, 0o600); err != nil {
+		return "", err
+	}
+	return dst, nil
+}
