@@ -24,6 +24,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"thucongvu/internal/compose"
+	"thucongvu/internal/docsign"
 	"thucongvu/internal/engine"
 	"thucongvu/internal/model"
 	"thucongvu/internal/secret"
@@ -253,8 +254,21 @@ func TestRegisterOnRealServers(t *testing.T) {
 		if got.Agency != "Văn thư Sở TT&TT Long An" || got.AcknowledgedAt == nil || got.State != StateAcknowledged {
 			t.Errorf("số đến %d: agency %q, acknowledged %v, state %s", i+1, got.Agency, got.AcknowledgedAt, got.State)
 		}
-		if len(got.Signatures) != 0 || got.Signatures == nil {
-			t.Errorf("signatures %v", got.Signatures)
+		// The stand-in PDFs cannot be read: each says so as a broken
+		// signature of its file (R4); the DOCX lists none.
+		pdfs := 0
+		for name := range docs[i].files {
+			if strings.HasSuffix(name, ".pdf") {
+				pdfs++
+			}
+		}
+		if got.Signatures == nil || len(got.Signatures) != pdfs {
+			t.Errorf("số đến %d: signatures %+v, want one per PDF", i+1, got.Signatures)
+		}
+		for _, s := range got.Signatures {
+			if s.State != docsign.Broken || s.Reason == "" {
+				t.Errorf("số đến %d: an unreadable PDF gave %+v", i+1, s)
+			}
 		}
 	}
 

@@ -184,10 +184,10 @@ func (s *Store) AddRegisterEntry(ctx context.Context, r *RegisterRow) error {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO register (account, direction, year, number, message_key, message_id,
-			received_at, from_name, from_addr, recipients, agency, doc_number, doc_date, doc_type, summary, attachments, extracted)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			received_at, from_name, from_addr, recipients, agency, doc_number, doc_date, doc_type, summary, attachments, extracted, signatures)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			r.Account, r.Direction, r.Year, r.Number, r.MessageKey, r.MessageID, r.ReceivedAt.Unix(), r.From.Name, r.From.Address,
-			jsonText(nonNil(r.Recipients)), r.Agency, r.DocNumber, r.DocDate, r.DocType, r.Summary, jsonText(nonNilStrings(r.Attachments)), r.Extracted)
+			jsonText(nonNil(r.Recipients)), r.Agency, r.DocNumber, r.DocDate, r.DocType, r.Summary, jsonText(nonNilStrings(r.Attachments)), r.Extracted, signaturesText(r.Signatures))
 		if err != nil {
 			return fmt.Errorf("register entry: %w", err)
 		}
@@ -478,4 +478,12 @@ func (s *Store) UpdateRegisterAcks(ctx context.Context, account string) error {
 		return nil // no acknowledgement was ever decided here
 	}
 	return err
+}
+
+// signaturesText is a row's signatures JSON, "[]" when there are none.
+func signaturesText(s string) string {
+	if s == "" {
+		return "[]"
+	}
+	return s
 }
