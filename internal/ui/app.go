@@ -76,20 +76,14 @@ type UI struct {
 	tempMu     sync.Mutex
 	// bg tracks background work (check, send, test, convert) so tests and
 	// shutdown can wait for it.
-	bg sync.WaitGroup
+	bg background
 }
 
 // Wait waits for the background work started so far (tests, benchmarks).
 func (u *UI) Wait() { u.bg.Wait() }
 
-// goBG runs fn in the background, tracked by u.bg; fn reports back through fyne.Do.
-func (u *UI) goBG(fn func()) {
-	u.bg.Add(1)
-	go func() {
-		defer u.bg.Done()
-		fn()
-	}()
-}
+// goBG runs fn in the background, tracked by u.bg; fn reports back through doMain.
+func (u *UI) goBG(fn func()) { u.bg.run(fn) }
 
 // New builds the client in win over svc: language and text size from the
 // settings, the setup wizard when there is no account yet, else the main
@@ -115,7 +109,7 @@ func New(a fyne.App, win fyne.Window, svc Services) *UI {
 		u.storeSize(win, "main")
 		u.Cleanup()
 	})
-	svc.Subscribe(func(e Event) { fyne.Do(func() { u.onEvent(e) }) })
+	svc.Subscribe(func(e Event) { doMain(func() { u.onEvent(e) }) })
 	return u
 }
 
@@ -493,7 +487,7 @@ func (u *UI) openMessage(id int64) {
 	}
 	u.goBG(func() {
 		full, err := guard(func() (*ReaderMessage, error) { return u.svc.Open(id) })
-		fyne.Do(func() {
+		doMain(func() {
 			if u.selected != id || u.reader == nil {
 				return // the user moved on
 			}
@@ -537,13 +531,13 @@ func (u *UI) CheckNow() {
 	u.status.SetText(lang.L("status.checking"))
 	u.goBG(func() {
 		err := u.svc.CheckNow(ctx, func(done, total int) {
-			fyne.Do(func() {
+			doMain(func() {
 				if total > 0 && u.progress != nil {
 					u.progress.SetValue(float64(done) / float64(total))
 				}
 			})
 		})
-		fyne.Do(func() {
+		doMain(func() {
 			u.checking = nil
 			cancel()
 			if u.progress != nil {

@@ -350,7 +350,7 @@ func (c *composeView) applyFix(f Finding) {
 		c.progress.Start()
 		c.u.goBG(func() {
 			out, err := c.u.svc.ConvertToPDF(context.Background(), f.Target, nil)
-			fyne.Do(func() {
+			doMain(func() {
 				c.progress.Stop()
 				c.progress.Hide()
 				if err != nil {
@@ -435,7 +435,7 @@ func (c *composeView) Send() {
 	c.progress.Start()
 	c.u.goBG(func() {
 		err := c.u.svc.Send(context.Background(), d)
-		fyne.Do(func() {
+		doMain(func() {
 			c.progress.Stop()
 			c.progress.Hide()
 			c.send.Enable()

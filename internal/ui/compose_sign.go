@@ -56,7 +56,7 @@ func (c *composeView) signAttachment(signer PDFSigner, i int, path string) {
 		c.progress.Start()
 		c.u.goBG(func() {
 			out, err := signer.SignPDF(path, as, secret)
-			fyne.Do(func() {
+			doMain(func() {
 				c.progress.Stop()
 				c.progress.Hide()
 				if err != nil {

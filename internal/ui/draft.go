@@ -44,7 +44,7 @@ func (c *composeView) startAutosave() {
 		for {
 			select {
 			case <-tick:
-				fyne.Do(func() { c.saveDraft(false) })
+				doMain(func() { c.saveDraft(false) })
 			case <-stop:
 				return
 			}
@@ -74,7 +74,7 @@ func (c *composeView) saveDraft(force bool) {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		out, err := w.SaveDraft(ctx, d)
-		fyne.Do(func() {
+		doMain(func() {
 			if out.ID != "" {
 				c.draftID = out.ID
 				c.saved.ID = out.ID

@@ -45,7 +45,7 @@ func (v *overviewView) object() fyne.CanvasObject {
 func (v *overviewView) reload() {
 	v.u.goBG(func() {
 		o, err := v.svc.Overview()
-		fyne.Do(func() {
+		doMain(func() {
 			if err != nil {
 				dialog.ShowError(humanErr(err), v.win)
 				return

@@ -89,7 +89,7 @@ func (u *UI) ShowProcess() {
 		d.Hide()
 		u.goBG(func() {
 			err := svc.Process(req)
-			fyne.Do(func() {
+			doMain(func() {
 				if err != nil {
 					u.ShowError(err)
 					return

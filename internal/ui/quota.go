@@ -75,7 +75,7 @@ func (u *UI) withQuota(status fyne.CanvasObject) fyne.CanvasObject {
 	}
 	u.svc.Subscribe(func(e Event) {
 		if e.Kind == EventChanged {
-			fyne.Do(update)
+			doMain(update)
 		}
 	})
 	update()

@@ -84,7 +84,7 @@ func newReaderPane(u *UI) *readerPane {
 		r.receipt.Disable()
 		r.u.goBG(func() {
 			err := r.u.svc.SendReadReceipt(m.Summary.ID)
-			fyne.Do(func() {
+			doMain(func() {
 				r.receipt.Enable()
 				if err != nil {
 					r.u.ShowError(err)
@@ -310,7 +310,7 @@ func (r *readerPane) tempCopy(id int64, index int, a Attachment) (string, error)
 func (r *readerPane) openAttachment(id int64, index int, a Attachment) {
 	r.u.goBG(func() {
 		path, err := r.tempCopy(id, index, a)
-		fyne.Do(func() {
+		doMain(func() {
 			if err != nil {
 				r.u.ShowError(err)
 				return
@@ -335,7 +335,7 @@ func (r *readerPane) saveAttachment(id int64, index int, a Attachment) {
 				_, err = w.Write(data)
 			}
 			if err != nil {
-				fyne.Do(func() { r.u.ShowError(err) })
+				doMain(func() { r.u.ShowError(err) })
 			}
 		})
 	}, r.u.win)
@@ -351,16 +351,16 @@ func (r *readerPane) convertAttachment(id int64, index int, a Attachment) {
 	r.u.goBG(func() {
 		path, err := r.tempCopy(id, index, a)
 		if err != nil {
-			fyne.Do(func() {
+			doMain(func() {
 				d.Hide()
 				r.u.ShowError(err)
 			})
 			return
 		}
 		out, err := r.u.svc.ConvertToPDF(context.Background(), path, func(done, total int) {
-			fyne.Do(func() { bar.SetValue(float64(done) / float64(max(total, 1))) })
+			doMain(func() { bar.SetValue(float64(done) / float64(max(total, 1))) })
 		})
-		fyne.Do(func() {
+		doMain(func() {
 			d.Hide()
 			if err != nil {
 				r.u.ShowError(err)
@@ -428,7 +428,7 @@ func (r *readerPane) acknowledge() {
 	r.ackNow.Disable()
 	r.u.goBG(func() {
 		d, err := w.Acknowledge(id)
-		fyne.Do(func() {
+		doMain(func() {
 			if err != nil {
 				r.ackNow.Enable()
 				r.u.ShowError(err)
@@ -490,7 +490,7 @@ func (r *readerPane) resendNow(id int64) {
 	r.resend.Disable()
 	r.u.goBG(func() {
 		n, err := r.u.svc.Resend(id)
-		fyne.Do(func() {
+		doMain(func() {
 			if err != nil {
 				r.resend.Enable()
 				r.u.ShowError(err)

@@ -209,7 +209,7 @@ func (v *registerView) reload() {
 	gen := v.gen
 	v.u.goBG(func() {
 		rows, err := v.svc.Register(q)
-		fyne.Do(func() {
+		doMain(func() {
 			if gen != v.gen {
 				return // a newer filter's answer comes
 			}
@@ -267,11 +267,11 @@ func (v *registerView) correct(e RegisterEntry) {
 		v.u.goBG(func() {
 			for _, c := range changes {
 				if err := v.svc.CorrectRegister(e, c[0], c[1]); err != nil {
-					fyne.Do(func() { dialog.ShowError(humanErr(err), v.win) })
+					doMain(func() { dialog.ShowError(humanErr(err), v.win) })
 					break
 				}
 			}
-			fyne.Do(v.reload)
+			doMain(v.reload)
 		})
 	}, v.win)
 	d.Resize(fyne.NewSize(560, 420))
@@ -289,7 +289,7 @@ func (v *registerView) export() {
 		w.Close()
 		v.u.goBG(func() {
 			err := v.svc.ExportRegister(q, path)
-			fyne.Do(func() {
+			doMain(func() {
 				if err != nil {
 					dialog.ShowError(humanErr(err), v.win)
 					return

@@ -90,7 +90,7 @@ func (v *reportView) reload() {
 	gen := v.gen
 	v.u.goBG(func() {
 		r, err := v.svc.UsageReport(account, period)
-		fyne.Do(func() {
+		doMain(func() {
 			if gen != v.gen {
 				return
 			}
@@ -146,7 +146,7 @@ func (v *reportView) export(ext string) {
 		w.Close()
 		v.u.goBG(func() {
 			err := v.svc.ExportReport(account, period, path)
-			fyne.Do(func() {
+			doMain(func() {
 				if err != nil {
 					dialog.ShowError(humanErr(err), v.win)
 					return

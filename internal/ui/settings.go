@@ -215,7 +215,7 @@ func (v *settingsView) removeAccount(a model.Account) {
 func (v *settingsView) remove(a model.Account) {
 	v.u.goBG(func() {
 		err := v.u.svc.RemoveAccount(a.Name)
-		fyne.Do(func() {
+		doMain(func() {
 			if err != nil {
 				dialog.ShowError(humanErr(err), v.win)
 				return

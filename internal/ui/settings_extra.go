@@ -186,7 +186,7 @@ func (v *settingsView) editAccount(a model.Account) {
 		password := pass.Text
 		v.u.goBG(func() {
 			err := w.UpdateAccount(na, password)
-			fyne.Do(func() {
+			doMain(func() {
 				if err != nil {
 					dialog.ShowError(humanErr(err), v.win)
 					return

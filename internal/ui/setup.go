@@ -231,7 +231,7 @@ func (s *setupWizard) advance() {
 		s.next.Disable()
 		s.u.goBG(func() {
 			a, err := s.u.svc.Discover(context.Background(), email)
-			fyne.Do(func() {
+			doMain(func() {
 				s.next.Enable()
 				var foreign *ServersToConfirm
 				if errors.As(err, &foreign) {
@@ -331,7 +331,7 @@ func (s *setupWizard) runTest() {
 	a, pw := s.acct, s.password.Text
 	s.u.goBG(func() {
 		err := s.u.svc.TestConnection(context.Background(), a, pw)
-		fyne.Do(func() { s.showVerdict(err) })
+		doMain(func() { s.showVerdict(err) })
 	})
 }
 
@@ -366,7 +366,7 @@ func (s *setupWizard) finish() {
 	// The login is checked again before saving: off the UI goroutine.
 	s.u.goBG(func() {
 		err := s.u.svc.AddAccount(a, pw)
-		fyne.Do(func() {
+		doMain(func() {
 			s.next.Enable()
 			if err != nil {
 				s.u.showErrorIn(s.win, err)

@@ -101,7 +101,7 @@ func (r *readerPane) signatureLines(id int64, index int, a Attachment) fyne.Canv
 		}
 		rep := v.VerifyPDF(data)
 		noteSignatures(id, rep.State)
-		fyne.Do(func() {
+		doMain(func() {
 			fillSignatureLines(r, box, a, data, rep)
 			if r.u.list != nil {
 				r.u.list.Refresh()
@@ -163,7 +163,7 @@ func (r *readerPane) openSignedVersion(a Attachment, signed []byte) {
 	}
 	r.u.goBG(func() {
 		path, err := writeSignedVersion(a.Filename, signed)
-		fyne.Do(func() {
+		doMain(func() {
 			if err == nil {
 				var link *url.URL
 				if link, err = url.Parse(storage.NewFileURI(path).String()); err == nil {

@@ -60,6 +60,7 @@ func renderSnapshots(dir string, newServices func() (Services, error)) ([]string
 	}
 	a := test.NewApp()
 	defer a.Quit()
+	QueueUpdates()
 	every := autosaveEvery
 	autosaveEvery = time.Hour // snapshots draw on one goroutine only
 	defer func() { autosaveEvery = every }()

@@ -188,7 +188,7 @@ func (u *UI) DeleteSelected() {
 	id := u.reader.msg.Summary.ID
 	u.goBG(func() {
 		err := w.MoveToTrash(id)
-		fyne.Do(func() {
+		doMain(func() {
 			if err != nil {
 				u.ShowError(err)
 				return
