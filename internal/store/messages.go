@@ -234,21 +234,41 @@ func (s *Store) PutBody(ctx context.Context, id int64, raw []byte, text string) 
 // PutBodies stores several bodies in one transaction.
 func (s *Store) PutBodies(ctx context.Context, bodies []Body) error {
 	return s.inTx(ctx, func(tx txExec) error {
+		var err error
+		prep := func(q string) *sql.Stmt {
+			if err != nil {
+				return nil
+			}
+			var st *sql.Stmt
+			st, err = tx.PrepareContext(ctx, q)
+			return st
+		}
+		// One statement marks the body present and returns what the index needs.
+		mark := prep(`UPDATE messages SET has_body = 1 WHERE id = ? RETURNING subject, from_name, from_addr, attachments, search_key`)
+		put := prep(`INSERT OR REPLACE INTO bodies (message, raw) VALUES (?, ?)`)
+		clearReason := prep(`DELETE FROM parse_errors WHERE message = ?`)
+		if err != nil {
+			return fmt.Errorf("store bodies: %w", err)
+		}
+		defer mark.Close()
+		defer put.Close()
+		defer clearReason.Close()
 		rows := make([]indexRow, 0, len(bodies))
 		for _, b := range bodies {
 			var subject, fromName, fromAddr, attachments string
 			var key int64
-			if err := tx.QueryRowContext(ctx, `SELECT subject, from_name, from_addr, attachments, search_key FROM messages WHERE id = ?`, b.ID).
-				Scan(&subject, &fromName, &fromAddr, &attachments, &key); err != nil {
+			if err := mark.QueryRowContext(ctx, b.ID).Scan(&subject, &fromName, &fromAddr, &attachments, &key); err != nil {
 				return fmt.Errorf("store body of %d: %w", b.ID, err)
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO bodies (message, raw) VALUES (?, ?)`, b.ID, b.Raw); err != nil {
+			if _, err := put.ExecContext(ctx, b.ID, b.Raw); err != nil {
 				return fmt.Errorf("store body of %d: %w", b.ID, err)
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE messages SET has_body = 1 WHERE id = ?`, b.ID); err != nil {
-				return err
+			if b.ParseError == "" {
+				_, err = clearReason.ExecContext(ctx, b.ID)
+			} else {
+				err = setParseError(ctx, tx, b.ID, b.ParseError)
 			}
-			if err := setParseError(ctx, tx, b.ID, b.ParseError); err != nil {
+			if err != nil {
 				return fmt.Errorf("store body of %d: %w", b.ID, err)
 			}
 			rows = append(rows, indexRow{key: key, subject: vntext.Fold(subject + " " + strings.ReplaceAll(attachments, "\n", " ")),
