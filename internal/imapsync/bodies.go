@@ -157,7 +157,7 @@ type bodyWriter struct {
 // Bodies stored per transaction: one fsync and one index segment per batch.
 const (
 	storeBatch      = 400
-	storeBatchBytes = 16 << 20
+	storeBatchBytes = 8 << 20
 )
 
 func (s *Syncer) startWriter(ctx context.Context) *bodyWriter {

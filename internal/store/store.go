@@ -68,6 +68,9 @@ CREATE TABLE IF NOT EXISTS messages (
 CREATE UNIQUE INDEX IF NOT EXISTS messages_by_search_key ON messages (search_key);
 CREATE INDEX IF NOT EXISTS messages_by_date ON messages (folder_id, date DESC);
 CREATE INDEX IF NOT EXISTS messages_by_msgid ON messages (message_id);
+-- Covers the folder list's totals and unread counts: a cold start reads
+-- the index, not every message row.
+CREATE INDEX IF NOT EXISTS messages_by_folder_seen ON messages (folder_id, seen);
 CREATE TABLE IF NOT EXISTS bodies (
 	message INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
 	raw     BLOB NOT NULL
