@@ -216,13 +216,15 @@ type BodyRef struct {
 	Size     int64
 }
 
+const missingBodiesQuery = `
+	SELECT m.id, f.id, f.name, m.uid, m.size FROM messages m JOIN folders f ON f.id = m.folder_id
+	WHERE f.account = ? AND m.has_body = 0
+	ORDER BY f.role = 'inbox' DESC, f.id, m.uid DESC LIMIT ?`
+
 // MissingBodies lists messages without a downloaded body: INBOX first,
 // newest first.
 func (s *Store) MissingBodies(ctx context.Context, account string, limit int) ([]BodyRef, error) {
-	rows, err := s.db.QueryContext(ctx, `
-		SELECT m.id, f.id, f.name, m.uid, m.size FROM messages m JOIN folders f ON f.id = m.folder_id
-		WHERE f.account = ? AND m.has_body = 0
-		ORDER BY f.role = 'inbox' DESC, f.id, m.uid DESC LIMIT ?`, account, limit)
+	rows, err := s.db.QueryContext(ctx, missingBodiesQuery, account, limit)
 	if err != nil {
 		return nil, err
 	}
