@@ -24,7 +24,8 @@ const searchKeyShift = 20
 
 // Store is one open database.
 type Store struct {
-	db *sql.DB
+	db    *sql.DB
+	packs string // directory of the body packs (packs.go)
 }
 
 const schema = `
@@ -102,11 +103,11 @@ func Open(path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	if _, err := db.Exec(schema + checksSchema + parseErrorsSchema); err != nil {
+	if _, err := db.Exec(schema + checksSchema + parseErrorsSchema + packsSchema); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	return &Store{db: db}, nil
+	return &Store{db: db, packs: packDir(path)}, nil
 }
 
 // ownerOnly creates the database file 0600 before SQLite does (SQLite
