@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -43,16 +42,12 @@ type Record struct {
 // Batch writes many records in one transaction; the sync engine commits a
 // batch at a time so an interrupted sync resumes where it stopped.
 type Batch struct {
-	ctx    context.Context
-	tx     *sql.Tx
-	insert *sql.Stmt
-	// insertKeyless and exists serve the rare insert whose search key
-	// another message of the same second already holds.
-	insertKeyless *sql.Stmt
-	exists        *sql.Stmt
-	flags         *sql.Stmt
-	setKey        *sql.Stmt
-	pending       []indexRow // written to the index at Commit
+	ctx     context.Context
+	tx      *sql.Tx
+	insert  *sql.Stmt
+	flags   *sql.Stmt
+	setKey  *sql.Stmt
+	pending []indexRow // written to the index at Commit
 }
 
 // BeginBatch starts a write batch.
@@ -70,17 +65,10 @@ func (s *Store) BeginBatch(ctx context.Context) (*Batch, error) {
 		st, err = tx.PrepareContext(ctx, q)
 		return st
 	}
-	cols := `folder_id, uid, modseq, message_id, in_reply_to, subject,
+	b.insert = prep(`INSERT OR IGNORE INTO messages (folder_id, uid, modseq, message_id, in_reply_to, subject,
 		from_name, from_addr, to_json, cc_json, date, internal_date, size, flags, seen, flagged, answered,
-		has_attachments, document, secret, attachments`
-	marks := `?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?`
-	// The search key is given at insert: the date's seconds and the low
-	// bits of the id SQLite is about to assign (see assignSearchKey).
-	b.insert = prep(`INSERT OR IGNORE INTO messages (` + cols + `, search_key) VALUES (` + marks + `,
-		(? << ` + strconv.Itoa(searchKeyShift) + `) | ((SELECT IFNULL(MAX(id), 0) + 1 FROM messages) & ` + strconv.Itoa(1<<searchKeyShift-1) + `))
-		RETURNING id, search_key`)
-	b.insertKeyless = prep(`INSERT OR IGNORE INTO messages (` + cols + `) VALUES (` + marks + `)`)
-	b.exists = prep(`SELECT COUNT(*) FROM messages WHERE folder_id = ? AND uid = ?`)
+		has_attachments, document, secret, attachments)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	b.flags = prep(`UPDATE messages SET flags = ?, seen = ?, flagged = ?, answered = ?, modseq = ? WHERE folder_id = ? AND uid = ?`)
 	b.setKey = prep(`UPDATE messages SET search_key = ? WHERE id = ?`)
 	if err != nil {
@@ -99,32 +87,22 @@ func (b *Batch) Put(folderID int64, r *Record) error {
 	seen, flagged, answered := hasFlag(r.Flags, `\Seen`), hasFlag(r.Flags, `\Flagged`), hasFlag(r.Flags, `\Answered`)
 	subject := vntext.NFC(r.Subject)
 	fromName := vntext.NFC(r.From.Name)
-	args := []any{folderID, r.UID, r.ModSeq, r.MessageID, r.InReplyTo, subject,
+	res, err := b.insert.ExecContext(b.ctx, folderID, r.UID, r.ModSeq, r.MessageID, r.InReplyTo, subject,
 		fromName, r.From.Address, string(to), string(cc), unix(r.Date), unix(r.InternalDate), r.Size,
-		flags, seen, flagged, answered, r.HasAttachments, r.Document, r.Secret, strings.Join(r.Attachments, "\n")}
-	var id, key int64
-	err := b.insert.QueryRowContext(b.ctx, append(args, max(unix(r.Date), 0))...).Scan(&id, &key)
-	if errors.Is(err, sql.ErrNoRows) {
-		// Ignored: stored already under this UID, or the key is taken.
-		var n int
-		if err := b.exists.QueryRowContext(b.ctx, folderID, r.UID).Scan(&n); err != nil {
-			return fmt.Errorf("store message %d: %w", r.UID, err)
-		}
-		if n > 0 {
-			return b.SetFlags(folderID, r.UID, r.Flags, r.ModSeq)
-		}
-		res, err := b.insertKeyless.ExecContext(b.ctx, args...)
-		if err != nil {
-			return fmt.Errorf("store message %d: %w", r.UID, err)
-		}
-		if id, err = res.LastInsertId(); err != nil {
-			return err
-		}
-		if key, err = b.assignSearchKey(id, r.Date); err != nil {
-			return err
-		}
-	} else if err != nil {
+		flags, seen, flagged, answered, r.HasAttachments, r.Document, r.Secret, strings.Join(r.Attachments, "\n"))
+	if err != nil {
 		return fmt.Errorf("store message %d: %w", r.UID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return b.SetFlags(folderID, r.UID, r.Flags, r.ModSeq)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return err
+	}
+	key, err := b.assignSearchKey(id, r.Date)
+	if err != nil {
+		return err
 	}
 	b.pending = append(b.pending, indexRow{key: key, subject: vntext.Fold(subject + " " + strings.Join(r.Attachments, " ")),
 		sender: vntext.Fold(fromName + " " + r.From.Address)})

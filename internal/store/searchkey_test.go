@@ -8,10 +8,10 @@ import (
 	"thucongvu/internal/model"
 )
 
-// TestSearchKeyTakenAtInsert: a message whose search key, computed at
-// insert, is held by another is stored all the same under a free key,
-// and both are found; a replayed message is not stored twice.
-func TestSearchKeyTakenAtInsert(t *testing.T) {
+// TestSearchKeyTaken: a message whose search key (date and id) another
+// message already holds is stored all the same under a free key, and both
+// are found; a replayed message is not stored twice.
+func TestSearchKeyTaken(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
 	f, err := s.EnsureFolder(ctx, "canhan", "INBOX", model.RoleInbox)
@@ -20,7 +20,7 @@ func TestSearchKeyTakenAtInsert(t *testing.T) {
 	}
 	day := time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC)
 	put(t, s, f.ID, &Record{UID: 1, Subject: "Giấy mời họp giao ban", Date: day.Add(-time.Hour)})
-	// Give message 1 the key the next insert at `day` will compute.
+	// Give message 1 the key the next message, at `day`, would get.
 	taken := day.Unix()<<searchKeyShift | 2
 	if _, err := s.db.Exec(`DELETE FROM search`); err != nil {
 		t.Fatal(err)
