@@ -35,6 +35,9 @@ const officialSeed = 2026
 // figure alone.
 const full50kEnv = "TCV_BENCH_FULL50K"
 
+// headersOnlyEnv stops the benchmark after the 10,000-message header figure.
+const headersOnlyEnv = "TCV_BENCH_HEADERS_ONLY"
+
 // only10kEnv stops the benchmark after the 10,000-message figures.
 const only10kEnv = "TCV_BENCH_ONLY10K"
 
@@ -60,12 +63,15 @@ func BenchmarkOfficialMail(b *testing.B) {
 	fmt.Printf("official mailbox (mailgen seed %d, 46 KB a message): load average %s\n", officialSeed, loadAverage())
 
 	if os.Getenv(full50kEnv) == "only" {
-		load(25_000)
-		fullFigures(b, d, 25_000, false)
+		load(50_000)
+		fullFigures(b, d, 50_000, false)
 		return
 	}
 	load(10_000)
 	headerFigures(b, d, 10_000)
+	if os.Getenv(headersOnlyEnv) != "" {
+		return
+	}
 	fullFigures(b, d, 10_000, true)
 
 	if os.Getenv(only10kEnv) != "" {
