@@ -32,11 +32,3 @@ func TestFolderCountsReadTheIndex(t *testing.T) {
 		t.Fatalf("plan:\n%s", plan)
 	}
 }
-
-// TestMissingBodiesReadTheIndex: the body pass's work list reads the
-// partial index of messages without a body, not the whole store.
-func TestMissingBodiesReadTheIndex(t *testing.T) {
-	if plan := queryPlan(t, openTest(t), missingBodiesQuery, "canhan", 10); !strings.Contains(plan, "messages_missing_body") {
-		t.Fatalf("plan:\n%s", plan)
-	}
-}

@@ -72,9 +72,6 @@ CREATE INDEX IF NOT EXISTS messages_by_msgid ON messages (message_id);
 -- Covers the folder list's totals and unread counts: a cold start reads
 -- the index, not every message row.
 CREATE INDEX IF NOT EXISTS messages_by_folder_seen ON messages (folder_id, seen);
--- The body pass's work list: only messages still without a body, so each
--- look-up costs what is left to download, not the whole store.
-CREATE INDEX IF NOT EXISTS messages_missing_body ON messages (folder_id, uid) WHERE has_body = 0;
 CREATE TABLE IF NOT EXISTS bodies (
 	message INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
 	raw     BLOB NOT NULL
