@@ -3,6 +3,7 @@ package imapsync
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sync"
 	"time"
 
@@ -140,8 +141,9 @@ func (s *Syncer) fetchBodies(ctx context.Context, c *Conn, folder string, refs [
 	return fetched, nil
 }
 
-// bodyWriter decodes bodies for the index and stores them in batches, on
-// its own goroutine.
+// bodyWriter decodes bodies for the index on one goroutine per core and
+// stores them in batches on another, so fetching, decoding and storing
+// overlap.
 type bodyWriter struct {
 	in      chan store.Body
 	done    chan struct{}
@@ -152,9 +154,33 @@ type bodyWriter struct {
 	failure error
 }
 
+// Bodies stored per transaction: one fsync and one index segment per batch.
+const (
+	storeBatch      = 400
+	storeBatchBytes = 8 << 20
+)
+
 func (s *Syncer) startWriter(ctx context.Context) *bodyWriter {
-	w := &bodyWriter{in: make(chan store.Body, 64), done: make(chan struct{})}
+	w := &bodyWriter{in: make(chan store.Body, 16), done: make(chan struct{})}
 	w.cond = sync.NewCond(&w.mu)
+	decoded := make(chan store.Body, 16)
+	var decoders sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		decoders.Add(1)
+		go func() {
+			defer decoders.Done()
+			for b := range w.in {
+				if s.Opts != nil && s.Opts.BodyText != nil && b.ParseError == "" {
+					b.Text, b.ParseError = bodyText(s.Opts.BodyText, b.Raw)
+				}
+				decoded <- b
+			}
+		}()
+	}
+	go func() {
+		decoders.Wait()
+		close(decoded)
+	}()
 	go func() {
 		defer close(w.done)
 		var batch []store.Body
@@ -182,17 +208,14 @@ func (s *Syncer) startWriter(ctx context.Context) *bodyWriter {
 		defer idle.Stop()
 		for {
 			select {
-			case b, ok := <-w.in:
+			case b, ok := <-decoded:
 				if !ok {
 					flush()
 					return
 				}
-				if s.Opts != nil && s.Opts.BodyText != nil && b.ParseError == "" {
-					b.Text, b.ParseError = bodyText(s.Opts.BodyText, b.Raw)
-				}
 				batch = append(batch, b)
 				size += len(b.Raw)
-				if len(batch) >= bodyBatch || size >= bodyBatchBytes {
+				if len(batch) >= storeBatch || size >= storeBatchBytes {
 					flush()
 				}
 				idle.Reset(50 * time.Millisecond)

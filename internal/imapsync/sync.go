@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -203,23 +204,17 @@ func (s *Syncer) syncFolder(ctx context.Context, c *Conn, l *imap.ListData) (int
 	return added, count, nil
 }
 
-// fetchNew stores every message above maxUID, committing a batch at a time.
+// fetchNew stores every message above maxUID, committing a batch at a
+// time. Answers are turned into records as they arrive and stored on
+// another goroutine, so reading the wire and writing the store overlap.
+// Batches are committed in UID order: what is stored is always every
+// message up to some UID, and the next pass resumes above it.
 func (s *Syncer) fetchNew(ctx context.Context, c *Conn, st store.FolderState, maxUID uint32, total int) (int, error) {
 	set := imap.UIDSet{imap.UIDRange{Start: imap.UID(maxUID + 1), Stop: 0}}
 	opts := &imap.FetchOptions{UID: true, Flags: true, Envelope: true, RFC822Size: true, InternalDate: true,
 		BodyStructure: &imap.FetchItemBodyStructure{Extended: true}}
-	added := 0
-	batch, err := s.Store.BeginBatch(ctx)
-	if err != nil {
-		return 0, err
-	}
-	defer func() {
-		if batch != nil {
-			batch.Rollback()
-		}
-	}()
-	inBatch := 0
-	err = c.fetchEach(ctx, set, opts, func(buf *imapclient.FetchMessageBuffer) error {
+	w := s.startRecordWriter(ctx, st, total)
+	err := c.fetchEach(ctx, set, opts, func(buf *imapclient.FetchMessageBuffer) error {
 		if uint32(buf.UID) <= maxUID {
 			return nil // "n:*" returns the last message even when it is below n
 		}
@@ -227,39 +222,99 @@ func (s *Syncer) fetchNew(ctx context.Context, c *Conn, st store.FolderState, ma
 			// The answer broke off inside this message: never store half of it.
 			return fmt.Errorf("%w for UID %d: expected ENVELOPE and BODYSTRUCTURE", errIncomplete, buf.UID)
 		}
-		if err := batch.Put(st.ID, recordOf(buf, s.Opts)); err != nil {
-			return err
-		}
-		added++
-		inBatch++
-		if inBatch >= s.Opts.batchSize() {
-			if err := batch.Commit(); err != nil {
-				return err
-			}
-			s.progress(Progress{Folder: st.Name, Stage: "envelopes", Done: added, Total: total})
-			var err error
-			if batch, err = s.Store.BeginBatch(ctx); err != nil {
-				return err
-			}
-			inBatch = 0
-		}
-		return nil
+		return w.put(recordOf(buf, s.Opts))
 	})
 	if err != nil {
 		if isParseError(err) {
 			// Keep what was read before the bad answer, then report where it was.
-			if cerr := batch.Commit(); cerr == nil {
-				batch = nil
-			}
+			added, _ := w.finish(true)
 			last, _, _ := s.Store.FolderExtent(ctx, st.ID)
 			return added, &StructureError{Folder: st.Name, After: max(last, maxUID), Err: err}
 		}
+		added, _ := w.finish(false)
 		return added, fmt.Errorf("fetch new messages: %w", err)
 	}
-	err = batch.Commit()
-	batch = nil
-	s.progress(Progress{Folder: st.Name, Stage: "envelopes", Done: added, Total: total})
-	return added, err
+	return w.finish(true)
+}
+
+// recordWriter stores records in batches on its own goroutine.
+type recordWriter struct {
+	in       chan *store.Record
+	done     chan struct{}
+	keepTail bool // set before in is closed: commit the last partial batch
+	added    int
+	failed   atomic.Pointer[error]
+}
+
+func (s *Syncer) startRecordWriter(ctx context.Context, st store.FolderState, total int) *recordWriter {
+	w := &recordWriter{in: make(chan *store.Record, 256), done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		fail := func(err error) {
+			w.failed.CompareAndSwap(nil, &err)
+			for range w.in { // let the reader finish; nothing more is stored
+			}
+		}
+		batch, err := s.Store.BeginBatch(ctx)
+		if err != nil {
+			fail(err)
+			return
+		}
+		inBatch := 0
+		for r := range w.in {
+			if err := batch.Put(st.ID, r); err != nil {
+				batch.Rollback()
+				fail(err)
+				return
+			}
+			inBatch++
+			if inBatch >= s.Opts.batchSize() {
+				if err := batch.Commit(); err != nil {
+					fail(err)
+					return
+				}
+				w.added += inBatch
+				s.progress(Progress{Folder: st.Name, Stage: "envelopes", Done: w.added, Total: total})
+				if batch, err = s.Store.BeginBatch(ctx); err != nil {
+					fail(err)
+					return
+				}
+				inBatch = 0
+			}
+		}
+		if !w.keepTail {
+			batch.Rollback()
+			return
+		}
+		if err := batch.Commit(); err != nil {
+			fail(err)
+			return
+		}
+		w.added += inBatch
+		s.progress(Progress{Folder: st.Name, Stage: "envelopes", Done: w.added, Total: total})
+	}()
+	return w
+}
+
+// put queues a record; it fails once the store has failed.
+func (w *recordWriter) put(r *store.Record) error {
+	if err := w.failed.Load(); err != nil {
+		return *err
+	}
+	w.in <- r
+	return nil
+}
+
+// finish waits for the store side and returns how many records it
+// committed; keepTail commits the last partial batch too.
+func (w *recordWriter) finish(keepTail bool) (int, error) {
+	w.keepTail = keepTail
+	close(w.in)
+	<-w.done
+	if err := w.failed.Load(); err != nil {
+		return w.added, *err
+	}
+	return w.added, nil
 }
 
 // refreshFlags updates flags of stored messages: only those changed since

@@ -320,13 +320,11 @@ func (w *walker) decodeText(b []byte, label string) (string, string) {
 			return ConvertLegacy(alt, enc), enc
 		}
 	}
-	if t, enc := DecodeLegacy(s); enc != "" {
-		return t, enc
+	t, enc := DecodeLegacy(s) // NFC, converted or not
+	if enc == "" && viaCP1258 {
+		enc = LegacyCP1258
 	}
-	if viaCP1258 {
-		return vntext.NFC(s), LegacyCP1258
-	}
-	return vntext.NFC(s), ""
+	return t, enc
 }
 
 func singleByteWestern(e encoding.Encoding) bool {
@@ -511,15 +509,15 @@ func brief(err error) string {
 // finish assembles the body text and classifies the message.
 func (w *walker) finish(h textproto.Header) {
 	m := w.m
-	m.Text = strings.TrimRight(strings.Join(w.plains, "\n\n"), "\r\n ")
+	// The parts are NFC already (decodeText), and so is their join.
+	m.Text = strings.ReplaceAll(strings.TrimRight(strings.Join(w.plains, "\n\n"), "\r\n "), "\r\n", "\n")
 	m.HTML = strings.Join(w.htmls, "\n")
 	if m.Text == "" && m.HTML != "" {
 		// The text of an HTML-only mail serves search and the rule checks,
 		// which read the head of a body (maxSecretScan): a newsletter of
 		// many megabytes is not rendered as text whole.
-		m.Text = htmlToText(head(m.HTML, maxSecretScan))
+		m.Text = vntext.NFC(strings.ReplaceAll(htmlToText(head(m.HTML, maxSecretScan)), "\r\n", "\n"))
 	}
-	m.Text = vntext.NFC(strings.ReplaceAll(m.Text, "\r\n", "\n"))
 	m.LegacyEncoding = w.legacy
 	m.AutoSubmitted = AutoSubmitted(h)
 	m.List = MailingList(h)

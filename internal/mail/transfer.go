@@ -12,14 +12,31 @@ import (
 // stray characters in a broken body do not stop the decoder.
 type base64Filter struct{ r io.Reader }
 
+// base64Kept marks the bytes base64Filter keeps.
+var base64Kept = func() (t [256]bool) {
+	for _, c := range []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") {
+		t[c] = true
+	}
+	return t
+}()
+
 func (f base64Filter) Read(p []byte) (int, error) {
 	for {
 		n, err := f.r.Read(p)
+		// Lines of clean base64 are copied in place a run at a time; only
+		// the bytes between runs (line ends, strays) are looked at alone.
 		j := 0
-		for _, c := range p[:n] {
-			if ('A' <= c && c <= 'Z') || ('a' <= c && c <= 'z') || ('0' <= c && c <= '9') || c == '+' || c == '/' || c == '=' {
-				p[j] = c
-				j++
+		for i := 0; i < n; {
+			start := i
+			for i < n && base64Kept[p[i]] {
+				i++
+			}
+			if start != j {
+				copy(p[j:], p[start:i])
+			}
+			j += i - start
+			for i < n && !base64Kept[p[i]] {
+				i++
 			}
 		}
 		if j > 0 || err != nil || n == 0 {

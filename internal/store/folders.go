@@ -101,15 +101,19 @@ func (s *Store) FolderStates(ctx context.Context, account string) ([]FolderState
 	return out, rows.Err()
 }
 
+// foldersQuery lists an account's folders with their totals and unread
+// counts (read from messages_by_folder_seen alone).
+const foldersQuery = `
+	SELECT f.name, f.role, COUNT(m.id), COALESCE(SUM(m.seen = 0), 0)
+	FROM folders f LEFT JOIN messages m ON m.folder_id = f.id
+	WHERE f.account = ?
+	GROUP BY f.id
+	ORDER BY CASE f.role WHEN 'inbox' THEN 0 WHEN '' THEN 2 ELSE 1 END, f.name`
+
 // Folders lists the account's folders with message and unread counts,
 // INBOX first, then by role, then by name.
 func (s *Store) Folders(ctx context.Context, account string) ([]model.Folder, error) {
-	rows, err := s.db.QueryContext(ctx, `
-		SELECT f.name, f.role, COUNT(m.id), COALESCE(SUM(m.seen = 0), 0)
-		FROM folders f LEFT JOIN messages m ON m.folder_id = f.id
-		WHERE f.account = ?
-		GROUP BY f.id
-		ORDER BY CASE f.role WHEN 'inbox' THEN 0 WHEN '' THEN 2 ELSE 1 END, f.name`, account)
+	rows, err := s.db.QueryContext(ctx, foldersQuery, account)
 	if err != nil {
 		return nil, fmt.Errorf("list folders: %w", err)
 	}

@@ -1,8 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -18,8 +20,12 @@ const indexChunk = 250
 // writeIndex puts rows into the index with a few multi-row statements.
 // FTS5 flushes its pending terms at every statement savepoint: one
 // statement a message would write one tiny segment a message and spend
-// the sync merging them. With replace, the rows' old entries go first.
+// the sync merging them. FTS5 also flushes whenever a rowid comes lower
+// than the one before, so the rows go in ascending key order (the body
+// pass downloads newest first). With replace, the rows' old entries go
+// first.
 func writeIndex(ctx context.Context, tx txExec, rows []indexRow, replace bool) error {
+	slices.SortFunc(rows, func(a, b indexRow) int { return cmp.Compare(a.key, b.key) })
 	for len(rows) > 0 {
 		n := min(len(rows), indexChunk)
 		chunk := rows[:n]

@@ -194,13 +194,15 @@ type BodyRef struct {
 	Size     int64
 }
 
+const missingBodiesQuery = `
+	SELECT m.id, f.id, f.name, m.uid, m.size FROM messages m JOIN folders f ON f.id = m.folder_id
+	WHERE f.account = ? AND m.has_body = 0
+	ORDER BY f.role = 'inbox' DESC, f.id, m.uid DESC LIMIT ?`
+
 // MissingBodies lists messages without a downloaded body: INBOX first,
 // newest first.
 func (s *Store) MissingBodies(ctx context.Context, account string, limit int) ([]BodyRef, error) {
-	rows, err := s.db.QueryContext(ctx, `
-		SELECT m.id, f.id, f.name, m.uid, m.size FROM messages m JOIN folders f ON f.id = m.folder_id
-		WHERE f.account = ? AND m.has_body = 0
-		ORDER BY f.role = 'inbox' DESC, f.id, m.uid DESC LIMIT ?`, account, limit)
+	rows, err := s.db.QueryContext(ctx, missingBodiesQuery, account, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -234,21 +236,54 @@ func (s *Store) PutBody(ctx context.Context, id int64, raw []byte, text string) 
 // PutBodies stores several bodies in one transaction.
 func (s *Store) PutBodies(ctx context.Context, bodies []Body) error {
 	return s.inTx(ctx, func(tx txExec) error {
+		// The transaction holds the write lock: append the raw bodies now.
+		raws := make([][]byte, len(bodies))
+		for i, b := range bodies {
+			raws[i] = b.Raw
+		}
+		pack, offsets, err := s.appendPack(raws)
+		if err != nil {
+			return err
+		}
+		prep := func(q string) *sql.Stmt {
+			if err != nil {
+				return nil
+			}
+			var st *sql.Stmt
+			st, err = tx.PrepareContext(ctx, q)
+			return st
+		}
+		// One statement marks the body present and returns what the index needs.
+		mark := prep(`UPDATE messages SET has_body = 1 WHERE id = ? RETURNING subject, from_name, from_addr, attachments, search_key`)
+		put := prep(`INSERT OR REPLACE INTO body_packs (message, pack, at, size) VALUES (?, ?, ?, ?)`)
+		dropBlob := prep(`DELETE FROM bodies WHERE message = ?`) // kept there by an older version
+		clearReason := prep(`DELETE FROM parse_errors WHERE message = ?`)
+		if err != nil {
+			return fmt.Errorf("store bodies: %w", err)
+		}
+		defer mark.Close()
+		defer put.Close()
+		defer dropBlob.Close()
+		defer clearReason.Close()
 		rows := make([]indexRow, 0, len(bodies))
-		for _, b := range bodies {
+		for i, b := range bodies {
 			var subject, fromName, fromAddr, attachments string
 			var key int64
-			if err := tx.QueryRowContext(ctx, `SELECT subject, from_name, from_addr, attachments, search_key FROM messages WHERE id = ?`, b.ID).
-				Scan(&subject, &fromName, &fromAddr, &attachments, &key); err != nil {
+			if err := mark.QueryRowContext(ctx, b.ID).Scan(&subject, &fromName, &fromAddr, &attachments, &key); err != nil {
 				return fmt.Errorf("store body of %d: %w", b.ID, err)
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO bodies (message, raw) VALUES (?, ?)`, b.ID, b.Raw); err != nil {
+			if _, err := put.ExecContext(ctx, b.ID, pack, offsets[i], len(b.Raw)); err != nil {
 				return fmt.Errorf("store body of %d: %w", b.ID, err)
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE messages SET has_body = 1 WHERE id = ?`, b.ID); err != nil {
-				return err
+			if _, err := dropBlob.ExecContext(ctx, b.ID); err != nil {
+				return fmt.Errorf("store body of %d: %w", b.ID, err)
 			}
-			if err := setParseError(ctx, tx, b.ID, b.ParseError); err != nil {
+			if b.ParseError == "" {
+				_, err = clearReason.ExecContext(ctx, b.ID)
+			} else {
+				err = setParseError(ctx, tx, b.ID, b.ParseError)
+			}
+			if err != nil {
 				return fmt.Errorf("store body of %d: %w", b.ID, err)
 			}
 			rows = append(rows, indexRow{key: key, subject: vntext.Fold(subject + " " + strings.ReplaceAll(attachments, "\n", " ")),
@@ -260,6 +295,9 @@ func (s *Store) PutBodies(ctx context.Context, bodies []Body) error {
 
 // Body returns a message's raw body.
 func (s *Store) Body(ctx context.Context, id int64) ([]byte, error) {
+	if raw, ok, err := s.packedBody(ctx, id); ok || err != nil {
+		return raw, err
+	}
 	var raw []byte
 	err := s.db.QueryRowContext(ctx, `SELECT raw FROM bodies WHERE message = ?`, id).Scan(&raw)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -24,7 +24,8 @@ const searchKeyShift = 20
 
 // Store is one open database.
 type Store struct {
-	db *sql.DB
+	db    *sql.DB
+	packs string // directory of the body packs (packs.go)
 }
 
 const schema = `
@@ -68,6 +69,9 @@ CREATE TABLE IF NOT EXISTS messages (
 CREATE UNIQUE INDEX IF NOT EXISTS messages_by_search_key ON messages (search_key);
 CREATE INDEX IF NOT EXISTS messages_by_date ON messages (folder_id, date DESC);
 CREATE INDEX IF NOT EXISTS messages_by_msgid ON messages (message_id);
+-- Covers the folder list's totals and unread counts: a cold start reads
+-- the index, not every message row.
+CREATE INDEX IF NOT EXISTS messages_by_folder_seen ON messages (folder_id, seen);
 CREATE TABLE IF NOT EXISTS bodies (
 	message INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
 	raw     BLOB NOT NULL
@@ -96,11 +100,11 @@ func Open(path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	if _, err := db.Exec(schema + checksSchema + parseErrorsSchema + registerSchema); err != nil {
+	if _, err := db.Exec(schema + checksSchema + parseErrorsSchema + registerSchema + packsSchema); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	return &Store{db: db}, nil
+	return &Store{db: db, packs: packDir(path)}, nil
 }
 
 // ownerOnly creates the database file 0600 before SQLite does (SQLite

@@ -1,0 +1,323 @@
+package imapsync
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+
+	"thucongvu/internal/mailgen"
+	"thucongvu/internal/model"
+	"thucongvu/internal/store"
+	"thucongvu/internal/testsrv"
+)
+
+// officialSeed makes the benchmarks' official mailbox (internal/mailgen):
+// 46 KB a message on average, 15 % with PDF or DOCX attachments.
+const officialSeed = 2026
+
+// full50kEnv turns on the full offline sync of the 50,000-message official
+// mailbox (2.3 GB; minutes on a shared 2-core machine); "only" runs that
+// figure alone.
+const full50kEnv = "TCV_BENCH_FULL50K"
+
+// headersOnlyEnv stops the benchmark after the 10,000-message header figure.
+const headersOnlyEnv = "TCV_BENCH_HEADERS_ONLY"
+
+// only10kEnv stops the benchmark after the 10,000-message figures.
+const only10kEnv = "TCV_BENCH_ONLY10K"
+
+// BenchmarkOfficialMail measures sync on the generated official mailbox,
+// each figure against its anchor measured in the same run: header sync
+// against a raw go-imap UID FETCH 1:* of the same items (target ≤ 1.3×),
+// the full offline sync against mbsync with its default FSync (target
+// ≤ 0.8×) and a raw full fetch (target ≤ 5×), the peak memory of the full
+// sync (target ≤ 100 MB, flat from 10,000 to 50,000), a re-sync with
+// nothing changed (target ≤ 150 ms) and search (target ≤ 10 ms) at 50,000.
+func BenchmarkOfficialMail(b *testing.B) {
+	testsrv.Need(b, "mbsync")
+	d := testsrv.StartDovecot(b, testsrv.DovecotOptions{Users: map[string]string{userHa: passHa}})
+	gen := mailgen.New(officialSeed)
+	loaded := 0
+	load := func(n int) {
+		start := time.Now()
+		from := loaded
+		d.AppendMany(b, userHa, "INBOX", n-loaded, func(i int) []byte { return gen.Message(from + i) })
+		loaded = n
+		b.Logf("official mailbox: %d messages loaded in %s", n, time.Since(start).Round(time.Millisecond))
+	}
+	fmt.Printf("official mailbox (mailgen seed %d, 46 KB a message): load average %s\n", officialSeed, loadAverage())
+
+	if os.Getenv(full50kEnv) == "only" {
+		load(50_000)
+		fullFigures(b, d, 50_000, false)
+		return
+	}
+	load(10_000)
+	headerFigures(b, d, 10_000)
+	if os.Getenv(headersOnlyEnv) != "" {
+		return
+	}
+	fullFigures(b, d, 10_000, true)
+
+	if os.Getenv(only10kEnv) != "" {
+		return
+	}
+	load(50_000)
+	s := headerFigures(b, d, 50_000)
+	resyncAndSearch(b, s, 50_000)
+	if os.Getenv(full50kEnv) != "" {
+		fullFigures(b, d, 50_000, false)
+	} else {
+		fmt.Printf("official full offline sync 50000: skipped (set %s=1)\n", full50kEnv)
+	}
+}
+
+// headerFigures: medians of three header syncs into new stores and three
+// raw fetches, alternated; it returns the last syncer.
+func headerFigures(b *testing.B, d *testsrv.Dovecot, n int) *Syncer {
+	rawFetch(b, d) // Dovecot builds its cache once, for both sides alike
+	var raws, ours []time.Duration
+	var s *Syncer
+	for range 3 {
+		raws = append(raws, rawFetch(b, d))
+		var t time.Duration
+		t, s = ourSync(b, d, b.TempDir(), false)
+		ours = append(ours, t)
+	}
+	raw, sync := median(raws), median(ours)
+	b.ReportMetric(sync.Seconds()/raw.Seconds(), fmt.Sprintf("header-ratio-%d", n))
+	fmt.Printf("official header sync %d: raw go-imap UID FETCH 1:* %s, sync --once %s, ratio %.2f (target ≤ 1.3); runs %s / %s\n",
+		n, raw.Round(time.Millisecond), sync.Round(time.Millisecond), sync.Seconds()/raw.Seconds(), durations(raws), durations(ours))
+	return s
+}
+
+// fullFigures: mbsync and a raw full fetch, then the client's full sync
+// in a fresh process (for its peak memory), all over plaintext loopback.
+func fullFigures(b *testing.B, d *testsrv.Dovecot, n int, withMbsync bool) {
+	rawBodies(b, d)
+	raw := rawBodies(b, d)
+	var mbsync time.Duration
+	if withMbsync {
+		mbsync = runMbsync(b, d)
+	}
+	ours, rss, headerRSS := fullSyncProcess(b, d, n)
+	b.ReportMetric(ours.Seconds()/raw.Seconds(), fmt.Sprintf("full-raw-ratio-%d", n))
+	b.ReportMetric(rss, fmt.Sprintf("full-peak-MB-%d", n))
+	line := fmt.Sprintf("official full offline sync %d: sync --bodies %s; raw full fetch %s, ratio %.2f (target ≤ 5)",
+		n, ours.Round(time.Millisecond), raw.Round(time.Millisecond), ours.Seconds()/raw.Seconds())
+	if withMbsync {
+		b.ReportMetric(ours.Seconds()/mbsync.Seconds(), fmt.Sprintf("full-mbsync-ratio-%d", n))
+		line += fmt.Sprintf("; mbsync (FSync) %s, ratio %.2f (target ≤ 0.8)", mbsync.Round(time.Millisecond), ours.Seconds()/mbsync.Seconds())
+	}
+	fmt.Println(line)
+	fmt.Printf("official full offline sync %d: peak memory %.0f MB (target ≤ 100 MB); %.0f MB by the end of the header pass\n", n, rss, headerRSS)
+}
+
+// resyncAndSearch: a pass with nothing changed (connect, login, pass) and
+// search, medians.
+func resyncAndSearch(b *testing.B, s *Syncer, n int) {
+	ctx := context.Background()
+	var passes []time.Duration
+	for range 5 {
+		start := time.Now()
+		c, err := s.Connect(ctx, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if sum, err := s.SyncOnce(ctx, c); err != nil || sum.New != 0 {
+			b.Fatalf("resync: %+v %v", sum, err)
+		}
+		passes = append(passes, time.Since(start))
+		c.Close()
+	}
+	queries := []string{"giay moi hop", "chuyen doi so", "bao cao", "ke hoach", "ra soat ho so cong chuc", "lich truc tet",
+		"du thao nghi quyet", "van phong", "so 1999", "hanam", "thong bao", "thien tai", "nguyen van hung", "cong van so 12"}
+	var times []time.Duration
+	for i := range 101 {
+		start := time.Now()
+		if _, err := s.Store.Search(ctx, queries[i%len(queries)], "", 50); err != nil {
+			b.Fatal(err)
+		}
+		times = append(times, time.Since(start))
+	}
+	resync, search := median(passes), median(times)
+	b.ReportMetric(float64(resync.Microseconds())/1000, fmt.Sprintf("resync-ms-%d", n))
+	b.ReportMetric(float64(search.Microseconds())/1000, fmt.Sprintf("search-ms-%d", n))
+	fmt.Printf("official re-sync unchanged %d: median %s (target ≤ 150 ms); search median %s (target ≤ 10 ms)\n",
+		n, resync.Round(time.Millisecond), search.Round(10*time.Microsecond))
+}
+
+// rawBodies is the full fetch's lower bound: UID FETCH 1:* BODY.PEEK[]
+// through go-imap, each body read and dropped.
+func rawBodies(b *testing.B, d *testsrv.Dovecot) time.Duration {
+	start := time.Now()
+	c, err := imapclient.DialInsecure(d.IMAPAddr, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Login(userHa, passHa).Wait(); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := c.Select("INBOX", &imap.SelectOptions{ReadOnly: true}).Wait(); err != nil {
+		b.Fatal(err)
+	}
+	cmd := c.Fetch(imap.UIDSet{imap.UIDRange{Start: 1, Stop: 0}}, &imap.FetchOptions{UID: true,
+		BodySection: []*imap.FetchItemBodySection{{Peek: true}}})
+	for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
+		for item := msg.Next(); item != nil; item = msg.Next() {
+			if body, ok := item.(imapclient.FetchItemDataBodySection); ok {
+				io.Copy(io.Discard, body.Literal)
+			}
+		}
+	}
+	if err := cmd.Close(); err != nil {
+		b.Fatal(err)
+	}
+	return time.Since(start)
+}
+
+// fullSyncProcess runs TestFullSyncProcess in a fresh process and returns
+// its sync time, its peak resident memory and that after the header pass,
+// in MB. With TCV_CPUPROFILE set,
+// the child writes a CPU profile there.
+func fullSyncProcess(b *testing.B, d *testsrv.Dovecot, n int) (time.Duration, float64, float64) {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestFullSyncProcess$")
+	cmd.Env = append(os.Environ(), fmt.Sprintf("TCV_FULL_SYNC_PROCESS=%s|%s|%d", d.IMAPAddr, b.TempDir(), n))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		b.Fatalf("full sync process: %v\n%s", err, out)
+	}
+	var ns, headerKB int64
+	sc := bufio.NewScanner(strings.NewReader(string(out)))
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "sync-ns "); ok {
+			ns, _ = strconv.ParseInt(v, 10, 64)
+		}
+		if v, ok := strings.CutPrefix(sc.Text(), "header-peak-kb "); ok {
+			headerKB, _ = strconv.ParseInt(v, 10, 64)
+		}
+		if v, ok := strings.CutPrefix(sc.Text(), "go-heap-peak-kb "); ok {
+			fmt.Printf("full sync %d: Go heap in use at most %s KiB during the body pass\n", n, v)
+		}
+	}
+
+	if ns == 0 {
+		b.Fatalf("full sync process said no time:\n%s", out)
+	}
+	rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss // KiB on Linux
+	return time.Duration(ns), float64(rss) / 1024, float64(headerKB) / 1024
+}
+
+// TestFullSyncProcess is the child of fullSyncProcess: `sync --once
+// --bodies` over plaintext loopback into a new store, with the engine's
+// body decoder. It does nothing in a normal test run.
+func TestFullSyncProcess(t *testing.T) {
+	spec := os.Getenv("TCV_FULL_SYNC_PROCESS")
+	if spec == "" {
+		t.Skip("child process of BenchmarkOfficialMail")
+	}
+	parts := strings.Split(spec, "|")
+	want, _ := strconv.Atoi(parts[2])
+	if path := os.Getenv("TCV_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pprof.StartCPUProfile(f)
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
+	st, err := store.Open(filepath.Join(parts[1], "mail.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	host, port := splitAddr(parts[0])
+	p, _ := strconv.Atoi(port)
+	a := model.Account{Name: "canhan", Email: userHa, Username: userHa, IMAP: model.Server{Host: host, Port: p, Security: model.SecurityNone}}
+	s := &Syncer{Account: a, Store: st, Opts: &Options{BodyText: benchBodyText}, Password: func() (string, error) { return passHa, nil }}
+	ctx := context.Background()
+	start := time.Now()
+	c, err := s.Connect(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	sum, err := s.SyncOnce(ctx, c)
+	if err != nil || sum.Messages != want {
+		t.Fatalf("%+v %v", sum, err)
+	}
+	fmt.Printf("header-peak-kb %d\n", peakRSS())
+	var heapPeak atomic.Uint64
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() { // the Go heap's share of the peak, against SQLite's
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		var ms runtime.MemStats
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				runtime.ReadMemStats(&ms)
+				if ms.HeapInuse > heapPeak.Load() {
+					heapPeak.Store(ms.HeapInuse)
+				}
+			}
+		}
+	}()
+	defer func() { fmt.Printf("go-heap-peak-kb %d\n", heapPeak.Load()>>10) }()
+	stored, err := s.SyncBodies(ctx, c)
+	if err != nil || stored != want {
+		t.Fatalf("%d bodies stored of %d: %v", stored, want, err)
+	}
+	fmt.Printf("sync-ns %d\n", time.Since(start).Nanoseconds())
+	if refs, _ := st.MissingBodies(ctx, a.Name, 1); len(refs) != 0 {
+		t.Fatal("bodies missing after the full sync")
+	}
+}
+
+// peakRSS is this process's peak resident memory so far, in KiB (Linux).
+func peakRSS() int64 {
+	data, _ := os.ReadFile("/proc/self/status")
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return n
+		}
+	}
+	return 0
+}
+
+func durations(d []time.Duration) string {
+	s := make([]string, len(d))
+	for i, v := range d {
+		s[i] = v.Round(time.Millisecond).String()
+	}
+	return strings.Join(s, " ")
+}
+
+// loadAverage is the machine's 1-minute load, to read the figures by.
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	return strings.Join(strings.Fields(string(data))[:3], " ")
+}
