@@ -57,15 +57,16 @@ func cmdGUI(c *cli, args []string) error {
 	return nil
 }
 
-// startReminders shows notifications through the OS notifier (beeep: a
-// WinRT toast on Windows, D-Bus on Linux) and adds the check-time
-// reminders (R1) to the duties svc runs until ctx ends.
-func startReminders(ctx context.Context, u *ui.UI, svc *app.Services) {
+// startReminders shows notifications in the window and through the OS
+// notifier (a WinRT toast on Windows, D-Bus on Linux) and adds the
+// check-time reminders (R1) to the duties svc runs until ctx ends.
+func startReminders(ctx context.Context, u *ui.UI, svc *app.Services) *ui.WindowNotifier {
 	appName := "Thư Công Vụ"
 	if runtime.GOOS == "windows" {
 		appName = "vn.gov.thucongvu" // the AppUserModelID of the MSI's Start-menu shortcut
 	}
-	notifier := remind.NewBeeep(appName, "")
+	notifier := u.NewWindowNotifier(remind.NewDesktop(appName, "").Notify)
 	u.SetNotifier(notifier.Notify)
 	svc.StartReminders(notifier, remind.SystemClock{})
+	return notifier
 }

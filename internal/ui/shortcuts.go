@@ -92,7 +92,7 @@ func (u *UI) setupTray() {
 	u.trayMenu = fyne.NewMenu(lang.L("app.title"))
 	u.updateTray()
 	desk.SetSystemTrayMenu(u.trayMenu)
-	desk.SetSystemTrayIcon(theme.MailComposeIcon())
+	desk.SetSystemTrayIcon(trayIcon)
 	desk.SetSystemTrayWindow(u.win)
 	// Closing the window hides it: reminders (R1) and acknowledgements
 	// (R2) go on; "Thoát" in the tray quits.
@@ -135,8 +135,13 @@ func (u *UI) updateTray() {
 	quit.IsQuit = true
 	unread := fyne.NewMenuItem(lang.L("tray.unread", map[string]any{"Count": u.unreadTotal()}), nil)
 	unread.Disabled = true
-	u.trayMenu.Items = []*fyne.MenuItem{
-		unread,
+	u.trayMenu.Items = []*fyne.MenuItem{unread}
+	if u.notice != "" {
+		notice := fyne.NewMenuItem(u.notice, nil)
+		notice.Disabled = true
+		u.trayMenu.Items = append(u.trayMenu.Items, notice)
+	}
+	u.trayMenu.Items = append(u.trayMenu.Items,
 		fyne.NewMenuItem(lang.L("tray.open"), func() {
 			u.win.Show()
 			u.win.RequestFocus()
@@ -147,7 +152,7 @@ func (u *UI) updateTray() {
 		fyne.NewMenuItem(lang.L("tray.pause_today"), u.PauseRemindersToday),
 		fyne.NewMenuItemSeparator(),
 		quit,
-	}
+	)
 	u.trayMenu.Refresh()
 }
 
