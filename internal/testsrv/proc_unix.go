@@ -54,3 +54,6 @@ func processGone(pid int) bool { return syscall.Kill(pid, 0) == syscall.ESRCH }
 
 // writable reports whether this process may create files in dir.
 func writable(dir string) bool { return unix.Access(dir, unix.W_OK) == nil }
+
+// PeakRSSKiB is the peak resident memory of a finished child process, in KiB.
+func PeakRSSKiB(ps *os.ProcessState) int64 { return ps.SysUsage().(*syscall.Rusage).Maxrss }
