@@ -1,0 +1,549 @@
+//go:build linux
+
+package winlane
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf16"
+
+	"thucongvu/internal/testsrv"
+	"thucongvu/internal/vntext"
+	"thucongvu/packaging"
+)
+
+const (
+	repoRoot   = "../.."
+	builtExe   = repoRoot + "/bin/windows/thucongvu.exe" // `make windows`
+	installDir = `C:\Program Files\Thu Cong Vu`
+	installed  = installDir + `\thucongvu.exe`
+	policyKey  = `HKLM\Software\Policies\ThuCongVu`
+	runKey     = `HKLM\Software\Microsoft\Windows\CurrentVersion\Run`
+	shortcut   = `C:\ProgramData\Microsoft\Windows\Start Menu\Programs\Thu Cong Vu.lnk`
+	psMark     = `C:\powershell-ran.txt`
+
+	user     = "vanthu@hanam.gov.vn"
+	password = "Vt#2026-khoá-Wine"
+	peer     = "ducdv@longan.gov.vn"
+	peerPass = "La#2026-efgh"
+)
+
+// unitTests are the Windows-specific tests the lane runs under Wine, by package.
+var unitTests = map[string][]string{
+	"./internal/config":  {"TestLoadPolicyFromRegistry", "TestLoadPolicyWithoutKey"},
+	"./internal/secret":  {"TestCredentialManager"},
+	"./internal/pdfconv": {"TestFindOfficeOnWindows", "TestConvertImageAndTextOnWindows"},
+	"./internal/remind":  {"TestToastNeverRunsPowerShell", "TestToastXML"},
+	"./internal/ui":      {"TestToastFailureUnderWine"},
+	"./cmd/thucongvu":    {"TestProbeGLVersion", "TestHomeDirOnWindows", "TestGLVersionOK"},
+}
+
+// TestWindowsLane runs the Windows build under Wine, step by step: each
+// step needs the one before (the MSI installs what the exe steps run).
+func TestWindowsLane(t *testing.T) {
+	w := startWine(t)
+	t.Run("UnitTests", func(t *testing.T) { runUnitTests(t, w) })
+
+	exe := needExe(t)
+	msis := buildMSIs(t, exe, "0.0.1", "0.0.2", "0.0.3")
+	d := testsrv.StartDovecot(t, testsrv.DovecotOptions{Users: map[string]string{user: password, peer: peerPass}})
+	p := testsrv.StartPostfix(t, d)
+
+	steps := []struct {
+		name string
+		run  func(t *testing.T)
+	}{
+		{"Install", func(t *testing.T) { install(t, w, msis[0]) }},
+		{"DemoIgnoresPolicyAndPaints", func(t *testing.T) { demoWindow(t, w) }},
+		{"OpenGLTooOld", func(t *testing.T) { openGLTooOld(t, w) }},
+		{"UpgradeKeepsPolicy", func(t *testing.T) { upgradeWithServers(t, w, msis[1], d, p) }},
+		{"InstalledExe", func(t *testing.T) { installedExe(t, w, d, p) }},
+		{"UpgradeKeepsUserData", func(t *testing.T) { upgradeKeepsData(t, w, msis[2]) }},
+		{"Uninstall", func(t *testing.T) { uninstall(t, w, msis[2]) }},
+	}
+	for _, s := range steps {
+		if !t.Run(s.name, s.run) {
+			t.Fatalf("step %s failed; the later steps need it", s.name)
+		}
+	}
+	if b, err := os.ReadFile(w.path(psMark)); err == nil {
+		t.Fatalf("something ran PowerShell: %s", b)
+	}
+}
+
+// needExe is the exe `make windows` built; `make test` builds it first.
+func needExe(t *testing.T) string {
+	t.Helper()
+	exe, err := filepath.Abs(builtExe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	testsrv.Need(t, exe)
+	return exe
+}
+
+// runUnitTests cross-compiles the Windows tests and runs them under Wine
+// (go test -exec wine64), checking that every one of them ran and passed.
+func runUnitTests(t *testing.T, w *wine) {
+	var pkgs, names []string
+	for pkg, tests := range unitTests {
+		pkgs = append(pkgs, pkg)
+		names = append(names, tests...)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
+	defer cancel()
+	args := append([]string{"test", "-count=1", "-v", "-exec", wineBin, "-run", "^(" + strings.Join(names, "|") + ")$"}, pkgs...)
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = repoRoot
+	cmd.Env = append(w.env, "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=1", "CC="+mingwCC)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go test under Wine: %v\n%s", err, out)
+	}
+	for _, n := range names {
+		if !bytes.Contains(out, []byte("--- PASS: "+n+" ")) {
+			t.Errorf("%s did not pass under Wine (skipped or missing):\n%s", n, out)
+		}
+	}
+}
+
+// buildMSIs builds one MSI of exe per version (wixl), oldest first.
+func buildMSIs(t *testing.T, exe string, versions ...string) []string {
+	t.Helper()
+	testsrv.Need(t, "wixl", "msibuild")
+	dir := t.TempDir()
+	var out []string
+	for _, v := range versions {
+		msi := filepath.Join(dir, "thucongvu-"+v+".msi")
+		err := packaging.BuildMSI(context.Background(), packaging.MSIOptions{
+			WXS: repoRoot + "/packaging/windows/thucongvu.wxs", Exe: exe, Icon: repoRoot + "/assets/icon.ico",
+			Version: v, Out: msi})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, msi)
+	}
+	return out
+}
+
+// msiexec runs a silent msiexec with a log, and fails with the log's end.
+func msiexec(t *testing.T, w *wine, args ...string) {
+	t.Helper()
+	logf := filepath.Join(t.TempDir(), "msi.log")
+	r := w.run(t, "", nil, "msiexec", append(args, "/qn", "/l*v", winPath(logf))...)
+	w.waitIdle(t)
+	if r.code != 0 {
+		b, _ := os.ReadFile(logf)
+		if len(b) > 4000 {
+			b = b[len(b)-4000:]
+		}
+		t.Fatalf("msiexec %v: %s\nlog: %s", args, r, decodeLog(b))
+	}
+}
+
+// decodeLog turns an msiexec log (UTF-16 in Wine) into text.
+func decodeLog(b []byte) string {
+	if len(b) >= 2 && b[1] == 0 {
+		u := make([]uint16, len(b)/2)
+		for i := range u {
+			u[i] = uint16(b[2*i]) | uint16(b[2*i+1])<<8
+		}
+		return string(utf16.Decode(u))
+	}
+	return string(b)
+}
+
+// Silent install of the older build with policy properties: program,
+// policy values, Start-menu shortcut with the AppUserModelID, autostart.
+func install(t *testing.T, w *wine, msi string) {
+	msiexec(t, w, "/i", winPath(msi), "DOMAIN=hanam.gov.vn", "IMAPHOST=mail.hanam.gov.vn", "PROFILE=hanam",
+		"CHECKTIMES=07:30,14:00", "AGENCYNAME=So Noi vu tinh Ha Nam", "CONVERTER=auto")
+	if fi, err := os.Stat(w.path(installed)); err != nil || fi.Size() < 1<<20 {
+		t.Fatalf("installed exe: %v", err)
+	}
+	for name, want := range map[string]string{"Domain": "hanam.gov.vn", "IMAPHost": "mail.hanam.gov.vn", "Profile": "hanam",
+		"CheckTimes": "07:30,14:00", "AgencyName": "So Noi vu tinh Ha Nam", "Converter": "auto"} {
+		if got, _ := w.reg(t, policyKey, name); got != want {
+			t.Errorf("policy %s = %q, want %q", name, got, want)
+		}
+	}
+	for _, name := range []string{"SMTPHost", "TLS", "AutoAckDisabled"} {
+		if v, ok := w.reg(t, policyKey, name); ok {
+			t.Errorf("policy %s = %q written though the property was not given", name, v)
+		}
+	}
+	if got, _ := w.reg(t, runKey, "ThuCongVu"); got != `"`+installed+`"` {
+		t.Errorf("autostart %q", got)
+	}
+	if got, _ := w.reg(t, `HKLM\Software\ThuCongVu`, "InstallDir"); !strings.EqualFold(strings.TrimSuffix(got, `\`), installDir) {
+		t.Errorf("InstallDir %q", got)
+	}
+	lnk, err := os.ReadFile(w.path(shortcut))
+	if err != nil {
+		t.Fatalf("Start-menu shortcut: %v", err)
+	}
+	if !bytes.Contains(bytes.ToLower(lnk), []byte("thucongvu.exe")) && !bytes.Contains(bytes.ToLower(lnk), utf16le("thucongvu.exe")) {
+		t.Errorf("the shortcut does not point to thucongvu.exe")
+	}
+	// Toasts name the app by the shortcut's System.AppUserModel.ID, kept
+	// in the .lnk's property store (MsiShortcutProperty).
+	if !bytes.Contains(lnk, utf16le("vn.gov.thucongvu")) {
+		t.Errorf("the shortcut carries no AppUserModelID vn.gov.thucongvu (%d bytes)", len(lnk))
+	}
+}
+
+func utf16le(s string) []byte {
+	var b []byte
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = append(b, byte(u), byte(u>>8))
+	}
+	return b
+}
+
+// guiProc is a Windows GUI program running under Wine, its output captured.
+type guiProc struct {
+	cmd *exec.Cmd
+	out *syncBuffer
+}
+
+func startGUI(t *testing.T, w *wine, env []string, args ...string) *guiProc {
+	t.Helper()
+	cmd := w.command(context.Background(), installed, args...)
+	cmd.Env = append(cmd.Env, env...)
+	g := &guiProc{cmd: cmd, out: &syncBuffer{}}
+	cmd.Stdout, cmd.Stderr = g.out, g.out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { g.stop(); w.waitIdle(t) })
+	return g
+}
+
+func (g *guiProc) stop() {
+	if g.cmd.ProcessState == nil {
+		g.cmd.Process.Kill()
+		g.cmd.Wait()
+	}
+}
+
+// window waits (up to limit) for a top-level window whose name has every
+// part, and returns its xwininfo line.
+func (w *wine) window(t *testing.T, g *guiProc, limit time.Duration, parts ...string) string {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for {
+		tree, _ := exec.Command("xwininfo", "-display", w.display, "-root", "-tree").CombinedOutput()
+		for _, line := range strings.Split(string(tree), "\n") {
+			ok := true
+			for _, p := range parts {
+				ok = ok && strings.Contains(line, p)
+			}
+			if ok {
+				return line
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no window %q after %s; output:\n%s", parts, limit, g.out.String())
+		}
+		time.Sleep(250 * time.Millisecond) // polling the X server: there is no event to wait on from here
+	}
+}
+
+// screenText screenshots the whole screen and reads it back with Tesseract
+// (Vietnamese), folded: no diacritics, lower case.
+func (w *wine) screenText(t *testing.T) string {
+	t.Helper()
+	testsrv.Need(t, "import", "tesseract")
+	png := filepath.Join(t.TempDir(), "screen.png")
+	if out, err := exec.Command("import", "-display", w.display, "-window", "root", png).CombinedOutput(); err != nil {
+		t.Fatalf("screenshot: %v\n%s", err, out)
+	}
+	if keep := os.Getenv("WINLANE_SCREENSHOTS"); keep != "" {
+		b, _ := os.ReadFile(png)
+		os.WriteFile(filepath.Join(keep, t.Name()[strings.LastIndex(t.Name(), "/")+1:]+".png"), b, 0o644)
+	}
+	out, err := exec.Command("tesseract", png, "-", "-l", "vie+eng").Output()
+	if err != nil {
+		t.Fatalf("tesseract: %v", err)
+	}
+	return vntext.Fold(string(out))
+}
+
+// waitScreen reads the screen until it shows every phrase (folded).
+func (w *wine) waitScreen(t *testing.T, g *guiProc, limit time.Duration, phrases ...string) string {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for {
+		text := w.screenText(t)
+		missing := ""
+		for _, p := range phrases {
+			if !strings.Contains(text, vntext.Fold(p)) {
+				missing = p
+				break
+			}
+		}
+		if missing == "" {
+			return text
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the screen never showed %q; it read:\n%s\noutput:\n%s", missing, text, g.out.String())
+		}
+	}
+}
+
+// The demo under machine policy for hanam.gov.vn (mail.hanam.gov.vn, set
+// by the MSI): it starts anyway, paints the inbox, the tray icon converts,
+// and the sample notification's failing toast is reported once while the
+// notice reaches the status bar.
+func demoWindow(t *testing.T, w *wine) {
+	g := startGUI(t, w, nil, "demo", "--notify")
+	line := w.window(t, g, 2*time.Minute, "Thư Công Vụ", "thư chưa đọc")
+	t.Logf("window: %s", strings.TrimSpace(line))
+	w.waitScreen(t, g, time.Minute, "Hộp thư đến", "Thử thông báo")
+	out := g.out.String()
+	for _, bad := range []string{"Fyne error", "Failed to convert systray icon", "IMAP without TLS", "IMAP không"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("demo output has %q:\n%s", bad, out)
+		}
+	}
+	if n := strings.Count(out, "không hiện được thông báo"); n != 1 {
+		t.Errorf("the failing toast was reported %d times, want once:\n%s", n, out)
+	}
+}
+
+// With OpenGL 1.1 (Mesa told to claim it) the GUI shows the explanatory
+// message box instead of a window that cannot draw.
+func openGLTooOld(t *testing.T, w *wine) {
+	g := startGUI(t, w, []string{"MESA_GL_VERSION_OVERRIDE=1.1", "THUCONGVU_HOME=" + winPath(t.TempDir())})
+	w.window(t, g, time.Minute, "Thư Công Vụ")
+	w.waitScreen(t, g, time.Minute, "OpenGL 2.1", "opengl32.dll")
+	if strings.Contains(g.out.String(), "Fyne error") {
+		t.Errorf("Fyne started anyway:\n%s", g.out.String())
+	}
+}
+
+// Upgrade to a newer build, giving only the servers: they change, every
+// other policy value of the first install stays.
+func upgradeWithServers(t *testing.T, w *wine, msi string, d *testsrv.Dovecot, p *testsrv.Postfix) {
+	_, imapPort, _ := strings.Cut(d.IMAPSAddr, "127.0.0.1:")
+	_, smtpPort, _ := strings.Cut(p.SubmissionsAddr, "127.0.0.1:")
+	msiexec(t, w, "/i", winPath(msi), "IMAPHOST=127.0.0.1", "IMAPPORT="+imapPort, "SMTPHOST=127.0.0.1",
+		"SMTPPORT="+smtpPort, "TLS=implicit")
+	want := map[string]string{"Domain": "hanam.gov.vn", "IMAPHost": "127.0.0.1", "IMAPPort": imapPort, "SMTPHost": "127.0.0.1",
+		"SMTPPort": smtpPort, "TLS": "implicit", "Profile": "hanam", "CheckTimes": "07:30,14:00", "AgencyName": "So Noi vu tinh Ha Nam"}
+	for name, v := range want {
+		if got, _ := w.reg(t, policyKey, name); got != v {
+			t.Errorf("after upgrade: policy %s = %q, want %q", name, got, v)
+		}
+	}
+	checkOneProduct(t, w, "0.0.2")
+}
+
+// checkOneProduct: exactly one Thu Cong Vu in Add/Remove Programs, of version.
+func checkOneProduct(t *testing.T, w *wine, version string) {
+	t.Helper()
+	r := w.run(t, "", nil, "reg", "query", `HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall`, "/s")
+	if n := strings.Count(r.stdout, "Thu Cong Vu"); n < 1 {
+		t.Fatalf("no Thu Cong Vu in Add/Remove Programs:\n%s", r.stdout)
+	}
+	versions := regexp.MustCompile(`DisplayVersion\s+REG_SZ\s+(\S+)`).FindAllStringSubmatch(r.stdout, -1)
+	var got []string
+	for _, m := range versions {
+		got = append(got, m[1])
+	}
+	if len(got) != 1 || got[0] != version {
+		t.Errorf("installed versions %v, want only %s", got, version)
+	}
+}
+
+// The installed exe against the test's Dovecot and Postfix, servers from
+// machine policy: account add (password into the Credential Manager, in
+// no file), sync, search, send, ack, convert, doctor.
+func installedExe(t *testing.T, w *wine, d *testsrv.Dovecot, p *testsrv.Postfix) {
+	cli := func(stdin string, args ...string) result {
+		t.Helper()
+		return w.run(t, stdin, nil, installed, args...)
+	}
+	for i := 1; i <= 2; i++ {
+		d.Deliver(t, user, []byte(fmt.Sprintf("From: =?UTF-8?Q?S=E1=BB=9F_N=E1=BB=99i_v=E1=BB=A5?= <snv@hanam.gov.vn>\r\nTo: %s\r\n"+
+			"Subject: =?UTF-8?Q?Quy=E1=BA=BFt_=C4=91=E1=BB=8Bnh_s=E1=BB=91_%d_v=E1=BB=81_chuy=E1=BB=83n_=C4=91=E1=BB=95i_s=E1=BB=91?=\r\n"+
+			"Message-ID: <qd%d@hanam.gov.vn>\r\nDate: Mon, 16 Nov 2026 08:0%d:00 +0700\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"+
+			"Kính gửi các đơn vị.\r\n", user, i, i, i)))
+	}
+	// Servers, TLS and profile come from policy; only the pins are given.
+	r := cli(password+"\n", "account", "add", "vanthu", "--email", user, "--trust-cert", d.CertSHA256+","+p.CertSHA256, "--password-stdin")
+	if r.code != 0 {
+		t.Fatalf("account add: %s", r)
+	}
+	if _, err := os.Stat(w.path(w.appData() + `\accounts.json`)); err != nil {
+		t.Fatalf("accounts.json not in %%APPDATA%%\\thucongvu: %v", err)
+	}
+	time.Sleep(time.Second) // INTERNALDATE counts whole seconds: the document arrives after the account
+	d.Deliver(t, user, []byte(fmt.Sprintf("Return-Path: <%s>\r\nFrom: Đỗ Văn Đức <%s>\r\nTo: %s\r\nSubject: Công văn số 88/STP\r\n"+
+		"Message-ID: <cv88@longan.gov.vn>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"+
+		"Content-Type: text/plain; charset=utf-8\r\n\r\nKính gửi.\r\n--b\r\nContent-Type: application/pdf\r\n"+
+		"Content-Disposition: attachment; filename=cv88.pdf\r\n\r\nJVBERi0=\r\n--b--\r\n", peer, peer, user)))
+
+	if r = cli("", "sync", "--once", "--json"); r.code != 0 || !strings.Contains(r.stdout, `"messages": 3`) {
+		t.Fatalf("sync: %s", r)
+	}
+	var hits []struct{ Subject string }
+	if r = cli("", "search", "chuyen doi so", "--json"); r.code != 0 || json.Unmarshal([]byte(r.stdout), &hits) != nil || len(hits) != 2 {
+		t.Fatalf("search: %s", r)
+	}
+	eml := filepath.Join(t.TempDir(), "thu.eml")
+	os.WriteFile(eml, []byte("From: "+user+"\r\nTo: "+peer+"\r\nSubject: =?UTF-8?Q?Th=C3=B4ng_b=C3=A1o_l=E1=BB=8Bch_h=E1=BB=8Dp?=\r\n"+
+		"Content-Type: text/plain; charset=utf-8\r\n\r\nKính gửi anh Đức,\r\nLịch họp chiều thứ Sáu.\r\n"), 0o600)
+	if r = cli("", "send", winPath(eml), "--account", "vanthu"); r.code != 0 {
+		t.Fatalf("send: %s", r)
+	}
+	if r = cli("", "ack", "vanthu", "--json"); r.code != 0 || !strings.Contains(r.stdout, `"sent"`) {
+		t.Fatalf("ack: %s", r)
+	}
+	if n := d.WaitMessages(t, peer, "INBOX", 2); n != 2 {
+		t.Fatalf("%s received %d messages, want the mail and the acknowledgement", peer, n)
+	}
+
+	dir := t.TempDir()
+	txt := filepath.Join(dir, "công văn.txt")
+	os.WriteFile(txt, []byte("Kính gửi: Sở Nội vụ tỉnh Hà Nam\r\nV/v chuyển đổi số.\r\n"), 0o644)
+	jpg := filepath.Join(dir, "ảnh chụp.jpg")
+	writeJPEG(t, jpg)
+	r = cli("", "convert", "-o", winPath(dir), "--json", winPath(txt), winPath(jpg))
+	var conv []struct {
+		Output string `json:"output"`
+		Pages  int    `json:"pages"`
+		Error  string `json:"error"`
+	}
+	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &conv) != nil || len(conv) != 2 {
+		t.Fatalf("convert: %s", r)
+	}
+	for _, c := range conv {
+		pdf, err := os.ReadFile(filepath.Join(dir, filepath.Base(strings.ReplaceAll(c.Output, `\`, "/"))))
+		if c.Error != "" || c.Pages != 1 || err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+			t.Errorf("convert result %+v: %v", c, err)
+		}
+	}
+
+	// doctor: the Credential Manager answers, policy is read from HKLM, both
+	// logins work. No office suite in the prefix: that check fails (exit 1).
+	r = cli("", "doctor", "--json")
+	var checks []struct {
+		Name   string `json:"name"`
+		OK     bool   `json:"ok"`
+		Detail string `json:"detail"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &checks); err != nil {
+		t.Fatalf("doctor: %v\n%s", err, r)
+	}
+	ok := map[string]bool{}
+	for _, c := range checks {
+		ok[c.Name] = c.OK
+	}
+	for _, name := range []string{"keychain", "vanthu IMAP", "vanthu SMTP"} {
+		if !ok[name] {
+			t.Errorf("doctor: %s not ok: %s", name, r.stdout)
+		}
+	}
+	if !strings.Contains(r.stdout, "HKLM") {
+		t.Errorf("doctor does not show the registry policy: %s", r.stdout)
+	}
+
+	// The password is in the Credential Manager only: no file of the
+	// prefix holds it, in UTF-8 or UTF-16 (the registry is flushed first).
+	w.waitIdle(t)
+	checkNoFileHolds(t, w.prefix, password)
+}
+
+// checkNoFileHolds fails when a file under dir (links not followed) contains secret.
+func checkNoFileHolds(t *testing.T, dir, secret string) {
+	t.Helper()
+	needles := [][]byte{[]byte(secret), utf16le(secret)}
+	files := 0
+	filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
+		if err != nil || !e.Type().IsRegular() {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil
+		}
+		files++
+		for _, n := range needles {
+			if bytes.Contains(b, n) {
+				t.Errorf("the password is in %s", path)
+			}
+		}
+		return nil
+	})
+	if files < 100 {
+		t.Fatalf("only %d files looked at in %s", files, dir)
+	}
+}
+
+func writeJPEG(t *testing.T, path string) {
+	img := image.NewRGBA(image.Rect(0, 0, 320, 200))
+	for y := 0; y < 200; y++ {
+		for x := 0; x < 320; x++ {
+			img.Set(x, y, color.RGBA{uint8(x), uint8(y), 200, 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A major upgrade with no property keeps every policy value and the
+// user's data; the account still syncs with the stored password.
+func upgradeKeepsData(t *testing.T, w *wine, msi string) {
+	before, _ := w.reg(t, policyKey, "IMAPPort")
+	msiexec(t, w, "/i", winPath(msi))
+	checkOneProduct(t, w, "0.0.3")
+	for name, want := range map[string]string{"Domain": "hanam.gov.vn", "IMAPPort": before, "Profile": "hanam", "AgencyName": "So Noi vu tinh Ha Nam"} {
+		if got, _ := w.reg(t, policyKey, name); got != want || want == "" {
+			t.Errorf("after the second upgrade: %s = %q, want %q", name, got, want)
+		}
+	}
+	if r := w.run(t, "", nil, installed, "sync", "--once", "--json"); r.code != 0 || !strings.Contains(r.stdout, `"name": "vanthu"`) {
+		t.Fatalf("sync after upgrade: %s", r)
+	}
+}
+
+// Uninstall removes the program, shortcut, autostart and the policy
+// values the MSI wrote; the user's mail in %APPDATA% stays.
+func uninstall(t *testing.T, w *wine, msi string) {
+	msiexec(t, w, "/x", winPath(msi))
+	for _, p := range []string{installed, shortcut} {
+		if _, err := os.Stat(w.path(p)); err == nil {
+			t.Errorf("%s is still there", p)
+		}
+	}
+	if v, ok := w.reg(t, runKey, "ThuCongVu"); ok {
+		t.Errorf("autostart still set: %q", v)
+	}
+	for _, name := range []string{"Domain", "IMAPHost", "IMAPPort", "Profile", "CheckTimes", "AgencyName"} {
+		if v, ok := w.reg(t, policyKey, name); ok {
+			t.Errorf("policy %s = %q left behind", name, v)
+		}
+	}
+	if _, err := os.Stat(w.path(w.appData() + `\accounts.json`)); err != nil {
+		t.Errorf("the user's data went with the program: %v", err)
+	}
+}
