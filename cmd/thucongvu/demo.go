@@ -130,7 +130,8 @@ func cmdDemo(c *cli, args []string) error {
 	win := a.NewWindow("Thư Công Vụ — demo")
 	win.Resize(ui.WindowSize)
 	u := ui.New(a, win, svc)
-	notifier := startReminders(ctx, u, svc)
+	notifier, closeNotifier := startReminders(ctx, u, svc)
+	defer closeNotifier()
 	if *sample {
 		a.Lifecycle().SetOnStarted(func() { go notifier.NotifySample() })
 	}

@@ -23,3 +23,6 @@ func (d *Desktop) Notify(title, body string) error {
 	}
 	return nil
 }
+
+// Close releases nothing on this platform.
+func (d *Desktop) Close() {}

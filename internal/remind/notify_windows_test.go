@@ -13,7 +13,9 @@ func TestToastNeverRunsPowerShell(t *testing.T) {
 	if os.Getenv("THUCONGVU_WINE_LANE") != "1" {
 		t.Skip("a real Windows shows the toast: see the README's manual checklist")
 	}
-	err := NewDesktop("vn.gov.thucongvu", "").Notify("Kiểm tra thư buổi sáng", "vanthu: 3 thư chưa đọc")
+	d := NewDesktop("vn.gov.thucongvu", "")
+	err := d.Notify("Kiểm tra thư buổi sáng", "vanthu: 3 thư chưa đọc")
+	d.Close()
 	if err == nil || !strings.Contains(err.Error(), "desktop notification") {
 		t.Fatalf("toast under Wine: %v", err)
 	}

@@ -14,7 +14,9 @@ func TestToastFailureUnderWine(t *testing.T) {
 	if os.Getenv("THUCONGVU_WINE_LANE") != "1" {
 		t.Skip("a real Windows shows the toast: see the README's manual checklist")
 	}
-	checkNotifierReportsOnce(t, remind.NewDesktop("vn.gov.thucongvu", "").Notify)
+	d := remind.NewDesktop("vn.gov.thucongvu", "")
+	defer d.Close()
+	checkNotifierReportsOnce(t, d.Notify)
 	if b, err := os.ReadFile(`C:\powershell-ran.txt`); err == nil {
 		t.Fatalf("PowerShell ran: %s", b)
 	}
