@@ -48,8 +48,9 @@ deps:
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/thucongvu
 
-test: deps
+test: deps windows
 	$(GO) vet ./...
+	$(WIN_ENV) $(GO) vet ./...
 	$(GO) test -count=1 -timeout 45m ./...
 	$(MAKE) --no-print-directory fuzz
 
@@ -80,6 +81,10 @@ clean:
 # Debian packages: the mingw-w64 C compiler and windres (cgo for GLFW), wixl/msibuild/msiinfo, osslsigncode.
 PACKAGING_PKGS := gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 wixl msitools osslsigncode
 DEPS_PKGS      += $(PACKAGING_PKGS)
+# The Windows lane (internal/winlane, part of `make test`): Wine 8 runs the exe and the MSI on a
+# private Xvfb; ImageMagick's import takes the screenshot that Tesseract reads back in Vietnamese.
+WINTEST_PKGS   := wine64 imagemagick tesseract-ocr tesseract-ocr-vie
+DEPS_PKGS      += $(WINTEST_PKGS)
 
 WIN_DIR     := bin/windows
 WIN_EXE     := $(WIN_DIR)/thucongvu.exe
@@ -105,7 +110,7 @@ sign = if [ -n "$(SIGN_CERT)" ]; then \
 	osslsigncode verify -in "$(1)" >/dev/null 2>&1 || echo "note: $(1) is signed; its chain is not trusted on this machine"; \
 	else echo "$(1): not signed (SIGN_CERT not set)"; fi
 
-.PHONY: windows msi linux-dist package-check
+.PHONY: windows msi linux-dist package-check wintest
 
 ## windows: the windows/amd64 GUI executable with icon, manifest and version resource
 windows: deps
@@ -132,3 +137,9 @@ linux-dist: build
 ## package-check: builds the real exe and MSI, then runs the packaging checks on them
 package-check: msi linux-dist
 	PACKAGE_CHECK=1 $(GO) test -count=1 -v -run . ./packaging/
+
+## wintest: the Windows lane alone: the test packages vet for Windows, then internal/winlane runs the
+## Windows tests, the MSI and the installed exe under Wine (WINLANE_SCREENSHOTS=DIR keeps the screenshots)
+wintest: deps windows
+	$(WIN_ENV) $(GO) vet ./...
+	$(GO) test -count=1 -v -timeout 30m ./internal/winlane

@@ -4,7 +4,6 @@ package winlane
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -43,8 +42,12 @@ func startWine(t *testing.T) *wine {
 	w.display = startXvfb(t)
 	w.env = append(os.Environ(),
 		"WINEPREFIX="+w.prefix, "WINEDEBUG=-all", "DISPLAY="+w.display,
-		"WINEDLLOVERRIDES=mscoree,mshtml=", // no Mono or Gecko installer at wineboot
-		"WINEARCH=win64", "LANG=vi_VN.UTF-8", "LC_ALL=",
+		// No Mono or Gecko installer at wineboot; no menu entries and icons
+		// in the Linux desktop for the shortcuts the MSI makes.
+		"WINEDLLOVERRIDES=mscoree,mshtml=;winemenubuilder.exe=d",
+		"XDG_DATA_HOME="+filepath.Join(dir, "xdg-data"), "XDG_CONFIG_HOME="+filepath.Join(dir, "xdg-config"),
+		// Wine maps file names through the Linux locale: UTF-8, or Vietnamese names fail.
+		"WINEARCH=win64", "LANG=C.UTF-8", "LC_ALL=",
 		"THUCONGVU_WINE_LANE=1", "THUCONGVU_HOME=", "THUCONGVU_POLICY=", "DBUS_SESSION_BUS_ADDRESS=")
 
 	dll := filepath.Join(dir, "bcryptprimitives.dll")
@@ -57,17 +60,18 @@ func startWine(t *testing.T) *wine {
 			t.Fatalf("%s: %v\n%s", strings.Join(c, " "), err, out)
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	if out, err := w.command(ctx, "wineboot", "-i").CombinedOutput(); err != nil {
-		t.Fatalf("wineboot: %v\n%s", err, out)
-	}
-	w.waitIdle(t)
 	t.Cleanup(func() {
 		k := exec.Command(wineserverBin, "-k")
 		k.Env = w.env
 		k.Run()
 	})
+	// Wine's background programs (wineserver, services.exe, winedevice.exe)
+	// outlive the command that started them and keep its output open:
+	// every command therefore writes to files, never to pipes.
+	if r := w.run(t, "", nil, "wineboot", "-i"); r.code != 0 {
+		t.Fatalf("wineboot: %s", r)
+	}
+	w.waitIdle(t)
 	sys32 := w.path(`C:\windows\system32`)
 	copyFile(t, dll, filepath.Join(sys32, "bcryptprimitives.dll"))
 	copyFile(t, ps, filepath.Join(sys32, "WindowsPowerShell", "v1.0", "powershell.exe"))
@@ -126,10 +130,13 @@ func (w *wine) run(t *testing.T, stdin string, env []string, prog string, args .
 	cmd := w.command(ctx, prog, args...)
 	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdin = strings.NewReader(stdin)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
+	dir := t.TempDir()
+	out, errf := createFile(t, filepath.Join(dir, "stdout")), createFile(t, filepath.Join(dir, "stderr"))
+	cmd.Stdout, cmd.Stderr = out, errf
 	err := cmd.Run()
-	r := result{stdout: out.String(), stderr: errb.String()}
+	out.Close()
+	errf.Close()
+	r := result{stdout: readFile(filepath.Join(dir, "stdout")), stderr: readFile(filepath.Join(dir, "stderr"))}
 	if ee, ok := err.(*exec.ExitError); ok {
 		r.code = ee.ExitCode()
 	} else if err != nil {
@@ -186,6 +193,20 @@ func (w *wine) reg(t *testing.T, key, name string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+func createFile(t *testing.T, path string) *os.File {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func readFile(path string) string {
+	b, _ := os.ReadFile(path)
+	return string(b)
 }
 
 func copyFile(t *testing.T, src, dst string) {
