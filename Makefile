@@ -91,6 +91,9 @@ WIN_EXE     := $(WIN_DIR)/thucongvu.exe
 WIN_MSI     := $(WIN_DIR)/thucongvu.msi
 WIN_SYSO    := cmd/thucongvu/zz_rsrc_windows_amd64.syso
 WIN_ENV     := CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc
+# no_emoji leaves out Fyne's 4.2 MB colour emoji font (39.5 → 35.3 MB); emoji in mail show as boxes.
+# -s -w drop the symbol table and DWARF (72.9 → 39.5 MB).
+WIN_TAGS    := no_emoji
 # Version n.n.n and build number from FyneApp.toml (version resource, MSI ProductVersion).
 APP_VERSION := $(shell sed -n 's/^ *Version *= *"\([0-9.]*\)".*/\1/p' FyneApp.toml)
 APP_BUILD   := $(shell sed -n 's/^ *Build *= *\([0-9]*\).*/\1/p' FyneApp.toml)
@@ -120,7 +123,7 @@ windows: deps
 	    -e "s/@V1@/$$1/g" -e "s/@V2@/$$2/g" -e "s/@V3@/$$3/g" -e "s/@V4@/$(APP_BUILD)/g" \
 	    -e "s/@VERSION@/$$v/g" -e "s/@GITVERSION@/$(VERSION)/g" packaging/windows/thucongvu.rc > $(WIN_DIR)/thucongvu.rc
 	x86_64-w64-mingw32-windres -O coff -i $(WIN_DIR)/thucongvu.rc -o $(WIN_SYSO)
-	$(WIN_ENV) $(GO) build -ldflags "-H windowsgui -s -w $(LDFLAGS)" -o $(WIN_EXE) ./cmd/thucongvu; \
+	$(WIN_ENV) $(GO) build -tags "$(WIN_TAGS)" -ldflags "-H windowsgui -s -w $(LDFLAGS)" -o $(WIN_EXE) ./cmd/thucongvu; \
 	status=$$?; rm -f $(WIN_SYSO); exit $$status
 	@$(call sign,$(WIN_EXE))
 

@@ -32,7 +32,6 @@ const (
 	installed  = installDir + `\thucongvu.exe`
 	policyKey  = `HKLM\Software\Policies\ThuCongVu`
 	runKey     = `HKLM\Software\Microsoft\Windows\CurrentVersion\Run`
-	shortcut   = `C:\ProgramData\Microsoft\Windows\Start Menu\Programs\Thu Cong Vu.lnk`
 	psMark     = `C:\powershell-ran.txt`
 
 	user     = "vanthu@hanam.gov.vn"
@@ -191,9 +190,14 @@ func install(t *testing.T, w *wine, msi string) {
 	if got, _ := w.reg(t, `HKLM\Software\ThuCongVu`, "InstallDir"); !strings.EqualFold(strings.TrimSuffix(got, `\`), installDir) {
 		t.Errorf("InstallDir %q", got)
 	}
-	lnk, err := os.ReadFile(w.shortcut())
+	lnkPath := w.shortcut(t)
+	if lnkPath == "" {
+		t.Fatal("no Start-menu shortcut")
+	}
+	t.Logf("shortcut: %s", lnkPath)
+	lnk, err := os.ReadFile(lnkPath)
 	if err != nil {
-		t.Fatalf("Start-menu shortcut: %v", err)
+		t.Fatal(err)
 	}
 	if !bytes.Contains(lnk, []byte(installed)) {
 		t.Errorf("the shortcut does not point to %s", installed)
@@ -208,15 +212,19 @@ func install(t *testing.T, w *wine, msi string) {
 	}
 }
 
-// shortcut is the Start-menu shortcut's file: the all-users Start menu on
-// Windows; Wine 8's msi puts a per-machine shortcut in the user's.
-func (w *wine) shortcut() string {
-	for _, p := range []string{shortcut, strings.TrimSuffix(w.appData(), `	hucongvu`) + `\Microsoft\Windows\Start Menu\Programs\Thu Cong Vu.lnk`} {
-		if _, err := os.Stat(w.path(p)); err == nil {
-			return w.path(p)
+// shortcut finds the Start-menu shortcut's file: in the all-users Start
+// menu on Windows; Wine 8's msi puts a per-machine shortcut in the user's.
+// "" when there is none.
+func (w *wine) shortcut(t *testing.T) string {
+	t.Helper()
+	found := ""
+	filepath.WalkDir(w.path(`C:\`), func(path string, e fs.DirEntry, err error) error {
+		if err == nil && e.Type().IsRegular() && e.Name() == "Thu Cong Vu.lnk" && strings.Contains(path, "Start Menu") {
+			found = path
 		}
-	}
-	return w.path(shortcut)
+		return nil
+	})
+	return found
 }
 
 func utf16le(s string) []byte {
@@ -549,10 +557,11 @@ func upgradeKeepsData(t *testing.T, w *wine, msi string) {
 // values the MSI wrote; the user's mail in %APPDATA% stays.
 func uninstall(t *testing.T, w *wine, msi string) {
 	msiexec(t, w, "/x", winPath(msi))
-	for _, p := range []string{w.path(installed), w.shortcut()} {
-		if _, err := os.Stat(p); err == nil {
-			t.Errorf("%s is still there", p)
-		}
+	if _, err := os.Stat(w.path(installed)); err == nil {
+		t.Errorf("%s is still there", installed)
+	}
+	if lnk := w.shortcut(t); lnk != "" {
+		t.Errorf("%s is still there", lnk)
 	}
 	if v, ok := w.reg(t, runKey, "ThuCongVu"); ok {
 		t.Errorf("autostart still set: %q", v)
