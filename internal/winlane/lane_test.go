@@ -289,32 +289,40 @@ func (w *wine) window(t *testing.T, g *guiProc, limit time.Duration, parts ...st
 	}
 }
 
-// screenText screenshots the whole screen and reads it back with Tesseract
-// (Vietnamese), folded: no diacritics, lower case.
-func (w *wine) screenText(t *testing.T) string {
+// screenText screenshots a window ("" for the whole screen), enlarges it
+// scale times for small dialog text, and reads it back with Tesseract
+// (Vietnamese and English), folded: no diacritics, lower case.
+func (w *wine) screenText(t *testing.T, window string, scale int) string {
 	t.Helper()
-	testsrv.Need(t, "import", "tesseract")
-	png := filepath.Join(t.TempDir(), "screen.png")
-	if out, err := exec.Command("import", "-display", w.display, "-window", "root", png).CombinedOutput(); err != nil {
+	testsrv.Need(t, "import", "convert", "tesseract")
+	if window == "" {
+		window = "root"
+	}
+	dir := t.TempDir()
+	png, big := filepath.Join(dir, "screen.png"), filepath.Join(dir, "big.png")
+	if out, err := exec.Command("import", "-display", w.display, "-window", window, png).CombinedOutput(); err != nil {
 		t.Fatalf("screenshot: %v\n%s", err, out)
 	}
 	if keep := os.Getenv("WINLANE_SCREENSHOTS"); keep != "" {
 		b, _ := os.ReadFile(png)
 		os.WriteFile(filepath.Join(keep, t.Name()[strings.LastIndex(t.Name(), "/")+1:]+".png"), b, 0o644)
 	}
-	out, err := exec.Command("tesseract", png, "-", "-l", "vie+eng").Output()
+	if out, err := exec.Command("convert", png, "-colorspace", "Gray", "-resize", fmt.Sprintf("%d%%", 100*scale), big).CombinedOutput(); err != nil {
+		t.Fatalf("enlarge: %v\n%s", err, out)
+	}
+	out, err := exec.Command("tesseract", big, "-", "-l", "vie+eng").Output()
 	if err != nil {
 		t.Fatalf("tesseract: %v", err)
 	}
 	return vntext.Fold(string(out))
 }
 
-// waitScreen reads the screen until it shows every phrase (folded).
-func (w *wine) waitScreen(t *testing.T, g *guiProc, limit time.Duration, phrases ...string) string {
+// waitScreen reads the window until it shows every phrase (folded).
+func (w *wine) waitScreen(t *testing.T, g *guiProc, window string, scale int, limit time.Duration, phrases ...string) string {
 	t.Helper()
 	deadline := time.Now().Add(limit)
 	for {
-		text := w.screenText(t)
+		text := w.screenText(t, window, scale)
 		missing := ""
 		for _, p := range phrases {
 			if !strings.Contains(text, vntext.Fold(p)) {
@@ -331,6 +339,9 @@ func (w *wine) waitScreen(t *testing.T, g *guiProc, limit time.Duration, phrases
 	}
 }
 
+// windowID is the X window id at the start of an xwininfo line.
+func windowID(line string) string { return strings.Fields(line)[0] }
+
 // The demo under machine policy for hanam.gov.vn (mail.hanam.gov.vn, set
 // by the MSI): it starts anyway, paints the inbox, the tray icon converts,
 // and the sample notification's failing toast is reported once while the
@@ -339,7 +350,7 @@ func demoWindow(t *testing.T, w *wine) {
 	g := startGUI(t, w, nil, "demo", "--notify")
 	line := w.window(t, g, 2*time.Minute, "Thư Công Vụ", "thư chưa đọc")
 	t.Logf("window: %s", strings.TrimSpace(line))
-	w.waitScreen(t, g, time.Minute, "Hộp thư đến", "Thử thông báo")
+	w.waitScreen(t, g, windowID(line), 1, time.Minute, "Hộp thư đến", "Thử thông báo")
 	out := g.output()
 	for _, bad := range []string{"Fyne error", "Failed to convert systray icon", "IMAP without TLS", "IMAP không"} {
 		if strings.Contains(out, bad) {
@@ -355,8 +366,8 @@ func demoWindow(t *testing.T, w *wine) {
 // message box instead of a window that cannot draw.
 func openGLTooOld(t *testing.T, w *wine) {
 	g := startGUI(t, w, []string{"MESA_GL_VERSION_OVERRIDE=1.1", "THUCONGVU_HOME=" + winPath(t.TempDir())})
-	w.window(t, g, time.Minute, "Thư Công Vụ")
-	w.waitScreen(t, g, time.Minute, "OpenGL 2.1", "opengl32.dll")
+	box := w.window(t, g, time.Minute, "Thư Công Vụ")
+	w.waitScreen(t, g, windowID(box), 3, time.Minute, "only offers OpenGL 1.1", "2.1 trở lên")
 	if strings.Contains(g.output(), "Fyne error") {
 		t.Errorf("Fyne started anyway:\n%s", g.output())
 	}
