@@ -316,40 +316,42 @@ func (w *wine) window(g *guiProc, limit time.Duration, parts ...string) (string,
 	}
 }
 
-// screenText screenshots a window ("" for the whole screen), enlarges it
-// scale times for small dialog text, and reads it back with Tesseract
-// (Vietnamese and English), folded: no diacritics, lower case.
-func (w *wine) screenText(t *testing.T, window string, scale int) string {
+// screenText screenshots the screen, crops it to area ("WxH+X+Y", "" for
+// all), enlarges it scale times for small dialog text, and reads it back
+// with Tesseract (Vietnamese and English), folded: no diacritics, lower case.
+func (w *wine) screenText(t *testing.T, area string, scale int) (string, error) {
 	t.Helper()
 	testsrv.Need(t, "import", "convert", "tesseract")
-	if window == "" {
-		window = "root"
-	}
 	dir := t.TempDir()
 	png, big := filepath.Join(dir, "screen.png"), filepath.Join(dir, "big.png")
-	if out, err := exec.Command("import", "-display", w.display, "-window", window, png).CombinedOutput(); err != nil {
-		t.Fatalf("screenshot: %v\n%s", err, out)
+	if out, err := exec.Command("import", "-display", w.display, "-window", "root", png).CombinedOutput(); err != nil {
+		return "", fmt.Errorf("screenshot: %v: %s", err, out)
 	}
 	if keep := os.Getenv("WINLANE_SCREENSHOTS"); keep != "" {
 		b, _ := os.ReadFile(png)
 		os.WriteFile(filepath.Join(keep, t.Name()[strings.LastIndex(t.Name(), "/")+1:]+".png"), b, 0o644)
 	}
-	if out, err := exec.Command("convert", png, "-colorspace", "Gray", "-resize", fmt.Sprintf("%d%%", 100*scale), big).CombinedOutput(); err != nil {
-		t.Fatalf("enlarge: %v\n%s", err, out)
+	args := []string{png}
+	if area != "" {
+		args = append(args, "-crop", area, "+repage")
+	}
+	args = append(args, "-colorspace", "Gray", "-resize", fmt.Sprintf("%d%%", 100*scale), big)
+	if out, err := exec.Command("convert", args...).CombinedOutput(); err != nil {
+		return "", fmt.Errorf("enlarge: %v: %s", err, out)
 	}
 	out, err := exec.Command("tesseract", big, "-", "-l", "vie+eng").Output()
 	if err != nil {
-		t.Fatalf("tesseract: %v", err)
+		return "", fmt.Errorf("tesseract: %v", err)
 	}
-	return vntext.Fold(string(out))
+	return vntext.Fold(string(out)), nil
 }
 
-// waitScreen reads the window until it shows every phrase (folded).
-func (w *wine) waitScreen(t *testing.T, g *guiProc, window string, scale int, limit time.Duration, phrases ...string) string {
+// waitScreen reads the area until it shows every phrase (folded).
+func (w *wine) waitScreen(t *testing.T, g *guiProc, area string, scale int, limit time.Duration, phrases ...string) string {
 	t.Helper()
 	deadline := time.Now().Add(limit)
 	for {
-		text := w.screenText(t, window, scale)
+		text, err := w.screenText(t, area, scale)
 		missing := ""
 		for _, p := range phrases {
 			if !strings.Contains(text, vntext.Fold(p)) {
@@ -357,17 +359,28 @@ func (w *wine) waitScreen(t *testing.T, g *guiProc, window string, scale int, li
 				break
 			}
 		}
-		if missing == "" {
+		if missing == "" && err == nil {
 			return text
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the screen never showed %q; it read:\n%s\noutput:\n%s", missing, text, g.output())
+			t.Fatalf("the screen never showed %q (%v); it read:\n%s\noutput:\n%s", missing, err, text, g.output())
 		}
+		time.Sleep(time.Second) // polling the screen: the window paints when it paints
 	}
 }
 
-// windowID is the X window id at the start of an xwininfo line.
-func windowID(line string) string { return strings.Fields(line)[0] }
+// windowArea is the on-screen "WxH+X+Y" of a window from its xwininfo
+// -tree line ("… 1093x614+4+23  +4+23": size, then the absolute position).
+func windowArea(line string) string {
+	f := strings.Fields(line)
+	for i := len(f) - 2; i >= 0; i-- {
+		size, _, ok := strings.Cut(f[i], "+")
+		if ok && strings.Contains(size, "x") && strings.HasPrefix(f[len(f)-1], "+") {
+			return size + f[len(f)-1]
+		}
+	}
+	return ""
+}
 
 // The demo under machine policy for hanam.gov.vn (mail.hanam.gov.vn, set
 // by the MSI): it starts anyway, paints the inbox, the tray icon converts,
@@ -376,7 +389,7 @@ func windowID(line string) string { return strings.Fields(line)[0] }
 func demoWindow(t *testing.T, w *wine) {
 	g, line := startGUI(t, w, 2*time.Minute, []string{"Thư Công Vụ", "thư chưa đọc"}, nil, "demo", "--notify")
 	t.Logf("window: %s", strings.TrimSpace(line))
-	w.waitScreen(t, g, windowID(line), 1, time.Minute, "Hộp thư đến", "Thử thông báo")
+	w.waitScreen(t, g, windowArea(line), 1, time.Minute, "Hộp thư đến", "Thử thông báo")
 	out := g.output()
 	for _, bad := range []string{"Fyne error", "Failed to convert systray icon", "IMAP without TLS", "IMAP không"} {
 		if strings.Contains(out, bad) {
@@ -392,7 +405,7 @@ func demoWindow(t *testing.T, w *wine) {
 // message box instead of a window that cannot draw.
 func openGLTooOld(t *testing.T, w *wine) {
 	g, box := startGUI(t, w, time.Minute, []string{"Thư Công Vụ"}, []string{"MESA_GL_VERSION_OVERRIDE=1.1", "THUCONGVU_HOME=" + winPath(t.TempDir())})
-	w.waitScreen(t, g, windowID(box), 3, time.Minute, "only offers OpenGL 1.1", "2.1 trở lên")
+	w.waitScreen(t, g, windowArea(box), 3, time.Minute, "only offers OpenGL 1.1", "2.1 trở lên")
 	if strings.Contains(g.output(), "Fyne error") {
 		t.Errorf("Fyne started anyway:\n%s", g.output())
 	}
