@@ -490,6 +490,11 @@ func installedExe(t *testing.T, w *wine, d *testsrv.Dovecot, p *testsrv.Postfix)
 	eml := filepath.Join(t.TempDir(), "thu.eml")
 	os.WriteFile(eml, []byte("From: "+user+"\r\nTo: "+peer+"\r\nSubject: =?UTF-8?Q?Th=C3=B4ng_b=C3=A1o_l=E1=BB=8Bch_h=E1=BB=8Dp?=\r\n"+
 		"Content-Type: text/plain; charset=utf-8\r\n\r\nKính gửi anh Đức,\r\nLịch họp chiều thứ Sáu.\r\n"), 0o600)
+	// R3: the signature needs a name and a title; the agency comes from policy.
+	if r = cli("", "signature", "vanthu", "--set", "name=Trần Thị Mai", "--set", "title=Văn thư", "--json"); r.code != 0 ||
+		!strings.Contains(r.stdout, "So Noi vu tinh Ha Nam") {
+		t.Fatalf("signature: %s", r)
+	}
 	if r = cli("", "send", winPath(eml), "--account", "vanthu"); r.code != 0 {
 		t.Fatalf("send: %s", r)
 	}
