@@ -38,6 +38,7 @@ const (
 	password = "Vt#2026-khoá-Wine"
 	peer     = "ducdv@longan.gov.vn"
 	peerPass = "La#2026-efgh"
+	sender   = "snv@hanam.gov.vn" // sends the decisions, gets their acknowledgements
 )
 
 // unitTests are the Windows-specific tests the lane runs under Wine, by package.
@@ -58,7 +59,7 @@ func TestWindowsLane(t *testing.T) {
 
 	exe := needExe(t)
 	msis := buildMSIs(t, exe, "0.0.1", "0.0.2", "0.0.3")
-	d := testsrv.StartDovecot(t, testsrv.DovecotOptions{Users: map[string]string{user: password, peer: peerPass}})
+	d := testsrv.StartDovecot(t, testsrv.DovecotOptions{Users: map[string]string{user: password, peer: peerPass, sender: peerPass}})
 	p := testsrv.StartPostfix(t, d)
 
 	steps := []struct {
@@ -498,11 +499,21 @@ func installedExe(t *testing.T, w *wine, d *testsrv.Dovecot, p *testsrv.Postfix)
 	if r = cli("", "send", winPath(eml), "--account", "vanthu"); r.code != 0 {
 		t.Fatalf("send: %s", r)
 	}
-	if r = cli("", "ack", "vanthu", "--json"); r.code != 0 || !strings.Contains(r.stdout, `"sent"`) {
+	// R2: the three documents are acknowledged, each to its sender.
+	var acks []struct{ State string }
+	if r = cli("", "ack", "vanthu", "--json"); r.code != 0 || json.Unmarshal([]byte(r.stdout), &acks) != nil || len(acks) != 3 {
 		t.Fatalf("ack: %s", r)
+	}
+	for _, a := range acks {
+		if a.State != "sent" {
+			t.Fatalf("ack: %s", r)
+		}
 	}
 	if n := d.WaitMessages(t, peer, "INBOX", 2); n != 2 {
 		t.Fatalf("%s received %d messages, want the mail and the acknowledgement", peer, n)
+	}
+	if n := d.WaitMessages(t, sender, "INBOX", 2); n != 2 {
+		t.Fatalf("%s received %d acknowledgements, want 2", sender, n)
 	}
 
 	dir := t.TempDir()
