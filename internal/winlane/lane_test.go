@@ -38,7 +38,6 @@ const (
 	password = "Vt#2026-khoá-Wine"
 	peer     = "ducdv@longan.gov.vn"
 	peerPass = "La#2026-efgh"
-	sender   = "snv@hanam.gov.vn" // sends the decisions, gets their acknowledgements
 )
 
 // unitTests are the Windows-specific tests the lane runs under Wine, by package.
@@ -59,7 +58,7 @@ func TestWindowsLane(t *testing.T) {
 
 	exe := needExe(t)
 	msis := buildMSIs(t, exe, "0.0.1", "0.0.2", "0.0.3")
-	d := testsrv.StartDovecot(t, testsrv.DovecotOptions{Users: map[string]string{user: password, peer: peerPass, sender: peerPass}})
+	d := testsrv.StartDovecot(t, testsrv.DovecotOptions{Users: map[string]string{user: password, peer: peerPass}})
 	p := testsrv.StartPostfix(t, d)
 
 	steps := []struct {
@@ -460,6 +459,7 @@ func installedExe(t *testing.T, w *wine, d *testsrv.Dovecot, p *testsrv.Postfix)
 			"Message-ID: <qd%d@hanam.gov.vn>\r\nDate: Mon, 16 Nov 2026 08:0%d:00 +0700\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"+
 			"Kính gửi các đơn vị.\r\n", user, i, i, i)))
 	}
+	time.Sleep(time.Second) // INTERNALDATE counts whole seconds: the decisions arrive before the account
 	// Servers, TLS and profile come from policy; only the pins are given.
 	r := cli(password+"\n", "account", "add", "vanthu", "--email", user, "--trust-cert", d.CertSHA256+","+p.CertSHA256, "--password-stdin")
 	if r.code != 0 {
@@ -499,21 +499,23 @@ func installedExe(t *testing.T, w *wine, d *testsrv.Dovecot, p *testsrv.Postfix)
 	if r = cli("", "send", winPath(eml), "--account", "vanthu"); r.code != 0 {
 		t.Fatalf("send: %s", r)
 	}
-	// R2: the three documents are acknowledged, each to its sender.
-	var acks []struct{ State string }
+	// R2: the document that came after the account is acknowledged; the
+	// decisions from before it are not.
+	var acks []struct {
+		MessageID string `json:"message_id"`
+		Action    string `json:"action"`
+		State     string `json:"state"`
+	}
 	if r = cli("", "ack", "vanthu", "--json"); r.code != 0 || json.Unmarshal([]byte(r.stdout), &acks) != nil || len(acks) != 3 {
 		t.Fatalf("ack: %s", r)
 	}
 	for _, a := range acks {
-		if a.State != "sent" {
+		if want := a.MessageID == "cv88@longan.gov.vn"; want != (a.Action == "ack" && a.State == "sent") {
 			t.Fatalf("ack: %s", r)
 		}
 	}
 	if n := d.WaitMessages(t, peer, "INBOX", 2); n != 2 {
 		t.Fatalf("%s received %d messages, want the mail and the acknowledgement", peer, n)
-	}
-	if n := d.WaitMessages(t, sender, "INBOX", 2); n != 2 {
-		t.Fatalf("%s received %d acknowledgements, want 2", sender, n)
 	}
 
 	dir := t.TempDir()
