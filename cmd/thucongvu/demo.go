@@ -107,6 +107,7 @@ func cmdDemo(c *cli, args []string) error {
 	}
 	fs := newFlags("demo")
 	headless := fs.Bool("headless", false, "print the synced inbox instead of opening the window")
+	sample := fs.Bool("notify", false, "show a sample notification once the window is open")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -129,7 +130,11 @@ func cmdDemo(c *cli, args []string) error {
 	win := a.NewWindow("Thư Công Vụ — demo")
 	win.Resize(ui.WindowSize)
 	u := ui.New(a, win, svc)
-	startReminders(ctx, u, svc)
+	notifier, closeNotifier := startReminders(ctx, u, svc)
+	defer closeNotifier()
+	if *sample {
+		a.Lifecycle().SetOnStarted(func() { go notifier.NotifySample() })
+	}
 	go deliverArrivals(ctx, w, svc, demoArrivalDelay)
 	go func() {
 		<-ctx.Done()

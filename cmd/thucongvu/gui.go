@@ -45,7 +45,8 @@ func cmdGUI(c *cli, args []string) error {
 	w := a.NewWindow("Thư Công Vụ")
 	w.Resize(ui.WindowSize)
 	u := ui.New(a, w, svc)
-	startReminders(ctx, u, svc)
+	_, closeNotifier := startReminders(ctx, u, svc)
+	defer closeNotifier()
 	if exe, err := os.Executable(); err == nil {
 		app.EnsureAutostart(exe)
 	}
@@ -57,15 +58,18 @@ func cmdGUI(c *cli, args []string) error {
 	return nil
 }
 
-// startReminders shows notifications through the OS notifier (beeep: a
-// WinRT toast on Windows, D-Bus on Linux) and adds the check-time
-// reminders (R1) to the duties svc runs until ctx ends.
-func startReminders(ctx context.Context, u *ui.UI, svc *app.Services) {
+// startReminders shows notifications in the window and through the OS
+// notifier (a WinRT toast on Windows, D-Bus on Linux) and adds the
+// check-time reminders (R1) to the duties svc runs until ctx ends.
+// The caller runs the returned close before the process exits.
+func startReminders(ctx context.Context, u *ui.UI, svc *app.Services) (*ui.WindowNotifier, func()) {
 	appName := "Thư Công Vụ"
 	if runtime.GOOS == "windows" {
 		appName = "vn.gov.thucongvu" // the AppUserModelID of the MSI's Start-menu shortcut
 	}
-	notifier := remind.NewBeeep(appName, "")
+	desktop := remind.NewDesktop(appName, "")
+	notifier := u.NewWindowNotifier(desktop.Notify)
 	u.SetNotifier(notifier.Notify)
 	svc.StartReminders(notifier, remind.SystemClock{})
+	return notifier, desktop.Close
 }

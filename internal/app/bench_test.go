@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -18,6 +17,7 @@ import (
 	"thucongvu/internal/model"
 	"thucongvu/internal/secret"
 	"thucongvu/internal/store"
+	"thucongvu/internal/testsrv"
 	"thucongvu/internal/ui"
 )
 
@@ -116,7 +116,7 @@ func BenchmarkUIMemory(b *testing.B) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		b.Fatalf("ui process: %v\n%s", err, out)
 	}
-	rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss
+	rss := testsrv.PeakRSSKiB(cmd.ProcessState)
 	b.ReportMetric(float64(rss)/1024, "peak-MB")
 	fmt.Printf("client with 100000 messages in the store: peak memory %.0f MB (target < 250 MB)\n", float64(rss)/1024)
 }

@@ -9,7 +9,6 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -265,7 +264,7 @@ func BenchmarkSyncPeakMemory(b *testing.B) {
 	if err != nil {
 		b.Fatalf("sync process: %v\n%s", err, out)
 	}
-	rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss // KiB on Linux
+	rss := testsrv.PeakRSSKiB(cmd.ProcessState) // KiB on Linux
 	b.ReportMetric(float64(rss)/1024, "peak-MB")
 	fmt.Printf("4 KB mailbox: sync --once 50000: peak memory %.0f MB (target < 200 MB)\n", float64(rss)/1024)
 }

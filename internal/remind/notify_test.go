@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -120,7 +121,7 @@ func TestBeeepRealNotification(t *testing.T) {
 	}
 	r := Reminder{Account: "vanthu-sotttt", Due: d("2025-03-03").At(7*60 + 30), Source: "HN 9.2"}
 	title, body := r.Text()
-	if err := NewBeeep("Thư Công Vụ", "").Notify(title, body); err != nil {
+	if err := NewDesktop("Thư Công Vụ", "").Notify(title, body); err != nil {
 		t.Fatalf("Notify: %v", err)
 	}
 	var seen []string
@@ -144,12 +145,32 @@ func TestBeeepRealNotification(t *testing.T) {
 	}
 }
 
-// TestBeeepWithoutDaemon: no session bus and no notify-send → an error, not a crash.
-func TestBeeepWithoutDaemon(t *testing.T) {
+// TestDesktopWithoutDaemon: no session bus and no notify-send → an error, not a crash.
+func TestDesktopWithoutDaemon(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("D-Bus and notify-send are the Linux notifier's paths")
+	}
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+filepath.Join(t.TempDir(), "nobus"))
 	t.Setenv("PATH", t.TempDir())
-	err := (&Beeep{}).Notify("t", "b")
+	err := NewDesktop("", "").Notify("t", "b")
 	if err == nil || !strings.Contains(err.Error(), "desktop notification") {
 		t.Errorf("Notify without any notifier = %v, want a wrapped error", err)
+	}
+}
+
+// The toast document escapes what the mail carries: a subject is text,
+// never markup.
+func TestToastXML(t *testing.T) {
+	doc, err := toastXML("Kiểm tra thư <08:00>", `Văn bản "khẩn" & <b>mật</b>]]>`, `C:\Program Files\Thu Cong Vu\icon.png`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `<toast><visual><binding template="ToastGeneric"><image placement="appLogoOverride" src="C:\Program Files\Thu Cong Vu\icon.png"></image>` +
+		`<text>Kiểm tra thư &lt;08:00&gt;</text><text>Văn bản &#34;khẩn&#34; &amp; &lt;b&gt;mật&lt;/b&gt;]]&gt;</text></binding></visual></toast>`
+	if doc != want {
+		t.Errorf("toast\n got %s\nwant %s", doc, want)
+	}
+	if doc, _ := toastXML("a", "b", ""); strings.Contains(doc, "<image") {
+		t.Errorf("image without an icon: %s", doc)
 	}
 }

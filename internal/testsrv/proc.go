@@ -1,7 +1,6 @@
 package testsrv
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"net"
@@ -13,8 +12,6 @@ import (
 	"strings"
 	"syscall"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // proc is one daemon started in its own process group.
@@ -30,7 +27,7 @@ type proc struct {
 // forking OS thread exits, so the fork happens on a locked thread that lives
 // until the child has been reaped.
 func startProc(cmd *exec.Cmd, deathSig syscall.Signal) (*proc, error) {
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: deathSig}
+	setGroup(cmd, deathSig)
 	p := &proc{cmd: cmd, done: make(chan struct{})}
 	started := make(chan error, 1)
 	go func() {
@@ -95,11 +92,11 @@ func (p *proc) stop(grace time.Duration) {
 	if grace == 0 {
 		sig = syscall.SIGKILL
 	}
-	_ = syscall.Kill(-pgid, sig)
+	signalGroup(pgid, sig)
 	select {
 	case <-p.done:
 	case <-time.After(grace):
-		_ = syscall.Kill(-pgid, syscall.SIGKILL)
+		signalGroup(pgid, syscall.SIGKILL)
 		<-p.done
 	}
 	// Children of the leader that outlived it: kill them and wait until none
@@ -107,39 +104,12 @@ func (p *proc) stop(grace time.Duration) {
 	// them) hold no sockets and are ignored.
 	deadline := time.Now().Add(5 * time.Second)
 	for groupRunning(pgid) && time.Now().Before(deadline) {
-		_ = syscall.Kill(-pgid, syscall.SIGKILL)
+		signalGroup(pgid, syscall.SIGKILL)
 		time.Sleep(2 * time.Millisecond) // polling the kernel: there is no event for a group's end
 	}
 	if p.guard != nil {
 		p.guard.Close()
 	}
-}
-
-// groupRunning reports whether a process of group pgid is alive and not a zombie.
-func groupRunning(pgid int) bool {
-	entries, err := os.ReadDir("/proc")
-	if err != nil {
-		return syscall.Kill(-pgid, 0) == nil
-	}
-	for _, e := range entries {
-		if e.Name()[0] < '0' || e.Name()[0] > '9' {
-			continue
-		}
-		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue
-		}
-		// pid (comm) state ppid pgrp ...; comm may contain spaces and parentheses.
-		i := bytes.LastIndexByte(b, ')')
-		if i < 0 {
-			continue
-		}
-		f := strings.Fields(string(b[i+1:]))
-		if len(f) >= 3 && f[0] != "Z" && f[0] != "X" && f[2] == strconv.Itoa(pgid) {
-			return true
-		}
-	}
-	return false
 }
 
 // freePorts returns n distinct free TCP ports on 127.0.0.1. Another process
@@ -221,7 +191,7 @@ func makeDir(prefix string) (string, error) {
 	parent := os.Getenv("TESTSRV_DIR")
 	if parent == "" {
 		parent = os.TempDir()
-		if fi, err := os.Stat("/dev/shm"); err == nil && fi.IsDir() && unix.Access("/dev/shm", unix.W_OK) == nil {
+		if fi, err := os.Stat("/dev/shm"); err == nil && fi.IsDir() && writable("/dev/shm") {
 			parent = "/dev/shm"
 		}
 	}
@@ -263,7 +233,7 @@ func sweepStale(parent string) {
 		if err != nil || pid <= 0 {
 			continue
 		}
-		if syscall.Kill(pid, 0) == syscall.ESRCH {
+		if processGone(pid) {
 			os.RemoveAll(dir)
 		}
 	}

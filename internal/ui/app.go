@@ -62,6 +62,8 @@ type UI struct {
 	selected        int64
 	// pendingOpen is the message the last notification pointed to.
 	pendingOpen int64
+	// notice is the latest notification, shown in the status bar and tray.
+	notice string
 
 	compose  *composeView // the most recent compose window
 	settings *settingsView
@@ -361,7 +363,11 @@ func (u *UI) updateStatus() {
 		u.status.SetText(humanError(u.model.err))
 		return
 	}
-	u.status.SetText(u.statusText())
+	text := u.statusText()
+	if u.notice != "" {
+		text += " · " + u.notice // the latest reminder, even when the desktop could not show it
+	}
+	u.status.SetText(text)
 }
 
 // setStatus shows a short message in the status bar until the next update.
@@ -446,16 +452,15 @@ func (u *UI) notify(m model.MessageSummary) {
 	}
 	title := lang.L("notify.new_mail", map[string]any{"From": name})
 	if u.notifier != nil {
-		if err := u.notifier(title, m.Subject); err == nil {
-			return
-		}
+		u.notifier(title, m.Subject)
+		return
 	}
 	u.app.SendNotification(fyne.NewNotification(title, m.Subject))
 }
 
-// SetNotifier routes notifications through fn (the OS notifier: a WinRT
-// toast on Windows rather than Fyne's PowerShell script, which agency
-// AppLocker rules block); Fyne's own notification is the fallback.
+// SetNotifier routes notifications through fn (a WindowNotifier: the
+// window, then a WinRT toast on Windows rather than Fyne's PowerShell
+// script, which agency AppLocker rules block); without one, Fyne's.
 func (u *UI) SetNotifier(fn func(title, body string) error) { u.notifier = fn }
 
 // OpenPending shows the message the last notification announced.

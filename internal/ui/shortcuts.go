@@ -7,7 +7,6 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/theme"
 )
 
 // shortcut is one keyboard shortcut of the main window.
@@ -108,7 +107,7 @@ func (u *UI) setupTray() {
 	u.trayMenu = fyne.NewMenu(lang.L("app.title"))
 	u.updateTray()
 	desk.SetSystemTrayMenu(u.trayMenu)
-	desk.SetSystemTrayIcon(theme.MailComposeIcon())
+	desk.SetSystemTrayIcon(trayIcon)
 	desk.SetSystemTrayWindow(u.win)
 	// Closing the window hides it: reminders (R1) and acknowledgements
 	// (R2) go on; "Thoát" in the tray quits.
@@ -151,8 +150,13 @@ func (u *UI) updateTray() {
 	quit.IsQuit = true
 	unread := fyne.NewMenuItem(lang.L("tray.unread", map[string]any{"Count": u.unreadTotal()}), nil)
 	unread.Disabled = true
-	u.trayMenu.Items = []*fyne.MenuItem{
-		unread,
+	u.trayMenu.Items = []*fyne.MenuItem{unread}
+	if u.notice != "" {
+		notice := fyne.NewMenuItem(u.notice, nil)
+		notice.Disabled = true
+		u.trayMenu.Items = append(u.trayMenu.Items, notice)
+	}
+	u.trayMenu.Items = append(u.trayMenu.Items,
 		fyne.NewMenuItem(lang.L("tray.open"), func() {
 			u.win.Show()
 			u.win.RequestFocus()
@@ -163,7 +167,7 @@ func (u *UI) updateTray() {
 		fyne.NewMenuItem(lang.L("tray.pause_today"), u.PauseRemindersToday),
 		fyne.NewMenuItemSeparator(),
 		quit,
-	}
+	)
 	u.trayMenu.Refresh()
 }
 
