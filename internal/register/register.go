@@ -330,24 +330,41 @@ type Filter struct {
 
 // List returns the entries in register order.
 func (r *Register) List(ctx context.Context, f Filter) ([]Entry, error) {
-	rows, err := r.E.Store.RegisterRows(ctx, store.RegisterFilter{Account: f.Account, Direction: f.Direction, From: f.From, To: f.To, Limit: f.Limit})
+	today := r.Now().Format(time.DateOnly)
+	var out []Entry
+	var times []time.Time // the entries' times, in one allocation
+	err := r.E.Store.EachRegisterRow(ctx, store.RegisterFilter{Account: f.Account, Direction: f.Direction, From: f.From, To: f.To, Limit: f.Limit},
+		func(n int) { out, times = make([]Entry, 0, n), make([]time.Time, 0, 3*n) },
+		func(row *store.RegisterRow) { out = append(out, entryWith(row, today, &times)) })
 	if err != nil {
 		return nil, err
-	}
-	today := r.Now().Format(time.DateOnly)
-	out := make([]Entry, len(rows))
-	for i, row := range rows {
-		out[i] = entryOf(row, today)
 	}
 	return out, nil
 }
 
 func entryOf(row store.RegisterRow, today string) Entry {
+	var times []time.Time
+	return entryWith(&row, today, &times)
+}
+
+// entryWith makes the entry of row; its times are appended to *times,
+// which has room for them when its capacity allows.
+func entryWith(row *store.RegisterRow, today string, times *[]time.Time) Entry {
+	stamp := func(t time.Time) *time.Time {
+		if t.IsZero() {
+			return nil
+		}
+		if len(*times) == cap(*times) {
+			return &t
+		}
+		*times = append(*times, t)
+		return &(*times)[len(*times)-1]
+	}
 	e := Entry{Number: row.Number, Year: row.Year, Account: row.Account, Direction: row.Direction, ReceivedAt: row.ReceivedAt,
 		From: row.From, Agency: row.Agency, DocNumber: row.DocNumber, DocDate: row.DocDate, DocType: row.DocType,
-		Summary: row.Summary, Attachments: row.Attachments, MessageID: row.MessageID, AcknowledgedAt: timePtr(row.AcknowledgedAt),
-		AssignedTo: row.AssignedTo, Note: row.Note, Deadline: row.Deadline, ProgressAt: timePtr(row.ProgressAt),
-		DoneAt: timePtr(row.DoneAt), id: row.ID, key: row.MessageKey}
+		Summary: row.Summary, Attachments: row.Attachments, MessageID: row.MessageID, AcknowledgedAt: stamp(row.AcknowledgedAt),
+		AssignedTo: row.AssignedTo, Note: row.Note, Deadline: row.Deadline, ProgressAt: stamp(row.ProgressAt),
+		DoneAt: stamp(row.DoneAt), id: row.ID, key: row.MessageKey}
 	if row.Direction == store.DirectionOut {
 		e.To = row.Recipients
 	}
@@ -361,7 +378,7 @@ func entryOf(row store.RegisterRow, today string) Entry {
 	if row.Signatures != "[]" && row.Signatures != "" {
 		json.Unmarshal([]byte(row.Signatures), &e.Signatures)
 	}
-	e.State = state(row, today)
+	e.State = state(*row, today)
 	return e
 }
 

@@ -24,7 +24,8 @@ const searchKeyShift = 20
 
 // Store is one open database.
 type Store struct {
-	db *sql.DB
+	db       *sql.DB
+	register registerCache
 }
 
 const schema = `
@@ -97,6 +98,10 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	if _, err := db.Exec(schema + checksSchema + parseErrorsSchema + registerSchema); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	if err := registerPackSchema(db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
