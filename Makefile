@@ -33,7 +33,8 @@ FUZZ_TARGETS := \
 	./internal/compose:FuzzPDFText ./internal/compose:FuzzOleText ./internal/pdfconv:FuzzSanitizeHTML \
 	./internal/discover:FuzzParseConfig ./internal/config:FuzzPolicyFile \
 	./internal/remind:FuzzArrangements ./internal/browserpage:FuzzSeal ./internal/ui:FuzzHTMLToRich \
-	./internal/register:FuzzExtract
+	./internal/register:FuzzExtract \
+	./internal/store:FuzzUnpackRow ./internal/store:FuzzStringList
 
 ## deps: install every Debian package the build and the tests need (idempotent, quick when present)
 deps:
