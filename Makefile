@@ -34,7 +34,7 @@ FUZZ_TARGETS := \
 	./internal/discover:FuzzParseConfig ./internal/config:FuzzPolicyFile \
 	./internal/remind:FuzzArrangements ./internal/browserpage:FuzzSeal ./internal/ui:FuzzHTMLToRich \
 	./internal/register:FuzzExtract \
-	./internal/store:FuzzUnpackRow ./internal/store:FuzzStringList
+	./internal/store:FuzzUnpackRow ./internal/store:FuzzStringList ./internal/register:FuzzReferences
 
 ## deps: install every Debian package the build and the tests need (idempotent, quick when present)
 deps:

@@ -5,11 +5,18 @@
 package register
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/emersion/go-message"
+	gomail "github.com/emersion/go-message/mail"
+	"github.com/emersion/go-message/textproto"
 
 	"thucongvu/internal/compose"
 	"thucongvu/internal/engine"
@@ -130,7 +137,7 @@ func (r *Register) Refresh(ctx context.Context, accounts []model.Account) error 
 		if err := r.E.Store.UpdateRegisterAcks(ctx, a.Name); err != nil {
 			return err
 		}
-		if err := r.follow(ctx, a.Name); err != nil {
+		if err := r.follow(ctx, a.Name, &fetch); err != nil {
 			return err
 		}
 	}
@@ -254,8 +261,8 @@ func (r *Register) reread(ctx context.Context, account string, fetch *bool) erro
 
 // follow notes acknowledgements of sent documents (R2) and the progress of
 // documents forwarded for processing (R8): an assignee's acknowledgement
-// or reply to the forward.
-func (r *Register) follow(ctx context.Context, account string) error {
+// or reply to the forward, named by In-Reply-To or by References.
+func (r *Register) follow(ctx context.Context, account string, fetch *bool) error {
 	since := r.Now().AddDate(-1, 0, 0)
 	rows, err := r.E.Store.RegisterRows(ctx, store.RegisterFilter{Account: account, From: since, Following: true})
 	if err != nil {
@@ -301,6 +308,15 @@ func (r *Register) follow(ctx context.Context, account string) error {
 				if containsFold(row.AssignedTo, rep.From) {
 					set["progress_at"] = rep.Date.Unix()
 					break
+				}
+			}
+			if _, ok := set["progress_at"]; !ok {
+				at, err := r.referencing(ctx, account, row, fetch)
+				if err != nil {
+					return err
+				}
+				if !at.IsZero() {
+					set["progress_at"] = at.Unix()
 				}
 			}
 		}
@@ -406,4 +422,54 @@ func timePtr(t time.Time) *time.Time {
 		return nil
 	}
 	return &t
+}
+
+// maxReferencing bounds the assignees' messages read for References in one
+// pass over one forward.
+const maxReferencing = 50
+
+// referencing is when an assignee first answered row's forward in a message
+// whose References names it (a reply to a later message of the thread, or
+// one whose In-Reply-To names the original); zero when none did. Messages
+// are read from the store, or downloaded when fetch allows.
+func (r *Register) referencing(ctx context.Context, account string, row store.RegisterRow, fetch *bool) (time.Time, error) {
+	since := row.AssignedAt
+	if since.IsZero() {
+		since = row.ReceivedAt
+	}
+	msgs, err := r.E.Store.MessagesFromSince(ctx, account, row.AssignedTo, since.Add(-time.Hour), maxReferencing)
+	if err != nil {
+		return time.Time{}, err
+	}
+	fwd := strings.Trim(row.ForwardID, "<>")
+	for _, m := range msgs {
+		raw, ok := r.body(ctx, m.ID, fetch)
+		if !ok {
+			continue
+		}
+		if slices.Contains(references(raw), fwd) {
+			return m.Date, nil
+		}
+	}
+	return time.Time{}, nil
+}
+
+// maxHeaderBytes bounds the header read for References.
+const maxHeaderBytes = 64 << 10
+
+// references lists the message IDs of a mail's References header.
+func references(raw []byte) []string {
+	if len(raw) > maxHeaderBytes {
+		raw = raw[:maxHeaderBytes]
+	}
+	h, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(raw)))
+	if err != nil {
+		return nil
+	}
+	mh := gomail.Header{Header: message.Header{Header: h}}
+	ids, err := mh.MsgIDList("References")
+	if err != nil {
+		return nil
+	}
+	return ids
 }

@@ -365,6 +365,7 @@ func (s *Store) RegisterFixes(ctx context.Context, account, direction, key strin
 
 // RegisterReply is a stored message answering a register entry's mail.
 type RegisterReply struct {
+	ID      int64 // the messages row
 	From    string
 	Subject string
 	Date    time.Time
@@ -384,6 +385,41 @@ func (s *Store) RepliesTo(ctx context.Context, account, messageID string) ([]Reg
 		var r RegisterReply
 		var date int64
 		if err := rows.Scan(&r.From, &r.Subject, &date); err != nil {
+			return nil, err
+		}
+		r.From = strings.ToLower(r.From)
+		r.Date = time.Unix(date, 0)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// MessagesFromSince lists the account's received messages from any of
+// addrs dated at or after since, oldest first, at most limit: the mail in
+// which assignees may answer a forward without naming it in In-Reply-To.
+func (s *Store) MessagesFromSince(ctx context.Context, account string, addrs []string, since time.Time, limit int) ([]RegisterReply, error) {
+	if len(addrs) == 0 {
+		return nil, nil
+	}
+	args := []any{account, since.Unix()}
+	marks := make([]string, len(addrs))
+	for i, a := range addrs {
+		marks[i] = "?"
+		args = append(args, strings.ToLower(strings.TrimSpace(a)))
+	}
+	args = append(args, limit)
+	rows, err := s.db.QueryContext(ctx, `SELECT m.id, m.from_addr, m.subject, m.date FROM messages m JOIN folders f ON f.id = m.folder_id
+		WHERE f.account = ? AND f.role != 'sent' AND m.date >= ? AND lower(m.from_addr) IN (`+strings.Join(marks, ", ")+`)
+		ORDER BY m.date, m.id LIMIT ?`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []RegisterReply
+	for rows.Next() {
+		var r RegisterReply
+		var date int64
+		if err := rows.Scan(&r.ID, &r.From, &r.Subject, &date); err != nil {
 			return nil, err
 		}
 		r.From = strings.ToLower(r.From)
