@@ -226,7 +226,7 @@ func (s *Store) RegisterRows(ctx context.Context, f RegisterFilter) ([]RegisterR
 
 // EachRegisterRow calls each with the entries f selects, in register order,
 // after telling count how many there are; the rows must not be kept or
-// changed.
+// changed, and count and each must not call the store's register.
 func (s *Store) EachRegisterRow(ctx context.Context, f RegisterFilter, count func(int), each func(*RegisterRow)) error {
 	s.register.mu.Lock()
 	defer s.register.mu.Unlock()
