@@ -155,7 +155,7 @@ func TestADMXCoversPolicyKeys(t *testing.T) {
 		switch k.Kind {
 		case config.PolicyString, config.PolicyTimes:
 			want = "text"
-		case config.PolicyText, config.PolicyPEM:
+		case config.PolicyText, config.PolicyPEM, config.PolicyAddresses:
 			want = "multiText"
 		case config.PolicyPort, config.PolicyCount:
 			want = "decimal"

@@ -54,8 +54,12 @@ func startDemo(ctx context.Context, secrets secret.Store) (*demoWorld, error) {
 		srv.Close()
 		return nil, err
 	}
-	// The demo's accounts are not the agency's: machine policy stays out.
-	e, err := engine.OpenWithPolicy(home, secrets, &config.Policy{})
+	// The demo's accounts are not the agency's: machine policy stays out,
+	// but for a department list to forward documents to (R8).
+	e, err := engine.OpenWithPolicy(home, secrets, &config.Policy{Departments: []model.Address{
+		{Name: "Phòng Bưu chính Viễn thông", Address: "bcvt@hanam.gov.vn"},
+		{Name: "Phòng Công nghệ thông tin", Address: "cntt@hanam.gov.vn"},
+		{Name: "Văn phòng Sở", Address: "vanphong@hanam.gov.vn"}}})
 	if err != nil {
 		srv.Close()
 		os.RemoveAll(home)

@@ -6,10 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	gomail "github.com/emersion/go-message/mail"
-
 	"thucongvu/internal/engine"
-	"thucongvu/internal/model"
 	"thucongvu/internal/register"
 )
 
@@ -18,7 +15,7 @@ func cmdProcess(c *cli, args []string) error {
 	const use = "process MESSAGE-ID --account NAME --to ADDR[,ADDR…] --note TEXT [--deadline YYYY-MM-DD] [--json]"
 	fs := newFlags("process")
 	account := fs.String("account", "", "the agency mailbox")
-	to := fs.String("to", "", "assignees, comma separated")
+	to := fs.String("to", "", "assignees: addresses or department names of the machine policy, comma separated")
 	note := fs.String("note", "", "the leader's instruction (bút phê)")
 	deadline := fs.String("deadline", "", "processing deadline YYYY-MM-DD")
 	asJSON := fs.Bool("json", false, "JSON output")
@@ -29,21 +26,18 @@ func cmdProcess(c *cli, args []string) error {
 	if len(pos) != 1 || *account == "" || *to == "" || strings.TrimSpace(*note) == "" {
 		return usageErr(use)
 	}
-	var assignees []model.Address
-	for _, s := range strings.Split(*to, ",") {
-		if s = strings.TrimSpace(s); s != "" {
-			a, err := parseRecipient(s)
-			if err != nil {
-				return usageErr("--to %q: %v", s, err)
-			}
-			assignees = append(assignees, a)
-		}
-	}
 	e, err := c.openEngine()
 	if err != nil {
 		return err
 	}
 	defer e.Close()
+	assignees, err := register.Assignees(e.Policy, strings.Split(*to, ","))
+	if err != nil {
+		return err // a usage error (exit 2)
+	}
+	if len(assignees) == 0 {
+		return usageErr(use)
+	}
 	ctx := context.Background()
 	reg := register.New(e)
 	res, err := reg.Process(ctx, register.ProcessRequest{Account: *account, MessageID: pos[0], To: assignees,
@@ -75,13 +69,4 @@ func cmdProcess(c *cli, args []string) error {
 		fmt.Fprintln(c.stderr, c.msg.T("process.queued", ferr))
 	}
 	return nil
-}
-
-// parseRecipient reads "Name <addr>" or a bare address.
-func parseRecipient(s string) (model.Address, error) {
-	a, err := gomail.ParseAddress(s)
-	if err != nil {
-		return model.Address{}, err
-	}
-	return model.Address{Name: a.Name, Address: strings.ToLower(a.Address)}, nil
 }

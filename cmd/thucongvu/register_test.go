@@ -68,6 +68,7 @@ func TestContractRegisterProcessReport(t *testing.T) {
 		{[]string{"register", "set", "9", "note=x"}, 1}, {[]string{"register", "--direction", "sideways"}, 2},
 		{[]string{"register", "--from", "15/11/2026"}, 2}, {[]string{"report", "--period", "2026-H3"}, 2}, {[]string{"report"}, 2},
 		{[]string{"process", "doc1@hanam.gov.vn", "--account", "vanthu", "--to", officer}, 2},
+		{[]string{"process", "doc1@hanam.gov.vn", "--account", "vanthu", "--to", "Phòng Tổ chức", "--note", "x"}, 2}, // no such department
 		{[]string{"process", "nothing@hanam.gov.vn", "--account", "vanthu", "--to", officer, "--note", "x"}, 1}} {
 		if r = runCLI(t, home, "", c.args...); r.code != c.code {
 			t.Errorf("%v: exit %d, want %d (%q)", c.args, r.code, c.code, r.stderr)

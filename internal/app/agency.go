@@ -195,11 +195,9 @@ func (s *Services) Process(r ui.ProcessRequest) error {
 	if err != nil {
 		return err
 	}
-	var to []model.Address
-	for _, addr := range r.To {
-		if addr = strings.TrimSpace(addr); addr != "" {
-			to = append(to, parseAddress(addr))
-		}
+	to, err := register.Assignees(s.E.Policy, r.To)
+	if err != nil {
+		return err
 	}
 	_, err = s.register().Process(ctx, register.ProcessRequest{Account: m.Account, MessageID: m.MessageID, To: to,
 		Note: r.Note, Deadline: r.Deadline, Lang: s.Lang})
@@ -241,6 +239,14 @@ func (s *Services) Assignees() []model.Address {
 		}
 	}
 	return out
+}
+
+// Departments implements ui.AgencyServices: the machine policy's list (R8).
+func (s *Services) Departments() []model.Address {
+	if s.E.Policy == nil {
+		return nil
+	}
+	return s.E.Policy.Departments
 }
 
 // Overview implements ui.AgencyServices.

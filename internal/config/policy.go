@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/mail"
 	"os"
 	"reflect"
 	"regexp"
@@ -39,15 +40,16 @@ const PolicyRegistryKey = `SOFTWARE\Policies\ThuCongVu`
 type PolicyKind int
 
 const (
-	PolicyString   PolicyKind = iota // one line of text (REG_SZ)
-	PolicyText                       // several lines (REG_MULTI_SZ or REG_SZ)
-	PolicyPort                       // 1–65535 (REG_DWORD or digits)
-	PolicyBool                       // 0 or 1 (REG_DWORD or "0"/"1"/"true"/"false")
-	PolicySecurity                   // implicit or starttls
-	PolicyTimes                      // "HH:MM,HH:MM,…"
-	PolicyChoice                     // one of PolicyKey.Choices
-	PolicyPEM                        // PEM text, or the path of a PEM file
-	PolicyCount                      // 1–100000 (REG_DWORD or digits)
+	PolicyString    PolicyKind = iota // one line of text (REG_SZ)
+	PolicyText                        // several lines (REG_MULTI_SZ or REG_SZ)
+	PolicyPort                        // 1–65535 (REG_DWORD or digits)
+	PolicyBool                        // 0 or 1 (REG_DWORD or "0"/"1"/"true"/"false")
+	PolicySecurity                    // implicit or starttls
+	PolicyTimes                       // "HH:MM,HH:MM,…"
+	PolicyChoice                      // one of PolicyKey.Choices
+	PolicyPEM                         // PEM text, or the path of a PEM file
+	PolicyCount                       // 1–100000 (REG_DWORD or digits)
+	PolicyAddresses                   // "Name <addr>" entries: lines (REG_MULTI_SZ) or ';'-separated
 )
 
 // PolicyKey is one machine-policy value and the setting it locks.
@@ -93,6 +95,7 @@ const (
 	SettingSignatureRoots    = "docsign.roots_dir"
 	SettingPKCS11Module      = "docsign.pkcs11_module"
 	SettingSignatureOnline   = "docsign.online_revocation"
+	SettingDepartments       = "departments"
 )
 
 // PolicyKeys is the one table of machine-policy keys.
@@ -157,6 +160,9 @@ var PolicyKeys = []PolicyKey{
 	// R4: ask OCSP responders online when a PDF embeds no revocation data.
 	{Name: "SignatureOnlineRevocation", Settings: []string{SettingSignatureOnline}, Kind: PolicyBool,
 		field: func(p *Policy) any { return &p.SignatureOnlineRevocation }},
+	// R8, LA 15.2: the departments a document is forwarded to for processing.
+	{Name: "Departments", Settings: []string{SettingDepartments}, Kind: PolicyAddresses,
+		field: func(p *Policy) any { return &p.Departments }},
 }
 
 // Policy is the machine policy in force. The zero value (no policy) locks
@@ -189,6 +195,9 @@ type Policy struct {
 	PKCS11Module string
 	// SignatureOnlineRevocation allows online OCSP checks of signatures.
 	SignatureOnlineRevocation bool
+	// Departments are the agency's departments that "Chuyển xử lý" and
+	// `process --to` offer by name (R8).
+	Departments []model.Address
 	// Problems lists values that were present but invalid, and unknown
 	// keys; such values are ignored (for `doctor` and the log).
 	Problems []string
@@ -487,10 +496,65 @@ func (k PolicyKey) decode(p *Policy, raw string) error {
 			return err
 		}
 		*dst.(*string) = text
+	case PolicyAddresses:
+		list, err := parseDepartments(raw)
+		if err != nil {
+			return err
+		}
+		*dst.(*[]model.Address) = list
 	default:
 		return fmt.Errorf("unknown kind %d", k.Kind)
 	}
 	return nil
+}
+
+// maxDepartments bounds the department list a policy may hold.
+const maxDepartments = 500
+
+// parseDepartments reads "Name <addr>" entries, one a line or separated by
+// ';' (a REG_SZ or an MSI property holds one line). Every entry needs a
+// name, to be chosen by, and an address; names are unique, without regard
+// to case and diacritics.
+func parseDepartments(raw string) ([]model.Address, error) {
+	var out []model.Address
+	seen := map[string]bool{}
+	for _, entry := range strings.FieldsFunc(raw, func(r rune) bool { return r == '\n' || r == '\r' || r == ';' }) {
+		if entry = strings.TrimSpace(entry); entry == "" {
+			continue
+		}
+		if len(out) == maxDepartments {
+			return nil, fmt.Errorf("more than %d departments", maxDepartments)
+		}
+		a, err := mail.ParseAddress(entry)
+		if err != nil || a.Name == "" {
+			return nil, fmt.Errorf("%q is not \"Name <address>\"", entry)
+		}
+		key := vntext.Fold(a.Name)
+		if seen[key] {
+			return nil, fmt.Errorf("department %q named twice", a.Name)
+		}
+		seen[key] = true
+		out = append(out, model.Address{Name: vntext.NFC(a.Name), Address: strings.ToLower(a.Address)})
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no department")
+	}
+	return out, nil
+}
+
+// Department finds the policy's department named name, without regard to
+// case and diacritics.
+func (p *Policy) Department(name string) (model.Address, bool) {
+	if p == nil {
+		return model.Address{}, false
+	}
+	key := vntext.Fold(strings.TrimSpace(name))
+	for _, d := range p.Departments {
+		if vntext.Fold(d.Name) == key {
+			return d, true
+		}
+	}
+	return model.Address{}, false
 }
 
 // checkPEM accepts PEM text holding at least one certificate, all of which parse.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"runtime"
 	"syscall"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"thucongvu/internal/remind"
 	"thucongvu/internal/report"
 	"thucongvu/internal/secret"
+	"thucongvu/internal/store"
 )
 
 const benchDocs = 50000
@@ -39,9 +41,9 @@ func measured(b *testing.B, fn func()) {
 // benchRegister is an agency mailbox whose register holds benchDocs
 // documents over 2026 (90 % received, 10 % sent; one in ten forwarded for
 // processing), written straight into the store.
-func benchRegister(b *testing.B) (*engine.Engine, *register.Register, model.Account) {
+func benchRegister(b *testing.B, home string) (*engine.Engine, *register.Register, model.Account) {
 	b.Helper()
-	e, err := engine.OpenWithPolicy(b.TempDir(), secret.NewMemory(), nil)
+	e, err := engine.OpenWithPolicy(home, secret.NewMemory(), nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -86,17 +88,35 @@ func benchRegister(b *testing.B) (*engine.Engine, *register.Register, model.Acco
 	if err := tx.Commit(); err != nil {
 		b.Fatal(err)
 	}
+	runtime.GC() // the setup's garbage is not the measured work's
 	reg := register.New(e)
 	reg.Fetch = false
 	reg.Now = func() time.Time { return time.Date(2026, 12, 20, 9, 0, 0, 0, remind.Vietnam) }
 	return e, reg, a
 }
 
-// BenchmarkRegister50k: listing the whole register, its first page and
-// one month (goal < 200 ms), exporting it as XLSX (goal < 5 s).
+// BenchmarkRegister50k: loading the register in a new process (its first
+// listing), then listing the whole register, its first page and one month
+// (goal < 200 ms), exporting it as XLSX (goal < 5 s).
 func BenchmarkRegister50k(b *testing.B) {
-	_, reg, a := benchRegister(b)
+	home := b.TempDir()
+	_, reg, a := benchRegister(b, home)
 	ctx := context.Background()
+	b.Run("load", func(b *testing.B) {
+		measured(b, func() {
+			st, err := store.OpenHome(home)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer st.Close()
+			if rows, err := st.RegisterRows(ctx, store.RegisterFilter{Account: a.Name}); err != nil || len(rows) != benchDocs {
+				b.Fatal(len(rows), err)
+			}
+		})
+	})
+	if _, err := reg.List(ctx, register.Filter{Limit: 1}); err != nil { // loaded once, as the window does
+		b.Fatal(err)
+	}
 	var list []register.Entry
 	b.Run("list", func(b *testing.B) {
 		measured(b, func() {
@@ -136,7 +156,7 @@ func BenchmarkRegister50k(b *testing.B) {
 // BenchmarkReportYear50k: the year report over a register of 50,000
 // documents (goal < 2 s), with its PDF.
 func BenchmarkReportYear50k(b *testing.B) {
-	e, reg, a := benchRegister(b)
+	e, reg, a := benchRegister(b, b.TempDir())
 	ctx := context.Background()
 	p, _ := report.ParsePeriod("2026")
 	now := reg.Now()

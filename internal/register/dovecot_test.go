@@ -328,6 +328,36 @@ func TestRegisterOnRealServers(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// R8: the second is forwarded too; the assignee answers a later message
+	// of the thread, so only References names the forward: progress still.
+	tomorrow := time.Now().AddDate(0, 0, 1).Format(time.DateOnly)
+	res2, err := reg.Process(ctx, ProcessRequest{Account: a.Name, MessageID: "<" + docs[1].id + "@longan.gov.vn>",
+		To: []model.Address{{Address: officer}}, Note: "Giao phòng BCVT tham mưu.", Deadline: tomorrow, Lang: "vi"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Flush(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	w.d.WaitMessages(t, officer, "INBOX", 2)
+	reply := fmt.Sprintf("From: <%s>\r\nTo: <%s>\r\nSubject: Re: thảo luận\r\nMessage-ID: <reply2@hanam.gov.vn>\r\nIn-Reply-To: <note2@hanam.gov.vn>\r\nReferences: <%s>\r\n <note2@hanam.gov.vn>\r\nDate: %s\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nĐang dự thảo.\r\n",
+		officer, agency, res2.ForwardID, time.Now().Format(time.RFC1123Z))
+	w.submit(t, officer, officerPwd, []string{agency}, strings.ReplaceAll(reply, "thảo luận", "thao luan"))
+	w.d.WaitMessages(t, agency, "INBOX", len(docs)+3)
+	if _, err := e.SyncOnce(ctx, []model.Account{a}, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := reg.Refresh(ctx, []model.Account{a}); err != nil {
+		t.Fatal(err)
+	}
+	second, err := reg.Find(ctx, a.Name, store.DirectionIn, year, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.ProgressAt == nil || second.State != StateInProgress {
+		t.Errorf("after an answer naming the forward in References: %+v", second)
+	}
+
 	// An outgoing document is số đi 1; the recipient's acknowledgement
 	// completes it (R2, the sender's side).
 	outID, _, err := e.Queue(ctx, a, compose.Draft{To: []model.Address{{Address: laSender}},
@@ -347,7 +377,7 @@ func TestRegisterOnRealServers(t *testing.T) {
 	ackOut := fmt.Sprintf("From: <%s>\r\nTo: <%s>\r\nSubject: %s\r\nMessage-ID: <ack2@longan.gov.vn>\r\nIn-Reply-To: <%s>\r\nDate: %s\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nĐã nhận.\r\n",
 		laSender, agency, mimeWord("Đã nhận được văn bản"), sent.MessageID, time.Now().Format(time.RFC1123Z))
 	w.submit(t, laSender, laPass, []string{agency}, ackOut)
-	w.d.WaitMessages(t, agency, "INBOX", len(docs)+3)
+	w.d.WaitMessages(t, agency, "INBOX", len(docs)+4)
 	if _, err := e.SyncOnce(ctx, []model.Account{a}, true); err != nil {
 		t.Fatal(err)
 	}

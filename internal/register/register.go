@@ -5,13 +5,20 @@
 package register
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/emersion/go-message"
+	gomail "github.com/emersion/go-message/mail"
+	"github.com/emersion/go-message/textproto"
 
 	"thucongvu/internal/compose"
 	"thucongvu/internal/docsign"
@@ -166,7 +173,7 @@ func (r *Register) Refresh(ctx context.Context, accounts []model.Account) error 
 		if err := r.E.Store.UpdateRegisterAcks(ctx, a.Name); err != nil {
 			return err
 		}
-		if err := r.follow(ctx, a.Name); err != nil {
+		if err := r.follow(ctx, a.Name, &fetch); err != nil {
 			return err
 		}
 	}
@@ -283,8 +290,8 @@ func (r *Register) reread(ctx context.Context, account string, fetch *bool) erro
 
 // follow notes acknowledgements of sent documents (R2) and the progress of
 // documents forwarded for processing (R8): an assignee's acknowledgement
-// or reply to the forward.
-func (r *Register) follow(ctx context.Context, account string) error {
+// or reply to the forward, named by In-Reply-To or by References.
+func (r *Register) follow(ctx context.Context, account string, fetch *bool) error {
 	since := r.Now().AddDate(-1, 0, 0)
 	rows, err := r.E.Store.RegisterRows(ctx, store.RegisterFilter{Account: account, From: since, Following: true})
 	if err != nil {
@@ -332,6 +339,15 @@ func (r *Register) follow(ctx context.Context, account string) error {
 					break
 				}
 			}
+			if _, ok := set["progress_at"]; !ok {
+				at, err := r.referencing(ctx, account, row, fetch)
+				if err != nil {
+					return err
+				}
+				if !at.IsZero() {
+					set["progress_at"] = at.Unix()
+				}
+			}
 		}
 		if err := r.E.Store.UpdateRegister(ctx, row.ID, set); err != nil {
 			return err
@@ -359,24 +375,41 @@ type Filter struct {
 
 // List returns the entries in register order.
 func (r *Register) List(ctx context.Context, f Filter) ([]Entry, error) {
-	rows, err := r.E.Store.RegisterRows(ctx, store.RegisterFilter{Account: f.Account, Direction: f.Direction, From: f.From, To: f.To, Limit: f.Limit})
+	today := r.Now().Format(time.DateOnly)
+	var out []Entry
+	var times []time.Time // the entries' times, in one allocation
+	err := r.E.Store.EachRegisterRow(ctx, store.RegisterFilter{Account: f.Account, Direction: f.Direction, From: f.From, To: f.To, Limit: f.Limit},
+		func(n int) { out, times = make([]Entry, 0, n), make([]time.Time, 0, 3*n) },
+		func(row *store.RegisterRow) { out = append(out, entryWith(row, today, &times)) })
 	if err != nil {
 		return nil, err
-	}
-	today := r.Now().Format(time.DateOnly)
-	out := make([]Entry, len(rows))
-	for i, row := range rows {
-		out[i] = entryOf(row, today)
 	}
 	return out, nil
 }
 
 func entryOf(row store.RegisterRow, today string) Entry {
+	var times []time.Time
+	return entryWith(&row, today, &times)
+}
+
+// entryWith makes the entry of row; its times are appended to *times,
+// which has room for them when its capacity allows.
+func entryWith(row *store.RegisterRow, today string, times *[]time.Time) Entry {
+	stamp := func(t time.Time) *time.Time {
+		if t.IsZero() {
+			return nil
+		}
+		if len(*times) == cap(*times) {
+			return &t
+		}
+		*times = append(*times, t)
+		return &(*times)[len(*times)-1]
+	}
 	e := Entry{Number: row.Number, Year: row.Year, Account: row.Account, Direction: row.Direction, ReceivedAt: row.ReceivedAt,
 		From: row.From, Agency: row.Agency, DocNumber: row.DocNumber, DocDate: row.DocDate, DocType: row.DocType,
-		Summary: row.Summary, Attachments: row.Attachments, MessageID: row.MessageID, AcknowledgedAt: timePtr(row.AcknowledgedAt),
-		AssignedTo: row.AssignedTo, Note: row.Note, Deadline: row.Deadline, ProgressAt: timePtr(row.ProgressAt),
-		DoneAt: timePtr(row.DoneAt), id: row.ID, key: row.MessageKey}
+		Summary: row.Summary, Attachments: row.Attachments, MessageID: row.MessageID, AcknowledgedAt: stamp(row.AcknowledgedAt),
+		AssignedTo: row.AssignedTo, Note: row.Note, Deadline: row.Deadline, ProgressAt: stamp(row.ProgressAt),
+		DoneAt: stamp(row.DoneAt), id: row.ID, key: row.MessageKey}
 	if row.Direction == store.DirectionOut {
 		e.To = row.Recipients
 	}
@@ -390,7 +423,7 @@ func entryOf(row store.RegisterRow, today string) Entry {
 	if row.Signatures != "[]" && row.Signatures != "" {
 		json.Unmarshal([]byte(row.Signatures), &e.Signatures)
 	}
-	e.State = state(row, today)
+	e.State = state(*row, today)
 	return e
 }
 
@@ -418,4 +451,54 @@ func timePtr(t time.Time) *time.Time {
 		return nil
 	}
 	return &t
+}
+
+// maxReferencing bounds the assignees' messages read for References in one
+// pass over one forward.
+const maxReferencing = 50
+
+// referencing is when an assignee first answered row's forward in a message
+// whose References names it (a reply to a later message of the thread, or
+// one whose In-Reply-To names the original); zero when none did. Messages
+// are read from the store, or downloaded when fetch allows.
+func (r *Register) referencing(ctx context.Context, account string, row store.RegisterRow, fetch *bool) (time.Time, error) {
+	since := row.AssignedAt
+	if since.IsZero() {
+		since = row.ReceivedAt
+	}
+	msgs, err := r.E.Store.MessagesFromSince(ctx, account, row.AssignedTo, since.Add(-time.Hour), maxReferencing)
+	if err != nil {
+		return time.Time{}, err
+	}
+	fwd := strings.Trim(row.ForwardID, "<>")
+	for _, m := range msgs {
+		raw, ok := r.body(ctx, m.ID, fetch)
+		if !ok {
+			continue
+		}
+		if slices.Contains(references(raw), fwd) {
+			return m.Date, nil
+		}
+	}
+	return time.Time{}, nil
+}
+
+// maxHeaderBytes bounds the header read for References.
+const maxHeaderBytes = 64 << 10
+
+// references lists the message IDs of a mail's References header.
+func references(raw []byte) []string {
+	if len(raw) > maxHeaderBytes {
+		raw = raw[:maxHeaderBytes]
+	}
+	h, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(raw)))
+	if err != nil {
+		return nil
+	}
+	mh := gomail.Header{Header: message.Header{Header: h}}
+	ids, err := mh.MsgIDList("References")
+	if err != nil {
+		return nil
+	}
+	return ids
 }

@@ -38,7 +38,7 @@ func reportOn(t *testing.T, e *engine.Engine, reg *register.Register, a model.Ac
 		t.Fatal(err)
 	}
 	r.SetIssued(30)
-	if r.Received != 6 || r.Sent != 1 || r.Acknowledged != 6 || r.Assigned != 1 || r.Done != 1 || r.Overdue != 0 ||
+	if r.Received != 6 || r.Sent != 1 || r.Acknowledged != 6 || r.Assigned != 2 || r.Done != 1 || r.Overdue != 0 ||
 		len(r.Mailboxes) != 1 || !r.Mailboxes[0].Shared || len(r.PerMonth) != 12 || *r.IssuedMet {
 		t.Errorf("report: %+v", r)
 	}

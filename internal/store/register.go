@@ -48,6 +48,7 @@ CREATE TABLE IF NOT EXISTS register (
 	progress_at     INTEGER NOT NULL DEFAULT 0,
 	done_at         INTEGER NOT NULL DEFAULT 0,
 	signatures      TEXT NOT NULL DEFAULT '[]',
+	packed          TEXT NOT NULL DEFAULT '',
 	UNIQUE (account, direction, message_key),
 	UNIQUE (account, direction, year, number)
 );
@@ -215,92 +216,60 @@ const registerColumns = `id, account, direction, year, number, message_key, mess
 	recipients, agency, doc_number, doc_date, doc_type, summary, attachments, extracted, acknowledged_at, assigned_to,
 	note, deadline, forward_id, assigned_at, progress_at, done_at, signatures`
 
-// registerWhere is the WHERE clause of a filter and its arguments.
-func registerWhere(f RegisterFilter) (string, []any) {
-	q := ` WHERE 1`
-	var args []any
-	if f.Account != "" {
-		q += ` AND account = ?`
-		args = append(args, f.Account)
-	}
-	if f.Direction != "" {
-		q += ` AND direction = ?`
-		args = append(args, f.Direction)
-	}
-	if !f.From.IsZero() {
-		q += ` AND received_at >= ?`
-		args = append(args, f.From.Unix())
-	}
-	if !f.To.IsZero() {
-		q += ` AND received_at < ?`
-		args = append(args, f.To.Unix())
-	}
-	if f.ID != 0 {
-		q += ` AND id = ?`
-		args = append(args, f.ID)
-	}
-	if f.Key != "" {
-		q += ` AND message_key = ?`
-		args = append(args, f.Key)
-	}
-	if f.Unread {
-		q += ` AND extracted = 0`
-	}
-	if f.Assigned {
-		q += ` AND forward_id != '' AND done_at = 0`
-	}
-	if f.Following {
-		q += ` AND ((direction = 'out' AND acknowledged_at = 0) OR (forward_id != '' AND progress_at = 0))`
-	}
-	return q, args
+// RegisterRows lists entries in register order (account, direction, year,
+// number), from the in-memory register brought up to date first.
+func (s *Store) RegisterRows(ctx context.Context, f RegisterFilter) ([]RegisterRow, error) {
+	var out []RegisterRow
+	err := s.EachRegisterRow(ctx, f, func(n int) { out = make([]RegisterRow, 0, n) }, func(r *RegisterRow) { out = append(out, *r) })
+	return out, err
 }
 
-// RegisterRows lists entries in register order (direction, year, number).
-func (s *Store) RegisterRows(ctx context.Context, f RegisterFilter) ([]RegisterRow, error) {
-	where, args := registerWhere(f)
-	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM register`+where, args...).Scan(&n); err != nil {
-		return nil, fmt.Errorf("register: %w", err)
+// EachRegisterRow calls each with the entries f selects, in register order,
+// after telling count how many there are; the rows must not be kept or
+// changed, and count and each must not call the store's register.
+func (s *Store) EachRegisterRow(ctx context.Context, f RegisterFilter, count func(int), each func(*RegisterRow)) error {
+	s.register.mu.Lock()
+	defer s.register.mu.Unlock()
+	if err := s.register.update(ctx, s.db); err != nil {
+		return err
 	}
-	if f.Limit > 0 {
-		n = min(n, f.Limit)
-	}
-	q := `SELECT ` + registerColumns + ` FROM register` + where + ` ORDER BY account, direction, year, number`
-	if f.Limit > 0 {
-		q += ` LIMIT ?`
-		args = append(args, f.Limit)
-	}
-	rows, err := s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("register: %w", err)
-	}
-	defer rows.Close()
-	out := make([]RegisterRow, 0, n)
-	for rows.Next() {
-		var r RegisterRow
-		var recv, acked, assignedAt, progress, done int64
-		var rcpts, atts, assigned string
-		if err := rows.Scan(&r.ID, &r.Account, &r.Direction, &r.Year, &r.Number, &r.MessageKey, &r.MessageID, &recv,
-			&r.From.Name, &r.From.Address, &rcpts, &r.Agency, &r.DocNumber, &r.DocDate, &r.DocType, &r.Summary, &atts,
-			&r.Extracted, &acked, &assigned, &r.Note, &r.Deadline, &r.ForwardID, &assignedAt, &progress, &done, &r.Signatures); err != nil {
-			return nil, err
+	n := 0
+	for i := range s.register.rows {
+		if f.Limit > 0 && n == f.Limit {
+			break
 		}
-		r.ReceivedAt = time.Unix(recv, 0)
-		r.AcknowledgedAt = unixOrZero(acked)
-		r.AssignedAt = unixOrZero(assignedAt)
-		r.ProgressAt = unixOrZero(progress)
-		r.DoneAt = unixOrZero(done)
-		for _, l := range []struct {
-			text string
-			into any
-		}{{rcpts, &r.Recipients}, {atts, &r.Attachments}, {assigned, &r.AssignedTo}} {
-			if l.text != "[]" && l.text != "" {
-				json.Unmarshal([]byte(l.text), l.into)
-			}
+		if f.matches(&s.register.rows[i]) {
+			n++
 		}
-		out = append(out, r)
 	}
-	return out, rows.Err()
+	count(n)
+	for i := range s.register.rows {
+		if n == 0 {
+			break
+		}
+		if r := &s.register.rows[i]; f.matches(r) {
+			each(r)
+			n--
+		}
+	}
+	return nil
+}
+
+// matches says whether f selects r.
+func (f RegisterFilter) matches(r *RegisterRow) bool {
+	switch {
+	case f.Account != "" && r.Account != f.Account,
+		f.Direction != "" && r.Direction != f.Direction,
+		!f.From.IsZero() && r.ReceivedAt.Unix() < f.From.Unix(),
+		!f.To.IsZero() && r.ReceivedAt.Unix() >= f.To.Unix(),
+		f.ID != 0 && r.ID != f.ID,
+		f.Key != "" && r.MessageKey != f.Key,
+		f.Unread && r.Extracted,
+		f.Assigned && (r.ForwardID == "" || !r.DoneAt.IsZero()),
+		f.Following && !((r.Direction == DirectionOut && r.AcknowledgedAt.IsZero()) || (r.ForwardID != "" && r.ProgressAt.IsZero())):
+		return false
+	}
+	return true
 }
 
 // RegisterRowByNumber finds the entry with a number; with account or
@@ -396,6 +365,7 @@ func (s *Store) RegisterFixes(ctx context.Context, account, direction, key strin
 
 // RegisterReply is a stored message answering a register entry's mail.
 type RegisterReply struct {
+	ID      int64 // the messages row
 	From    string
 	Subject string
 	Date    time.Time
@@ -415,6 +385,41 @@ func (s *Store) RepliesTo(ctx context.Context, account, messageID string) ([]Reg
 		var r RegisterReply
 		var date int64
 		if err := rows.Scan(&r.From, &r.Subject, &date); err != nil {
+			return nil, err
+		}
+		r.From = strings.ToLower(r.From)
+		r.Date = time.Unix(date, 0)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// MessagesFromSince lists the account's received messages from any of
+// addrs dated at or after since, oldest first, at most limit: the mail in
+// which assignees may answer a forward without naming it in In-Reply-To.
+func (s *Store) MessagesFromSince(ctx context.Context, account string, addrs []string, since time.Time, limit int) ([]RegisterReply, error) {
+	if len(addrs) == 0 {
+		return nil, nil
+	}
+	args := []any{account, since.Unix()}
+	marks := make([]string, len(addrs))
+	for i, a := range addrs {
+		marks[i] = "?"
+		args = append(args, strings.ToLower(strings.TrimSpace(a)))
+	}
+	args = append(args, limit)
+	rows, err := s.db.QueryContext(ctx, `SELECT m.id, m.from_addr, m.subject, m.date FROM messages m JOIN folders f ON f.id = m.folder_id
+		WHERE f.account = ? AND f.role != 'sent' AND m.date >= ? AND lower(m.from_addr) IN (`+strings.Join(marks, ", ")+`)
+		ORDER BY m.date, m.id LIMIT ?`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []RegisterReply
+	for rows.Next() {
+		var r RegisterReply
+		var date int64
+		if err := rows.Scan(&r.ID, &r.From, &r.Subject, &date); err != nil {
 			return nil, err
 		}
 		r.From = strings.ToLower(r.From)

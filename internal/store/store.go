@@ -24,8 +24,9 @@ const searchKeyShift = 20
 
 // Store is one open database.
 type Store struct {
-	db    *sql.DB
-	packs string // directory of the body packs (packs.go)
+	db       *sql.DB
+	packs    string // directory of the body packs (packs.go)
+	register registerCache
 }
 
 const schema = `
@@ -101,6 +102,10 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	if _, err := db.Exec(schema + checksSchema + parseErrorsSchema + registerSchema + packsSchema); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	if err := registerPackSchema(db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}

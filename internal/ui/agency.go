@@ -23,8 +23,11 @@ type AgencyServices interface {
 	ExportReport(account, period, path string) error
 	// Process forwards a received document for processing with the note.
 	Process(r ProcessRequest) error
-	// Assignees are the people and departments to forward documents to.
+	// Assignees are the people to forward documents to.
 	Assignees() []model.Address
+	// Departments are the departments machine policy presets (R8); a
+	// ProcessRequest names them by Name.
+	Departments() []model.Address
 	// Overview is the leader's start page.
 	Overview() (*AgencyOverview, error)
 }

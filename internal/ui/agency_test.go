@@ -71,6 +71,9 @@ func (m *memAgency) Process(r ProcessRequest) error {
 func (m *memAgency) Assignees() []model.Address {
 	return []model.Address{{Name: "Hoàng Văn Nam", Address: "hoangvannam@hanam.gov.vn"}}
 }
+func (m *memAgency) Departments() []model.Address {
+	return []model.Address{{Name: "Phòng Bưu chính Viễn thông", Address: "bcvt@hanam.gov.vn"}, {Name: "Văn phòng Sở", Address: "vanphong@hanam.gov.vn"}}
+}
 func (m *memAgency) Overview() (*AgencyOverview, error) {
 	return &AgencyOverview{Today: m.entries[:1], Unacked: m.entries[:2], NextCheck: time.Date(2026, 12, 2, 7, 30, 0, 0, time.Local)}, nil
 }
@@ -124,13 +127,21 @@ func TestProcessFormRequest(t *testing.T) {
 	if _, ok := f.request(7); ok {
 		t.Fatal("a request without assignee and note")
 	}
+	f.departments.SetSelected([]string{"Văn phòng Sở"})
+	test.Type(f.note, "Giao Văn phòng chủ trì.")
+	if r, ok := f.request(7); !ok || len(r.To) != 1 || r.To[0] != "Văn phòng Sở" {
+		t.Fatalf("a department alone: %+v %v", r, ok)
+	}
+	f.departments.SetSelected(nil)
 	f.people.SetSelected([]string{f.people.Options[0]})
-	test.Type(f.note, "Giao phòng CNTT chủ trì.")
 	f.other.SetText("a@hanam.gov.vn; b@hanam.gov.vn")
 	f.deadline.SetText("15/12/2026")
 	r, ok := f.request(7)
 	if !ok || r.ID != 7 || len(r.To) != 3 || !strings.Contains(r.To[0], "hoangvannam@") || r.Deadline != "2026-12-15" {
 		t.Fatalf("request: %+v %v", r, ok)
+	}
+	if got := f.departments.Options; len(got) != 2 || got[0] != "Phòng Bưu chính Viễn thông" {
+		t.Errorf("department choices %q", got)
 	}
 	f.deadline.SetText("hạn cuối")
 	if _, ok := f.request(7); ok {

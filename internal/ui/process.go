@@ -15,10 +15,12 @@ import (
 // the people who will process it, with the leader's note and a deadline
 // (R8: LA 15.2–15.3; the original travels whole, ST 12.4).
 type processForm struct {
-	people   *widget.CheckGroup
-	other    *widget.Entry
-	note     *widget.Entry
-	deadline *widget.Entry
+	// departments are the policy's departments (R8), by name.
+	departments *widget.CheckGroup
+	people      *widget.CheckGroup
+	other       *widget.Entry
+	note        *widget.Entry
+	deadline    *widget.Entry
 }
 
 func (u *UI) newProcessForm(svc AgencyServices) *processForm {
@@ -32,6 +34,11 @@ func (u *UI) newProcessForm(svc AgencyServices) *processForm {
 		}
 	}
 	f.people = widget.NewCheckGroup(names, nil)
+	var departments []string
+	for _, d := range svc.Departments() {
+		departments = append(departments, d.Name)
+	}
+	f.departments = widget.NewCheckGroup(departments, nil)
 	f.other = widget.NewEntry()
 	f.other.SetPlaceHolder(lang.L("process.other"))
 	f.note = widget.NewMultiLineEntry()
@@ -46,17 +53,24 @@ func (u *UI) newProcessForm(svc AgencyServices) *processForm {
 
 func (f *processForm) object() fyne.CanvasObject {
 	people := container.NewVScroll(f.people)
-	people.SetMinSize(fyne.NewSize(460, 120))
-	return widget.NewForm(
+	people.SetMinSize(fyne.NewSize(460, 110))
+	var items []*widget.FormItem
+	if len(f.departments.Options) > 0 {
+		departments := container.NewVScroll(f.departments)
+		departments.SetMinSize(fyne.NewSize(460, 76))
+		items = append(items, widget.NewFormItem(lang.L("process.departments"), departments))
+	}
+	return widget.NewForm(append(items,
 		widget.NewFormItem(lang.L("process.to"), container.NewBorder(nil, f.other, nil, nil, people)),
 		widget.NewFormItem(lang.L("process.note"), f.note),
-		widget.NewFormItem(lang.L("process.deadline"), f.deadline),
+		widget.NewFormItem(lang.L("process.deadline"), f.deadline))...,
 	)
 }
 
 // request is what the form asks for; ok is false when a part is missing.
 func (f *processForm) request(id int64) (ProcessRequest, bool) {
 	r := ProcessRequest{ID: id, Note: strings.TrimSpace(f.note.Text)}
+	r.To = append(r.To, f.departments.Selected...)
 	r.To = append(r.To, f.people.Selected...)
 	for _, a := range strings.FieldsFunc(f.other.Text, func(r rune) bool { return r == ',' || r == ';' }) {
 		if a = strings.TrimSpace(a); a != "" {
