@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -220,7 +219,7 @@ func fullSyncProcess(b *testing.B, d *testsrv.Dovecot, n int) (time.Duration, fl
 	if ns == 0 {
 		b.Fatalf("full sync process said no time:\n%s", out)
 	}
-	rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss // KiB on Linux
+	rss := testsrv.PeakRSSKiB(cmd.ProcessState)
 	return time.Duration(ns), float64(rss) / 1024, float64(headerKB) / 1024
 }
 

@@ -1,3 +1,5 @@
+//go:build unix
+
 package register_test
 
 import (
