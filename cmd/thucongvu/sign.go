@@ -38,12 +38,13 @@ func cmdSign(c *cli, args []string) error {
 	pinStdin := fs.Bool("pin-stdin", false, "read the PIN from standard input")
 	tokenLabel := fs.String("token", "", "token label")
 	keyLabel := fs.String("key", "", "key label")
+	account := fs.String("account", "", "account whose signature image or seal applies")
 	asJSON := fs.Bool("json", false, "JSON output")
 	files, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
-	const usage = "sign IN.pdf --out OUT.pdf --as signer|organization|copy [--image PNG] [--tsa URL] [--pin-stdin] [--token LABEL] [--key LABEL] [--json]"
+	const usage = "sign IN.pdf --out OUT.pdf --as signer|organization|copy [--image PNG] [--tsa URL] [--pin-stdin] [--token LABEL] [--key LABEL] [--account NAME] [--json]"
 	if len(files) != 1 || *out == "" {
 		return usageErr(usage)
 	}
@@ -56,9 +57,19 @@ func cmdSign(c *cli, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", failure.ErrUnreadable, err)
 	}
+	if *image == "" {
+		// R4: the account's picture (sign-images, or machine policy).
+		a, ok, err := signingAccount(c, *account)
+		if err != nil {
+			return err
+		}
+		if ok {
+			*image = config.SignImageFor(a, *as)
+		}
+	}
 	var img []byte
 	if *image != "" {
-		if img, err = readBounded(*image, 8<<20); err != nil {
+		if img, err = config.ReadSignImage(*image); err != nil {
 			return fmt.Errorf("%w: %v", failure.ErrUnreadable, err)
 		}
 	}

@@ -93,6 +93,8 @@ const (
 	SettingSignatureRoots    = "docsign.roots_dir"
 	SettingPKCS11Module      = "docsign.pkcs11_module"
 	SettingSignatureOnline   = "docsign.online_revocation"
+	SettingSignImage         = "docsign.image"
+	SettingSignSeal          = "docsign.seal"
 )
 
 // PolicyKeys is the one table of machine-policy keys.
@@ -157,6 +159,12 @@ var PolicyKeys = []PolicyKey{
 	// R4: ask OCSP responders online when a PDF embeds no revocation data.
 	{Name: "SignatureOnlineRevocation", Settings: []string{SettingSignatureOnline}, Kind: PolicyBool,
 		field: func(p *Policy) any { return &p.SignatureOnlineRevocation }},
+	// R4, Decree 30/2020 Appendix I: the pictures on signed PDFs (PNG
+	// paths), set and locked for every account of the computer.
+	{Name: "SignatureImage", Settings: []string{SettingSignImage}, Kind: PolicyString,
+		field: func(p *Policy) any { return &p.SignImages.Image }},
+	{Name: "SignatureSeal", Settings: []string{SettingSignSeal}, Kind: PolicyString,
+		field: func(p *Policy) any { return &p.SignImages.Seal }},
 }
 
 // Policy is the machine policy in force. The zero value (no policy) locks
@@ -189,6 +197,8 @@ type Policy struct {
 	PKCS11Module string
 	// SignatureOnlineRevocation allows online OCSP checks of signatures.
 	SignatureOnlineRevocation bool
+	// SignImages are the signature image and seal of every account.
+	SignImages model.SignImages
 	// Problems lists values that were present but invalid, and unknown
 	// keys; such values are ignored (for `doctor` and the log).
 	Problems []string
@@ -293,6 +303,10 @@ var accountFields = []accountField{
 		func(d, s *model.Account) { d.Signature.Fax = s.Signature.Fax }},
 	{SettingSigWebsite, false, func(p *Policy, a *model.Account) bool { return setString(&a.Signature.Website, p.Signature.Website) },
 		func(d, s *model.Account) { d.Signature.Website = s.Signature.Website }},
+	{SettingSignImage, false, func(p *Policy, a *model.Account) bool { return setString(&a.SignImages.Image, p.SignImages.Image) },
+		func(d, s *model.Account) { d.SignImages.Image = s.SignImages.Image }},
+	{SettingSignSeal, false, func(p *Policy, a *model.Account) bool { return setString(&a.SignImages.Seal, p.SignImages.Seal) },
+		func(d, s *model.Account) { d.SignImages.Seal = s.SignImages.Seal }},
 }
 
 // Apply writes the policy's server, profile and signature values into a and
