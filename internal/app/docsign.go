@@ -11,29 +11,40 @@ import (
 	"thucongvu/internal/docsign"
 )
 
-// pdfSignatures holds the trust store (loaded once) and the cache of
-// verdicts keyed by the SHA-256 of each PDF (the list's badges).
-var pdfSignatures struct {
-	once  sync.Once
+// pdfVerifier holds one state folder's trust store (loaded once) and the
+// cache of verdicts keyed by the SHA-256 of each PDF (the list's badges).
+type pdfVerifier struct {
 	trust *docsign.TrustStore
 	opts  docsign.Options
 	cache *docsign.Cache
 }
 
+var pdfVerifiers = struct {
+	sync.Mutex
+	byHome map[string]*pdfVerifier
+}{byHome: map[string]*pdfVerifier{}}
+
+func (s *Services) pdfVerifier() *pdfVerifier {
+	pdfVerifiers.Lock()
+	defer pdfVerifiers.Unlock()
+	if v, ok := pdfVerifiers.byHome[s.Home]; ok {
+		return v
+	}
+	pol, _ := config.LoadPolicy()
+	if pol == nil {
+		pol = &config.Policy{}
+	}
+	v := &pdfVerifier{opts: docsign.Options{Online: pol.SignatureOnlineRevocation}, cache: docsign.NewCache(1024)}
+	v.trust, _ = docsign.LocalTrust(s.Home, pol.SignatureRootsDir)
+	pdfVerifiers.byHome[s.Home] = v
+	return v
+}
+
 // VerifyPDF implements ui.PDFVerifier: the signatures of a PDF against the
 // roots of machine policy (SignatureRootsDir) and of the user's folder (R4).
 func (s *Services) VerifyPDF(data []byte) docsign.Report {
-	p := &pdfSignatures
-	p.once.Do(func() {
-		pol, _ := config.LoadPolicy()
-		if pol == nil {
-			pol = &config.Policy{}
-		}
-		p.trust, _ = docsign.LocalTrust(s.Home, pol.SignatureRootsDir)
-		p.opts = docsign.Options{Online: pol.SignatureOnlineRevocation}
-		p.cache = docsign.NewCache(1024)
-	})
-	return p.cache.Verify(data, p.trust, p.opts)
+	v := s.pdfVerifier()
+	return v.cache.Verify(data, v.trust, v.opts)
 }
 
 // SignPDF implements ui.PDFSigner: it signs the PDF at path with the key on

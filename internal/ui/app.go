@@ -35,6 +35,8 @@ const (
 // UI is the running client: one main window over one Services.
 type UI struct {
 	app fyne.App
+	// sigPass verifies the PDFs of downloaded mail for the list's badges.
+	sigPass signaturePass
 	win fyne.Window
 	svc Services
 	// outboxWaiting is how many mails wait in the outbox for a retry.
@@ -116,6 +118,7 @@ func New(a fyne.App, win fyne.Window, svc Services) *UI {
 		u.Cleanup()
 	})
 	svc.Subscribe(func(e Event) { fyne.Do(func() { u.onEvent(e) }) })
+	u.verifySignedMail()
 	return u
 }
 
@@ -398,6 +401,7 @@ func (u *UI) onEvent(e Event) {
 		if e.Message != nil {
 			u.notify(*e.Message)
 		}
+		u.verifySignedMail()
 	case EventReminder:
 		// The engine showed the reminder through the OS notifier (R1).
 	case EventOutbox:
@@ -554,6 +558,7 @@ func (u *UI) CheckNow() {
 				return
 			}
 			u.refresh()
+			u.verifySignedMail()
 			u.status.SetText(lang.L("status.checked"))
 		})
 	})
