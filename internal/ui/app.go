@@ -35,8 +35,6 @@ const (
 // UI is the running client: one main window over one Services.
 type UI struct {
 	app fyne.App
-	// sigPass verifies the PDFs of downloaded mail for the list's badges.
-	sigPass signaturePass
 	win fyne.Window
 	svc Services
 	// outboxWaiting is how many mails wait in the outbox for a retry.
@@ -79,6 +77,9 @@ type UI struct {
 	// bg tracks background work (check, send, test, convert) so tests and
 	// shutdown can wait for it.
 	bg sync.WaitGroup
+
+	// sigPass verifies the PDFs of downloaded mail for the list's badges.
+	sigPass signaturePass
 }
 
 // Wait waits for the background work started so far (tests, benchmarks).
