@@ -80,6 +80,13 @@ func cmdSign(c *cli, args []string) error {
 	if pol == nil {
 		pol = &config.Policy{}
 	}
+	if pol.SignatureTSA != "" {
+		// R4: the agency's timestamp authority, fixed by machine policy.
+		if *tsa != "" && *tsa != pol.SignatureTSA {
+			return fmt.Errorf("%w: %s is set by agency IT (machine policy)", failure.ErrBlocked, config.SettingSignTSA)
+		}
+		*tsa = pol.SignatureTSA
+	}
 	module := pol.PKCS11Module
 	if module == "" {
 		module = os.Getenv(docsign.ModuleEnv)

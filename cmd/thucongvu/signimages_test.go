@@ -70,4 +70,12 @@ func TestContractR4SignImages(t *testing.T) {
 	if strings.Contains(string(raw), "dấu.png") || !strings.Contains(string(raw), "chữ ký.png") {
 		t.Fatalf("accounts.json holds the policy's seal or lost the image:\n%s", raw)
 	}
+
+	// The timestamp authority machine policy sets is not the user's to change.
+	writeMachinePolicy(t, `{"SignatureTSA": "http://tsa.longan.gov.vn"}`)
+	in := docsigntest.WriteFile(t, dir, "in.pdf", docsigntest.SamplePDF(t, "Công văn", 0))
+	r = runCLI(t, home, "", "--lang", "en", "sign", in, "--out", filepath.Join(dir, "out.pdf"), "--as", "signer", "--tsa", "http://127.0.0.1:1/tsa", "--pin-stdin")
+	if r.code != 3 || !strings.Contains(r.stderr, config.SettingSignTSA) {
+		t.Fatalf("another TSA: exit %d %s", r.code, r.stderr)
+	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"thucongvu/internal/config"
 	"thucongvu/internal/docsign"
+	"thucongvu/internal/ui"
 )
 
 // pdfVerifier holds one state folder's trust store (loaded once) and the
@@ -47,12 +48,32 @@ func (s *Services) VerifyPDF(data []byte) docsign.Report {
 	return v.cache.Verify(data, v.trust, v.opts)
 }
 
+// SignDefaults implements ui.PDFSigner: the account's signature image and
+// seal (sign-images, or machine policy) and the timestamp authority of
+// machine policy SignatureTSA, with what the policy locks (R4).
+func (s *Services) SignDefaults(account string) ui.SignDefaults {
+	var d ui.SignDefaults
+	if pol, _ := config.LoadPolicy(); pol != nil && pol.SignatureTSA != "" {
+		d.TSA, d.TSALocked = pol.SignatureTSA, true
+	}
+	if s.E == nil {
+		return d
+	}
+	s.cfgMu.RLock()
+	defer s.cfgMu.RUnlock()
+	if a, err := s.E.Config.Account(account); err == nil {
+		d.Image, d.Seal = a.SignImages.Image, a.SignImages.Seal
+	}
+	return d
+}
+
 // SignPDF implements ui.PDFSigner: it signs the PDF at path with the key on
 // the PKCS#11 token of machine policy PKCS11Module (THUCONGVU_PKCS11_MODULE
-// when none is set) as signer or organization, and returns the signed
-// copy's path in a private temporary folder. The PIN is used for this
-// signature only (R4).
-func (s *Services) SignPDF(path, as, pin string) (string, error) {
+// when none is set) as signer or organization, with the picture and the
+// timestamp authority asked for (machine policy's SignatureTSA wins), and
+// returns the signed copy's path in a private temporary folder. The PIN is
+// used for this signature only (R4).
+func (s *Services) SignPDF(path string, r ui.SignRequest) (string, error) {
 	pol, err := config.LoadPolicy()
 	if err != nil {
 		return "", err
@@ -68,6 +89,16 @@ func (s *Services) SignPDF(path, as, pin string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	var img []byte
+	if r.Image != "" {
+		if img, err = config.ReadSignImage(r.Image); err != nil {
+			return "", err
+		}
+	}
+	tsa := r.TSA
+	if pol.SignatureTSA != "" {
+		tsa = pol.SignatureTSA
+	}
 	trust, _ := docsign.LocalTrust(s.Home, pol.SignatureRootsDir)
 	var (
 		key   crypto.Signer
@@ -82,7 +113,7 @@ func (s *Services) SignPDF(path, as, pin string) (string, error) {
 		defer release()
 		key, cert, chain = k, c, ch
 	} else {
-		token, err := docsign.OpenToken(module, "", pin)
+		token, err := docsign.OpenToken(module, "", r.PIN)
 		if err != nil {
 			return "", err
 		}
@@ -94,7 +125,7 @@ func (s *Services) SignPDF(path, as, pin string) (string, error) {
 		candidates, _ := token.Certificates()
 		key, cert, chain = tk, tk.Cert, docsign.ChainFor(tk.Cert, candidates, trust)
 	}
-	out, err := docsign.Sign(in, key, cert, docsign.SignOptions{As: as, Trust: trust, Chain: chain})
+	out, err := docsign.Sign(in, key, cert, docsign.SignOptions{As: r.As, Image: img, TSAURL: tsa, Trust: trust, Chain: chain})
 	if err != nil {
 		return "", err
 	}

@@ -95,6 +95,7 @@ const (
 	SettingSignatureOnline   = "docsign.online_revocation"
 	SettingSignImage         = "docsign.image"
 	SettingSignSeal          = "docsign.seal"
+	SettingSignTSA           = "docsign.tsa"
 )
 
 // PolicyKeys is the one table of machine-policy keys.
@@ -165,6 +166,9 @@ var PolicyKeys = []PolicyKey{
 		field: func(p *Policy) any { return &p.SignImages.Image }},
 	{Name: "SignatureSeal", Settings: []string{SettingSignSeal}, Kind: PolicyString,
 		field: func(p *Policy) any { return &p.SignImages.Seal }},
+	// R4: the timestamp authority that makes signatures PAdES B-T.
+	{Name: "SignatureTSA", Settings: []string{SettingSignTSA}, Kind: PolicyString,
+		field: func(p *Policy) any { return &p.SignatureTSA }},
 }
 
 // Policy is the machine policy in force. The zero value (no policy) locks
@@ -199,6 +203,8 @@ type Policy struct {
 	SignatureOnlineRevocation bool
 	// SignImages are the signature image and seal of every account.
 	SignImages model.SignImages
+	// SignatureTSA is the URL of the timestamp authority for signing.
+	SignatureTSA string
 	// Problems lists values that were present but invalid, and unknown
 	// keys; such values are ignored (for `doctor` and the log).
 	Problems []string
