@@ -2,9 +2,14 @@ package app
 
 import (
 	"crypto"
+	"crypto/sha256"
 	"crypto/x509"
+	"encoding/hex"
+	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
 	"sync"
 
 	"thucongvu/internal/config"
@@ -18,6 +23,8 @@ type pdfVerifier struct {
 	trust *docsign.TrustStore
 	opts  docsign.Options
 	cache *docsign.Cache
+	// key names the roots and options: stored verdicts made with others are stale.
+	key string
 }
 
 var pdfVerifiers = struct {
@@ -37,6 +44,7 @@ func (s *Services) pdfVerifier() *pdfVerifier {
 	}
 	v := &pdfVerifier{opts: docsign.Options{Online: pol.SignatureOnlineRevocation}, cache: docsign.NewCache(1024)}
 	v.trust, _ = docsign.LocalTrust(s.Home, pol.SignatureRootsDir)
+	v.key = trustKey(v.trust, v.opts)
 	pdfVerifiers.byHome[s.Home] = v
 	return v
 }
@@ -138,4 +146,18 @@ func (s *Services) SignPDF(path string, r ui.SignRequest) (string, error) {
 		return "", err
 	}
 	return dst, nil
+}
+
+// trustKey is the SHA-256 of the roots' fingerprints, sorted, and of the
+// online switch.
+func trustKey(t *docsign.TrustStore, o docsign.Options) string {
+	var fps []string
+	if t != nil {
+		for _, r := range t.Roots() {
+			fps = append(fps, r.Fingerprint())
+		}
+	}
+	sort.Strings(fps)
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%s|online=%t", strings.Join(fps, ","), o.Online)))
+	return hex.EncodeToString(sum[:])
 }

@@ -24,7 +24,8 @@ const signedMailBatch = 64
 // never the network. A PDF that cannot be read, or makes the verifier
 // fail, gets a state of its own and never stops the pass.
 func (s *Services) VerifySignedMail(ctx context.Context, found func(id int64, st docsign.State)) error {
-	states, err := s.E.Store.PDFSignatureStates(ctx)
+	trust := s.pdfVerifier().key
+	states, err := s.E.Store.PDFSignatureStates(ctx, trust)
 	if err != nil {
 		return err
 	}
@@ -33,7 +34,7 @@ func (s *Services) VerifySignedMail(ctx context.Context, found func(id int64, st
 	}
 	workers := max(1, runtime.NumCPU()/2)
 	for ctx.Err() == nil {
-		ids, err := s.E.Store.UnverifiedPDFMessages(ctx, signedMailBatch)
+		ids, err := s.E.Store.UnverifiedPDFMessages(ctx, trust, signedMailBatch)
 		if err != nil || len(ids) == 0 {
 			return err
 		}
@@ -47,7 +48,7 @@ func (s *Services) VerifySignedMail(ctx context.Context, found func(id int64, st
 				defer wg.Done()
 				for id := range jobs {
 					st, sums := s.verifyMessagePDFs(ctx, id)
-					if err := s.E.Store.SetPDFSignatureState(ctx, id, string(st), sums); err != nil {
+					if err := s.E.Store.SetPDFSignatureState(ctx, id, string(st), sums, trust); err != nil {
 						errMu.Lock()
 						firstErr = err
 						errMu.Unlock()

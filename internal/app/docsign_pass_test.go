@@ -122,7 +122,7 @@ func TestR4SignedMailPass(t *testing.T) {
 			t.Fatalf("hostile file %d: %q", id, got[id])
 		}
 	}
-	if left, _ := s.E.Store.UnverifiedPDFMessages(context.Background(), 100); len(left) != 0 {
+	if left, _ := s.E.Store.UnverifiedPDFMessages(context.Background(), s.pdfVerifier().key, 100); len(left) != 0 {
 		t.Fatalf("left unverified: %v", left)
 	}
 
@@ -140,6 +140,17 @@ func TestR4SignedMailPass(t *testing.T) {
 	pdfVerifiers.Unlock()
 	if v != nil && v.cache.Len() != 0 {
 		t.Fatalf("%d documents verified again after the restart", v.cache.Len())
+	}
+
+	// Other roots make the stored verdicts stale: verified again.
+	if err := os.Remove(filepath.Join(docsign.UserRootsDir(home), "root.pem")); err != nil {
+		t.Fatal(err)
+	}
+	pdfVerifiers.Lock()
+	delete(pdfVerifiers.byHome, home)
+	pdfVerifiers.Unlock()
+	if st := collectStates(t, openServices(t, home)); st[ids[0]] != docsign.UnknownIssuer || len(st) != 5 {
+		t.Fatalf("without the root: %v", st)
 	}
 }
 
