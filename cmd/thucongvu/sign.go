@@ -57,8 +57,9 @@ func cmdSign(c *cli, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", failure.ErrUnreadable, err)
 	}
+	// R4: the account's picture (sign-images, or machine policy, which
+	// no --image overrides).
 	if *image == "" {
-		// R4: the account's picture (sign-images, or machine policy).
 		a, ok, err := signingAccount(c, *account)
 		if err != nil {
 			return err
@@ -66,6 +67,8 @@ func cmdSign(c *cli, args []string) error {
 		if ok {
 			*image = config.SignImageFor(a, *as)
 		}
+	} else if pol, _ := config.LoadPolicy(); *as != docsign.AsCopy && pol.Locked(signImageSetting(*as)) {
+		return fmt.Errorf("%w: %s is set by agency IT (machine policy)", failure.ErrBlocked, signImageSetting(*as))
 	}
 	var img []byte
 	if *image != "" {
@@ -193,4 +196,12 @@ func (c *cli) signError(err error) error {
 		}
 	}
 	return err
+}
+
+// signImageSetting is the setting of the picture a role shows.
+func signImageSetting(as string) string {
+	if as == docsign.AsOrganization {
+		return config.SettingSignSeal
+	}
+	return config.SettingSignImage
 }

@@ -71,6 +71,13 @@ func TestContractR4SignImages(t *testing.T) {
 		t.Fatalf("accounts.json holds the policy's seal or lost the image:\n%s", raw)
 	}
 
+	// Nor is the seal it sets, on the command line.
+	in0 := docsigntest.WriteFile(t, dir, "in0.pdf", docsigntest.SamplePDF(t, "Công văn", 0))
+	r = runCLI(t, home, "", "--lang", "en", "sign", in0, "--out", filepath.Join(dir, "out0.pdf"), "--as", "organization", "--image", sig, "--pin-stdin")
+	if r.code != 3 || !strings.Contains(r.stderr, config.SettingSignSeal) {
+		t.Fatalf("--image over the policy's seal: exit %d %s", r.code, r.stderr)
+	}
+
 	// The timestamp authority machine policy sets is not the user's to change.
 	writeMachinePolicy(t, `{"SignatureTSA": "http://tsa.longan.gov.vn"}`)
 	in := docsigntest.WriteFile(t, dir, "in.pdf", docsigntest.SamplePDF(t, "Công văn", 0))

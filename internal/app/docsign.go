@@ -71,6 +71,8 @@ func (s *Services) SignDefaults(account string) ui.SignDefaults {
 	defer s.cfgMu.RUnlock()
 	if a, err := s.E.Config.Account(account); err == nil {
 		d.Image, d.Seal = a.SignImages.Image, a.SignImages.Seal
+		d.ImageLocked = s.E.Config.Locked(account, config.SettingSignImage)
+		d.SealLocked = s.E.Config.Locked(account, config.SettingSignSeal)
 	}
 	return d
 }

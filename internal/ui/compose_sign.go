@@ -35,8 +35,8 @@ type SignRequest struct {
 // image and seal (Decree 30/2020 Appendix I) and the timestamp authority,
 // which machine policy may fix (TSALocked).
 type SignDefaults struct {
-	Image, Seal, TSA string
-	TSALocked        bool
+	Image, Seal, TSA                   string
+	ImageLocked, SealLocked, TSALocked bool
 }
 
 // attachmentActions is the remove button, with "Ký số" before it for a PDF
@@ -67,9 +67,9 @@ func newSignForm(d SignDefaults, problem string) *signForm {
 	f := &signForm{roles: []string{lang.L("compose.sign_as_signer"), lang.L("compose.sign_as_organization")}}
 	f.picture = widget.NewCheck("", nil)
 	showPicture := func(role string) {
-		path, none := d.Image, lang.L("compose.sign_no_image")
+		path, none, locked := d.Image, lang.L("compose.sign_no_image"), d.ImageLocked
 		if role == f.roles[1] {
-			path, none = d.Seal, lang.L("compose.sign_no_seal")
+			path, none, locked = d.Seal, lang.L("compose.sign_no_seal"), d.SealLocked
 		}
 		if path == "" {
 			f.picture.SetText(none)
@@ -78,8 +78,12 @@ func newSignForm(d SignDefaults, problem string) *signForm {
 			return
 		}
 		f.picture.SetText(filepath.Base(path))
-		f.picture.Enable()
 		f.picture.SetChecked(true)
+		if locked {
+			f.picture.Disable() // machine policy's picture always shows
+		} else {
+			f.picture.Enable()
+		}
 	}
 	f.role = widget.NewRadioGroup(f.roles, showPicture)
 	f.role.Horizontal = true

@@ -63,7 +63,7 @@ func findWidget[T fyne.CanvasObject](o fyne.CanvasObject) (T, bool) {
 // in its own words (Vietnamese).
 func TestR4SignDialogPicturesTSAAndPIN(t *testing.T) {
 	svc := &fakeSigner{MemServices: NewMemServices(), defaults: SignDefaults{
-		Image: "/home/nva/chu-ky.png", Seal: "/srv/dau/so-tttt.png", TSA: "http://tsa.longan.gov.vn", TSALocked: true},
+		Image: "/home/nva/chu-ky.png", Seal: "/srv/dau/so-tttt.png", TSA: "http://tsa.longan.gov.vn", TSALocked: true, SealLocked: true},
 		errs: []error{fmt.Errorf("login: %w", docsign.ErrWrongPIN), fmt.Errorf("login: %w", docsign.ErrTokenLocked)}}
 	u, _ := newTestUI(t, svc)
 	u.NewCompose(Draft{Subject: "Công văn", Attachments: []string{"/tmp/cv.pdf"}})
@@ -81,6 +81,9 @@ func TestR4SignDialogPicturesTSAAndPIN(t *testing.T) {
 	radio.SetSelected(lang.L("compose.sign_as_organization"))
 	if texts = strings.Join(textsIn(top), "|"); !strings.Contains(texts, "so-tttt.png") {
 		t.Fatalf("the seal for the organization: %s", texts)
+	}
+	if check, _ := findWidget[*widget.Check](top); check == nil || !check.Checked || !check.Disabled() {
+		t.Fatal("the seal machine policy sets should show, locked")
 	}
 	test.Type(findEntry(top), "111111")
 	test.Tap(buttonIn(top, lang.L("compose.sign")))
