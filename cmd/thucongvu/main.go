@@ -41,6 +41,7 @@ func commands() map[string]command {
 		"demo":         {cmdDemo, "demo [--headless]"},
 		"snapshots":    {cmdSnapshots, "snapshots DIR"},
 		"signature":    {cmdSignature, "signature NAME [--set FIELD=VALUE]... [--json]"},
+		"sign-images":  {cmdSignImages, signImagesUsage},
 		"check":        {cmdCheck, "check FILE.eml [--account NAME | --profile ID] [--json]"},
 		"send":         {cmdSend, "send FILE.eml --account NAME [--json]"},
 		"outbox":       {cmdOutbox, "outbox [--flush] [--json]"},

@@ -38,12 +38,13 @@ func cmdSign(c *cli, args []string) error {
 	pinStdin := fs.Bool("pin-stdin", false, "read the PIN from standard input")
 	tokenLabel := fs.String("token", "", "token label")
 	keyLabel := fs.String("key", "", "key label")
+	account := fs.String("account", "", "account whose signature image or seal applies")
 	asJSON := fs.Bool("json", false, "JSON output")
 	files, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
-	const usage = "sign IN.pdf --out OUT.pdf --as signer|organization|copy [--image PNG] [--tsa URL] [--pin-stdin] [--token LABEL] [--key LABEL] [--json]"
+	const usage = "sign IN.pdf --out OUT.pdf --as signer|organization|copy [--image PNG] [--tsa URL] [--pin-stdin] [--token LABEL] [--key LABEL] [--account NAME] [--json]"
 	if len(files) != 1 || *out == "" {
 		return usageErr(usage)
 	}
@@ -56,9 +57,22 @@ func cmdSign(c *cli, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", failure.ErrUnreadable, err)
 	}
+	// R4: the account's picture (sign-images, or machine policy, which
+	// no --image overrides).
+	if *image == "" {
+		a, ok, err := signingAccount(c, *account)
+		if err != nil {
+			return err
+		}
+		if ok {
+			*image = config.SignImageFor(a, *as)
+		}
+	} else if pol, _ := config.LoadPolicy(); *as != docsign.AsCopy && pol.Locked(signImageSetting(*as)) {
+		return fmt.Errorf("%w: %s is set by agency IT (machine policy)", failure.ErrBlocked, signImageSetting(*as))
+	}
 	var img []byte
 	if *image != "" {
-		if img, err = readBounded(*image, 8<<20); err != nil {
+		if img, err = config.ReadSignImage(*image); err != nil {
 			return fmt.Errorf("%w: %v", failure.ErrUnreadable, err)
 		}
 	}
@@ -68,6 +82,13 @@ func cmdSign(c *cli, args []string) error {
 	}
 	if pol == nil {
 		pol = &config.Policy{}
+	}
+	if pol.SignatureTSA != "" {
+		// R4: the agency's timestamp authority, fixed by machine policy.
+		if *tsa != "" && *tsa != pol.SignatureTSA {
+			return fmt.Errorf("%w: %s is set by agency IT (machine policy)", failure.ErrBlocked, config.SettingSignTSA)
+		}
+		*tsa = pol.SignatureTSA
 	}
 	module := pol.PKCS11Module
 	if module == "" {
@@ -175,4 +196,12 @@ func (c *cli) signError(err error) error {
 		}
 	}
 	return err
+}
+
+// signImageSetting is the setting of the picture a role shows.
+func signImageSetting(as string) string {
+	if as == docsign.AsOrganization {
+		return config.SettingSignSeal
+	}
+	return config.SettingSignImage
 }

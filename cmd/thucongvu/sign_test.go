@@ -6,6 +6,7 @@ import (
 	"encoding/asn1"
 	"encoding/hex"
 	"encoding/json"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -69,7 +70,12 @@ func TestContractR4SignOnSoftHSM(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("sign: exit %d %s %s", r.code, r.stdout, r.stderr)
 	}
-	r = runCLI(t, home, "246810\n", "sign", one, "--out", two, "--as", "organization", "--image", sealImg, "--key", "stttt",
+	// The agency's seal comes from the account (sign-images), not a flag.
+	writeAccounts(t, home, "stttt")
+	if r := runCLI(t, home, "", "sign-images", "stttt", "--set", "seal="+sealImg); r.code != 0 {
+		t.Fatalf("sign-images: %d %s", r.code, r.stderr)
+	}
+	r = runCLI(t, home, "246810\n", "sign", one, "--out", two, "--as", "organization", "--account", "stttt", "--key", "stttt",
 		"--tsa", tsa.URL, "--pin-stdin", "--json")
 	var res signResult
 	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil || r.code != 0 {
@@ -127,10 +133,38 @@ func TestContractR4SignOnSoftHSM(t *testing.T) {
 	if out, err := exec.Command("pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", two, filepath.Join(dir, "render")).CombinedOutput(); err != nil {
 		t.Fatalf("pdftoppm: %v\n%s", err, out)
 	}
+	if n := redPixels(t, filepath.Join(dir, "render-1.png")); n < 50 {
+		t.Fatalf("the account's seal is not on the page: %d red pixels", n)
+	}
 	if dst := os.Getenv("THUCONGVU_SIGN_RENDER"); dst != "" {
 		b, _ := os.ReadFile(filepath.Join(dir, "render-1.png"))
 		_ = os.WriteFile(dst, b, 0o644)
 	}
+}
+
+// redPixels counts the seal-red pixels of a PNG render.
+func redPixels(t *testing.T, path string) int {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			if r > 0x9000 && g < 0x7000 && bl < 0x7000 {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // hexDecode decodes /Contents; pkcs7.Parse ignores the zero padding.

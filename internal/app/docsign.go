@@ -2,46 +2,88 @@ package app
 
 import (
 	"crypto"
+	"crypto/sha256"
 	"crypto/x509"
+	"encoding/hex"
+	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
 	"sync"
 
 	"thucongvu/internal/config"
 	"thucongvu/internal/docsign"
+	"thucongvu/internal/ui"
 )
 
-// pdfSignatures holds the trust store (loaded once) and the cache of
-// verdicts keyed by the SHA-256 of each PDF (the list's badges).
-var pdfSignatures struct {
-	once  sync.Once
+// pdfVerifier holds one state folder's trust store (loaded once) and the
+// cache of verdicts keyed by the SHA-256 of each PDF (the list's badges).
+type pdfVerifier struct {
 	trust *docsign.TrustStore
 	opts  docsign.Options
 	cache *docsign.Cache
+	// key names the roots and options: stored verdicts made with others are stale.
+	key string
+}
+
+var pdfVerifiers = struct {
+	sync.Mutex
+	byHome map[string]*pdfVerifier
+}{byHome: map[string]*pdfVerifier{}}
+
+func (s *Services) pdfVerifier() *pdfVerifier {
+	pdfVerifiers.Lock()
+	defer pdfVerifiers.Unlock()
+	if v, ok := pdfVerifiers.byHome[s.Home]; ok {
+		return v
+	}
+	pol, _ := config.LoadPolicy()
+	if pol == nil {
+		pol = &config.Policy{}
+	}
+	v := &pdfVerifier{opts: docsign.Options{Online: pol.SignatureOnlineRevocation}, cache: docsign.NewCache(1024)}
+	v.trust, _ = docsign.LocalTrust(s.Home, pol.SignatureRootsDir)
+	v.key = trustKey(v.trust, v.opts)
+	pdfVerifiers.byHome[s.Home] = v
+	return v
 }
 
 // VerifyPDF implements ui.PDFVerifier: the signatures of a PDF against the
 // roots of machine policy (SignatureRootsDir) and of the user's folder (R4).
 func (s *Services) VerifyPDF(data []byte) docsign.Report {
-	p := &pdfSignatures
-	p.once.Do(func() {
-		pol, _ := config.LoadPolicy()
-		if pol == nil {
-			pol = &config.Policy{}
-		}
-		p.trust, _ = docsign.LocalTrust(s.Home, pol.SignatureRootsDir)
-		p.opts = docsign.Options{Online: pol.SignatureOnlineRevocation}
-		p.cache = docsign.NewCache(1024)
-	})
-	return p.cache.Verify(data, p.trust, p.opts)
+	v := s.pdfVerifier()
+	return v.cache.Verify(data, v.trust, v.opts)
+}
+
+// SignDefaults implements ui.PDFSigner: the account's signature image and
+// seal (sign-images, or machine policy) and the timestamp authority of
+// machine policy SignatureTSA, with what the policy locks (R4).
+func (s *Services) SignDefaults(account string) ui.SignDefaults {
+	var d ui.SignDefaults
+	if pol, _ := config.LoadPolicy(); pol != nil && pol.SignatureTSA != "" {
+		d.TSA, d.TSALocked = pol.SignatureTSA, true
+	}
+	if s.E == nil {
+		return d
+	}
+	s.cfgMu.RLock()
+	defer s.cfgMu.RUnlock()
+	if a, err := s.E.Config.Account(account); err == nil {
+		d.Image, d.Seal = a.SignImages.Image, a.SignImages.Seal
+		d.ImageLocked = s.E.Config.Locked(account, config.SettingSignImage)
+		d.SealLocked = s.E.Config.Locked(account, config.SettingSignSeal)
+	}
+	return d
 }
 
 // SignPDF implements ui.PDFSigner: it signs the PDF at path with the key on
 // the PKCS#11 token of machine policy PKCS11Module (THUCONGVU_PKCS11_MODULE
-// when none is set) as signer or organization, and returns the signed
-// copy's path in a private temporary folder. The PIN is used for this
-// signature only (R4).
-func (s *Services) SignPDF(path, as, pin string) (string, error) {
+// when none is set) as signer or organization, with the picture and the
+// timestamp authority asked for (machine policy's SignatureTSA wins), and
+// returns the signed copy's path in a private temporary folder. The PIN is
+// used for this signature only (R4).
+func (s *Services) SignPDF(path string, r ui.SignRequest) (string, error) {
 	pol, err := config.LoadPolicy()
 	if err != nil {
 		return "", err
@@ -57,6 +99,16 @@ func (s *Services) SignPDF(path, as, pin string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	var img []byte
+	if r.Image != "" {
+		if img, err = config.ReadSignImage(r.Image); err != nil {
+			return "", err
+		}
+	}
+	tsa := r.TSA
+	if pol.SignatureTSA != "" {
+		tsa = pol.SignatureTSA
+	}
 	trust, _ := docsign.LocalTrust(s.Home, pol.SignatureRootsDir)
 	var (
 		key   crypto.Signer
@@ -71,7 +123,7 @@ func (s *Services) SignPDF(path, as, pin string) (string, error) {
 		defer release()
 		key, cert, chain = k, c, ch
 	} else {
-		token, err := docsign.OpenToken(module, "", pin)
+		token, err := docsign.OpenToken(module, "", r.PIN)
 		if err != nil {
 			return "", err
 		}
@@ -83,7 +135,7 @@ func (s *Services) SignPDF(path, as, pin string) (string, error) {
 		candidates, _ := token.Certificates()
 		key, cert, chain = tk, tk.Cert, docsign.ChainFor(tk.Cert, candidates, trust)
 	}
-	out, err := docsign.Sign(in, key, cert, docsign.SignOptions{As: as, Trust: trust, Chain: chain})
+	out, err := docsign.Sign(in, key, cert, docsign.SignOptions{As: r.As, Image: img, TSAURL: tsa, Trust: trust, Chain: chain})
 	if err != nil {
 		return "", err
 	}
@@ -96,4 +148,18 @@ func (s *Services) SignPDF(path, as, pin string) (string, error) {
 		return "", err
 	}
 	return dst, nil
+}
+
+// trustKey is the SHA-256 of the roots' fingerprints, sorted, and of the
+// online switch.
+func trustKey(t *docsign.TrustStore, o docsign.Options) string {
+	var fps []string
+	if t != nil {
+		for _, r := range t.Roots() {
+			fps = append(fps, r.Fingerprint())
+		}
+	}
+	sort.Strings(fps)
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%s|online=%t", strings.Join(fps, ","), o.Online)))
+	return hex.EncodeToString(sum[:])
 }

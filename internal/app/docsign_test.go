@@ -10,6 +10,7 @@ import (
 
 	"thucongvu/internal/docsign"
 	"thucongvu/internal/docsign/docsigntest"
+	"thucongvu/internal/ui"
 )
 
 // R4: "Ký số" in compose signs through the PKCS#11 token (softhsm2) and the
@@ -29,10 +30,10 @@ func TestR4ServicesSignAndVerifyPDF(t *testing.T) {
 	docsigntest.WriteFile(t, docsign.UserRootsDir(home), "root.pem", docsigntest.PEM(p.Root.Cert))
 	in := docsigntest.WriteFile(t, t.TempDir(), "cong-van.pdf", docsigntest.SamplePDF(t, "Công văn", 0))
 	s := &Services{Home: home}
-	if _, err := s.SignPDF(in, docsign.AsSigner, "000000"); !errors.Is(err, docsign.ErrWrongPIN) {
+	if _, err := s.SignPDF(in, ui.SignRequest{As: docsign.AsSigner, PIN: "000000"}); !errors.Is(err, docsign.ErrWrongPIN) {
 		t.Fatalf("wrong PIN: %v", err)
 	}
-	out, err := s.SignPDF(in, docsign.AsSigner, "135790")
+	out, err := s.SignPDF(in, ui.SignRequest{As: docsign.AsSigner, PIN: "135790"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -96,6 +96,9 @@ const (
 	SettingPKCS11Module      = "docsign.pkcs11_module"
 	SettingSignatureOnline   = "docsign.online_revocation"
 	SettingDepartments       = "departments"
+	SettingSignImage         = "docsign.image"
+	SettingSignSeal          = "docsign.seal"
+	SettingSignTSA           = "docsign.tsa"
 )
 
 // PolicyKeys is the one table of machine-policy keys.
@@ -163,6 +166,15 @@ var PolicyKeys = []PolicyKey{
 	// R8, LA 15.2: the departments a document is forwarded to for processing.
 	{Name: "Departments", Settings: []string{SettingDepartments}, Kind: PolicyAddresses,
 		field: func(p *Policy) any { return &p.Departments }},
+	// R4, Decree 30/2020 Appendix I: the pictures on signed PDFs (PNG
+	// paths), set and locked for every account of the computer.
+	{Name: "SignatureImage", Settings: []string{SettingSignImage}, Kind: PolicyString,
+		field: func(p *Policy) any { return &p.SignImages.Image }},
+	{Name: "SignatureSeal", Settings: []string{SettingSignSeal}, Kind: PolicyString,
+		field: func(p *Policy) any { return &p.SignImages.Seal }},
+	// R4: the timestamp authority that makes signatures PAdES B-T.
+	{Name: "SignatureTSA", Settings: []string{SettingSignTSA}, Kind: PolicyString,
+		field: func(p *Policy) any { return &p.SignatureTSA }},
 }
 
 // Policy is the machine policy in force. The zero value (no policy) locks
@@ -198,6 +210,10 @@ type Policy struct {
 	// Departments are the agency's departments that "Chuyển xử lý" and
 	// `process --to` offer by name (R8).
 	Departments []model.Address
+	// SignImages are the signature image and seal of every account.
+	SignImages model.SignImages
+	// SignatureTSA is the URL of the timestamp authority for signing.
+	SignatureTSA string
 	// Problems lists values that were present but invalid, and unknown
 	// keys; such values are ignored (for `doctor` and the log).
 	Problems []string
@@ -302,6 +318,10 @@ var accountFields = []accountField{
 		func(d, s *model.Account) { d.Signature.Fax = s.Signature.Fax }},
 	{SettingSigWebsite, false, func(p *Policy, a *model.Account) bool { return setString(&a.Signature.Website, p.Signature.Website) },
 		func(d, s *model.Account) { d.Signature.Website = s.Signature.Website }},
+	{SettingSignImage, false, func(p *Policy, a *model.Account) bool { return setString(&a.SignImages.Image, p.SignImages.Image) },
+		func(d, s *model.Account) { d.SignImages.Image = s.SignImages.Image }},
+	{SettingSignSeal, false, func(p *Policy, a *model.Account) bool { return setString(&a.SignImages.Seal, p.SignImages.Seal) },
+		func(d, s *model.Account) { d.SignImages.Seal = s.SignImages.Seal }},
 }
 
 // Apply writes the policy's server, profile and signature values into a and

@@ -41,7 +41,8 @@ var (
 // and art. 33): the signer's image above the name at the bottom right of
 // the last page; the agency's seal over the left third of that place; a
 // copy's text at the top right of page one. The stamp is drawn here as one
-// transparent PNG with DejaVu Sans (Vietnamese glyphs), because pdfsign's
+// transparent PNG with DejaVu Sans, or Liberation Serif for a copy (both
+// with Vietnamese glyphs), because pdfsign's
 // own text uses a font without them and stretches images to the box.
 func appearanceFor(r *pdf.Reader, cert *x509.Certificate, o SignOptions, now time.Time) (sign.Appearance, error) {
 	pages := r.NumPage()
@@ -111,13 +112,15 @@ func appearanceFor(r *pdf.Reader, cert *x509.Certificate, o SignOptions, now tim
 func drawStamp(as string, pic image.Image, lines []string, w, h float64) ([]byte, error) {
 	W, H := int(w*stampScale), int(h*stampScale)
 	canvas := image.NewRGBA(image.Rect(0, 0, W, H))
-	ttf, err := opentype.Parse(assets.DejaVuSans())
+	fontData, size := assets.DejaVuSans(), 9.0
+	if as == AsCopy {
+		// Decree 30/2020 art. 33: copies in Times New Roman 10; Liberation
+		// Serif has its metrics, and the Vietnamese letters.
+		fontData, size = assets.LiberationSerif(), 10
+	}
+	ttf, err := opentype.Parse(fontData)
 	if err != nil {
 		return nil, err
-	}
-	size := 9.0
-	if as == AsCopy {
-		size = 10 // Decree 30/2020 art. 33: copies in size 10
 	}
 	face, err := opentype.NewFace(ttf, &opentype.FaceOptions{Size: size * stampScale, DPI: 72, Hinting: font.HintingFull})
 	if err != nil {

@@ -41,6 +41,9 @@ type Account struct {
 	// so the client does not APPEND one.
 	ServerSavesSent bool      `json:"server_saves_sent,omitempty"`
 	Signature       Signature `json:"signature"`
+	// SignImages are the pictures that go on the PDFs this account signs
+	// (R4, Decree 30/2020 Appendix I).
+	SignImages SignImages `json:"sign_images,omitzero"`
 	// PasswordSet is when the password in the keychain was last set: the
 	// profiles ask for a change every few months (R6, HN 8.2).
 	PasswordSet time.Time `json:"credential_changed,omitempty"`
@@ -61,6 +64,13 @@ type Signature struct {
 	Email   string `json:"email"`
 	Fax     string `json:"fax"`
 	Website string `json:"website"`
+}
+
+// SignImages are the paths of the PNG pictures a digital signature shows:
+// the signer's handwritten signature (blue) and the agency's seal (red).
+type SignImages struct {
+	Image string `json:"image,omitempty"`
+	Seal  string `json:"seal,omitempty"`
 }
 
 // Folder roles from IMAP SPECIAL-USE (RFC 6154), plus inbox.

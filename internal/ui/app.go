@@ -79,6 +79,9 @@ type UI struct {
 	// bg tracks background work (check, send, test, convert) so tests and
 	// shutdown can wait for it.
 	bg background
+
+	// sigPass verifies the PDFs of downloaded mail for the list's badges.
+	sigPass signaturePass
 }
 
 // Wait waits for the background work started so far (tests, benchmarks).
@@ -112,6 +115,7 @@ func New(a fyne.App, win fyne.Window, svc Services) *UI {
 		u.Cleanup()
 	})
 	svc.Subscribe(func(e Event) { doMain(func() { u.onEvent(e) }) })
+	u.verifySignedMail()
 	return u
 }
 
@@ -398,6 +402,7 @@ func (u *UI) onEvent(e Event) {
 		if e.Message != nil {
 			u.notify(*e.Message)
 		}
+		u.verifySignedMail()
 	case EventReminder:
 		// The engine showed the reminder through the OS notifier (R1).
 	case EventOutbox:
@@ -553,6 +558,7 @@ func (u *UI) CheckNow() {
 				return
 			}
 			u.refresh()
+			u.verifySignedMail()
 			u.status.SetText(lang.L("status.checked"))
 		})
 	})

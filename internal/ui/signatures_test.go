@@ -82,12 +82,22 @@ func TestR4ReaderShowsSignatures(t *testing.T) {
 type fakeSigner struct {
 	*MemServices
 	path, as, pin string
+	req           SignRequest
+	defaults      SignDefaults
+	errs          []error // returned by the next calls, in order
 }
 
-func (f *fakeSigner) SignPDF(path, as, pin string) (string, error) {
-	f.path, f.as, f.pin = path, as, pin
+func (f *fakeSigner) SignPDF(path string, r SignRequest) (string, error) {
+	f.path, f.as, f.pin, f.req = path, r.As, r.PIN, r
+	if len(f.errs) > 0 {
+		err := f.errs[0]
+		f.errs = f.errs[1:]
+		return "", err
+	}
 	return path + ".signed.pdf", nil
 }
+
+func (f *fakeSigner) SignDefaults(string) SignDefaults { return f.defaults }
 
 // buttonIn finds the button labelled text anywhere under o, or nil.
 func buttonIn(o fyne.CanvasObject, text string) *widget.Button {

@@ -104,6 +104,7 @@ func renderScreens(a fyne.App, dir, code, sizeName string, size fyne.Size, scale
 	defer win.Close()
 	win.Resize(size)
 	u := New(a, win, svc)
+	u.bg.Wait() // the signature pass settles: the test driver draws in the caller's goroutine
 	a.Settings().SetTheme(newAppTheme(scale, &light))
 	u.showMain()
 	win.Resize(size)
@@ -188,6 +189,18 @@ func renderScreens(a fyne.App, dir, code, sizeName string, size fyne.Size, scale
 	c.prompt.Hide()
 	c.closed = true
 	cw.Close()
+	pdfDir, err := os.MkdirTemp("", "thucongvu-snapshot-")
+	if err != nil {
+		return files, err
+	}
+	defer os.RemoveAll(pdfDir)
+	pdf := filepath.Join(pdfDir, "2157-STTTT-VP.pdf")
+	if err := os.WriteFile(pdf, []byte("%PDF-1.7\n"), 0o600); err != nil {
+		return files, err
+	}
+	if err := snapshotSignDialog(u, account, pdf, save); err != nil {
+		return files, err
+	}
 
 	if err := u.agencySnapshots(save); err != nil {
 		return files, err

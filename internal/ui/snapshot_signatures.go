@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 
 	"thucongvu/internal/docsign"
 	"thucongvu/internal/model"
@@ -40,4 +41,30 @@ func snapshotSignatures(u *UI, win fyne.Window, save func(string, fyne.Window) e
 		}
 	}
 	return save("reader-signatures", win)
+}
+
+// snapshotSigner shows the "Ký số" dialog with an account's pictures and a
+// timestamp authority set by machine policy; it signs nothing.
+type snapshotSigner struct{}
+
+func (snapshotSigner) SignPDF(string, SignRequest) (string, error) { return "", docsign.ErrNoModule }
+func (snapshotSigner) SignDefaults(string) SignDefaults {
+	return SignDefaults{Image: "/home/nva/chu-ky-nguyen-van-a.png", Seal: "/srv/dau/so-tttt-long-an.png",
+		TSA: "http://tsa.longan.gov.vn/tsa", TSALocked: true}
+}
+
+// snapshotSignDialog renders compose with "Ký số" asked again after a wrong
+// PIN (R4).
+func snapshotSignDialog(u *UI, account, pdf string, save func(string, fyne.Window) error) error {
+	u.NewCompose(Draft{Account: account, To: []string{"vanthu@longan.gov.vn"}, Subject: "Công văn số 2157/STTTT-VP",
+		Body: "Kính gửi Văn phòng UBND tỉnh.", Attachments: []string{pdf}})
+	cw, c := u.composeWn, u.compose
+	c.signAttachment(snapshotSigner{}, 0, pdf, lang.L("sign.wrong_pin_again"))
+	if err := save("compose-sign", cw); err != nil {
+		return err
+	}
+	c.saved = c.draft()
+	c.closed = true
+	cw.Close()
+	return nil
 }

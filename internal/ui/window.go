@@ -139,6 +139,7 @@ func (u *UI) trackTemp(dir string) {
 // Cleanup removes the temporary copies of attachments and conversions; the
 // app calls it when it stops.
 func (u *UI) Cleanup() {
+	u.stopSignedMail()
 	u.tempMu.Lock()
 	dirs := u.temps
 	u.temps = nil
