@@ -4,7 +4,6 @@ import (
 	"context"
 	"sync"
 
-
 	"thucongvu/internal/docsign"
 )
 
