@@ -227,6 +227,11 @@ func (s *Services) accountDuty(ctx context.Context, a model.Account) {
 		if first || ev.Summary.New > 0 {
 			s.E.AckPass(ctx, a, s.ackOptions())
 			s.emitOutbox(ctx)
+			// R8, HN 9.2: documents take their register number as they
+			// arrive, on an always-on PC at night too.
+			if err := s.register().Refresh(ctx, []model.Account{a}); err != nil && ctx.Err() == nil {
+				s.emit(ui.Event{Kind: ui.EventChanged, Err: err})
+			}
 		}
 		if !first && ev.Summary.New > 0 {
 			s.emit(ui.Event{Kind: ui.EventNewMail})

@@ -13,6 +13,7 @@ import (
 	"thucongvu/internal/model"
 	"thucongvu/internal/remind"
 	"thucongvu/internal/secret"
+	"thucongvu/internal/store"
 	"thucongvu/internal/testsrv"
 )
 
@@ -95,6 +96,22 @@ func TestDutiesFollowTheAccounts(t *testing.T) {
 	d.WaitMessages(t, stc, "INBOX", 1)
 	if _, ok := e.AckedAt(ctx, "vanthu", strings.Trim(msgID, "<>")); !ok {
 		t.Fatal("the document is not in the acknowledgement ledger")
+	}
+
+	// The duty also registered it: số đến 1 (R8, HN 9.2).
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		rows, err := e.Store.RegisterRows(ctx, store.RegisterFilter{Account: "vanthu"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) == 1 && rows[0].Number == 1 && rows[0].MessageID == strings.Trim(msgID, "<>") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the duty did not register the document: %+v", rows)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 
 	loop := runningDuty(s, "vanthu")
