@@ -287,7 +287,9 @@ func (l *libreOffice) run(ctx context.Context, input, dir string, k kind, opts O
 	if werr != nil {
 		return "", fmt.Errorf("LibreOffice failed: %v: %s: %w", werr, oneLine(msg), ErrCorrupt)
 	}
-	return "", fmt.Errorf("LibreOffice wrote no PDF: %s: %w", oneLine(msg), ErrCorrupt)
+	// A clean exit with no PDF: the file was not loaded. The warm instance
+	// may say "could not be loaded" only after the client process ended.
+	return "", fmt.Errorf("LibreOffice wrote no PDF (damaged, password-protected, or not what its name says)%s: %w", detail(msg), ErrCorrupt)
 }
 
 func findPDF(dir string) string {
@@ -340,3 +342,11 @@ func (b *lockedBuffer) String() string {
 // FindOffice says which office converter this PC has (LibreOffice's path),
 // or why there is none and what to install.
 func FindOffice() (string, error) { return findSoffice("") }
+
+// detail is ": msg" on one line, or nothing when LibreOffice said nothing.
+func detail(msg string) string {
+	if m := oneLine(msg); m != "" {
+		return ": " + m
+	}
+	return ""
+}
