@@ -23,7 +23,15 @@ type FolderState struct {
 // EnsureFolder returns the folder, creating it or updating its role.
 func (s *Store) EnsureFolder(ctx context.Context, account, name, role string) (FolderState, error) {
 	f := FolderState{Account: account, Name: name, Role: role}
-	err := s.db.QueryRowContext(ctx, `
+	// A known folder with its role is only read: a pass with nothing
+	// changed writes (and syncs) nothing.
+	var known string
+	err := s.db.QueryRowContext(ctx, `SELECT id, role, uidvalidity, uidnext, highestmodseq FROM folders WHERE account = ? AND name = ?`,
+		account, name).Scan(&f.ID, &known, &f.UIDValidity, &f.UIDNext, &f.HighestModSeq)
+	if err == nil && known == role {
+		return f, nil
+	}
+	err = s.db.QueryRowContext(ctx, `
 		INSERT INTO folders (account, name, role) VALUES (?, ?, ?)
 		ON CONFLICT (account, name) DO UPDATE SET role = excluded.role
 		RETURNING id, uidvalidity, uidnext, highestmodseq`, account, name, role).
