@@ -75,12 +75,45 @@ func (s *Store) compactPacks(ctx context.Context, threshold float64) error {
 			packs = append(packs, n)
 		}
 	}
+	// What each pack holds, read once without the lock; a pack that looks
+	// worth compacting is looked at again under it.
+	live := map[int64]int64{}
+	rows, err := s.db.QueryContext(ctx, `SELECT pack, SUM(size) FROM body_packs GROUP BY pack`)
+	if err != nil {
+		return fmt.Errorf("reclaim bodies: %w", err)
+	}
+	for rows.Next() {
+		var n, size int64
+		if err := rows.Scan(&n, &size); err != nil {
+			rows.Close()
+			return fmt.Errorf("reclaim bodies: %w", err)
+		}
+		live[n] = size
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("reclaim bodies: %w", err)
+	}
 	for _, n := range packs {
+		fi, err := os.Stat(packName(s.packs, n))
+		if err != nil {
+			continue
+		}
+		if used, named := live[n]; named && !worthCompacting(packUse{live: used, size: fi.Size()}, threshold) {
+			continue
+		}
 		if err := s.compactPack(ctx, n, threshold); err != nil {
 			return fmt.Errorf("reclaim bodies: %w", err)
 		}
 	}
 	return nil
+}
+
+// worthCompacting: the pack's dead bytes exceed threshold of its size (any
+// dead byte when threshold is 0).
+func worthCompacting(u packUse, threshold float64) bool {
+	dead := u.size - u.live
+	return dead > 0 && float64(dead) > threshold*float64(u.size)
 }
 
 // compactPack rewrites pack n without its dead bodies when their share
@@ -107,8 +140,7 @@ func (s *Store) compactPack(ctx context.Context, n int64, threshold float64) err
 	if count == 0 { // unlinked under the lock: no batch is appending to it
 		return unlinkPack(old)
 	}
-	dead := use.size - use.live
-	if dead <= 0 || float64(dead) <= threshold*float64(use.size) {
+	if !worthCompacting(use, threshold) {
 		return nil
 	}
 	type body struct{ message, at, size int64 }

@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS body_packs (
 	at      INTEGER NOT NULL,
 	size    INTEGER NOT NULL
 );
+CREATE INDEX IF NOT EXISTS body_packs_by_pack ON body_packs (pack, at);
 `
 
 // packLimit: a new pack is started once the last one is this large.
