@@ -181,3 +181,30 @@ func TestCutOffCompactionLosesNothing(t *testing.T) {
 		})
 	}
 }
+
+// TestResetAndRemovedFoldersReclaimed: a folder renumbered by the server
+// (UIDVALIDITY) or no longer listed leaves no body behind.
+func TestResetAndRemovedFoldersReclaimed(t *testing.T) {
+	ctx := context.Background()
+	s, path, ids := packedStore(t, 4)
+	storeBodies(t, s, ids, 0)
+	folder, _ := s.FolderID(ctx, "canhan", "INBOX")
+	if err := s.ResetFolder(ctx, folder, 77); err != nil {
+		t.Fatal(err)
+	}
+	if all := packBytes(t, path); len(all) != 0 {
+		t.Fatalf("%d bytes left in the packs after the folder was reset", len(all))
+	}
+	archive, _ := s.EnsureFolder(ctx, "canhan", "Lưu trữ", model.RoleArchive)
+	put(t, s, archive.ID, &Record{UID: 1, Subject: "Quyết định", Date: time.Unix(1_700_000_000, 0)})
+	storeBodies(t, s, []int64{mustID(t, s, archive.ID, 1)}, 50)
+	if !bytes.Contains(packBytes(t, path), marker(50)) {
+		t.Fatal("body not stored")
+	}
+	if err := s.RemoveFoldersExcept(ctx, "canhan", []string{"INBOX"}); err != nil {
+		t.Fatal(err)
+	}
+	if all := packBytes(t, path); bytes.Contains(all, marker(50)) {
+		t.Fatal("body of a removed folder left in the packs")
+	}
+}
