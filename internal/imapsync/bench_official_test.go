@@ -40,6 +40,10 @@ const headersOnlyEnv = "TCV_BENCH_HEADERS_ONLY"
 // only10kEnv stops the benchmark after the 10,000-message figures.
 const only10kEnv = "TCV_BENCH_ONLY10K"
 
+// resyncOnlyEnv runs only the 50,000-message re-sync and search figures,
+// after one header sync.
+const resyncOnlyEnv = "TCV_BENCH_RESYNC_ONLY"
+
 // BenchmarkOfficialMail measures sync on the generated official mailbox,
 // each figure against its anchor measured in the same run: header sync
 // against a raw go-imap UID FETCH 1:* of the same items (target ≤ 1.3×),
@@ -64,6 +68,12 @@ func BenchmarkOfficialMail(b *testing.B) {
 	if os.Getenv(full50kEnv) == "only" {
 		load(50_000)
 		fullFigures(b, d, 50_000, false)
+		return
+	}
+	if os.Getenv(resyncOnlyEnv) != "" {
+		load(50_000)
+		_, s := ourSync(b, d, b.TempDir(), false)
+		resyncAndSearch(b, s, 50_000)
 		return
 	}
 	load(10_000)

@@ -83,22 +83,54 @@ func (s *Syncer) SyncOnce(ctx context.Context, c *Conn) (Summary, error) {
 	return sum, nil
 }
 
-// listFolders lists selectable folders, with their status in the same
-// round trip when the server offers LIST-STATUS.
+// listFolders lists selectable folders, each with its status. STATUS
+// INBOX goes out with the LIST and the other folders' STATUS commands
+// right after it, all pipelined: one round trip more than LIST-STATUS, but
+// Dovecot answers LIST-STATUS by reopening INBOX, in time that grows with
+// the folder (20 ms at 20,000 messages), while INBOX asked first, as the
+// login left it, answers at once. A folder whose STATUS fails is listed
+// without status and synced in full.
 func (s *Syncer) listFolders(ctx context.Context, c *Conn) ([]*imap.ListData, error) {
 	opts := &imap.ListOptions{}
 	if c.Has(imap.CapSpecialUse) {
 		opts.ReturnSpecialUse = true
 	}
-	if c.Has(imap.CapListStatus) || c.Has(imap.CapIMAP4rev2) {
-		opts.ReturnStatus = &imap.StatusOptions{NumMessages: true, UIDNext: true, UIDValidity: true,
-			HighestModSeq: c.Has(imap.CapCondStore)}
-	}
+	statusOpts := &imap.StatusOptions{NumMessages: true, UIDNext: true, UIDValidity: true,
+		HighestModSeq: c.Has(imap.CapCondStore)}
 	var list []*imap.ListData
 	err := c.guard(ctx, func() error {
+		inbox := c.Status("INBOX", statusOpts)
 		var err error
 		list, err = c.List("", "*", opts).Collect()
-		return err
+		inboxStatus, inboxErr := inbox.Wait()
+		if err != nil {
+			return err
+		}
+		type asked struct {
+			folder *imap.ListData
+			cmd    *imapclient.StatusCommand
+		}
+		var pending []asked
+		for _, l := range list {
+			if hasAttr(l.Attrs, imap.MailboxAttrNoSelect) || hasAttr(l.Attrs, imap.MailboxAttrNonExistent) {
+				continue
+			}
+			if strings.EqualFold(l.Mailbox, "INBOX") {
+				if inboxErr == nil {
+					l.Status = inboxStatus
+				}
+				continue
+			}
+			pending = append(pending, asked{l, c.Status(l.Mailbox, statusOpts)})
+		}
+		for _, a := range pending {
+			if st, err := a.cmd.Wait(); err == nil {
+				a.folder.Status = st
+			} else if !isNo(err) {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list folders: %w", err)
@@ -112,6 +144,13 @@ func (s *Syncer) listFolders(ctx context.Context, c *Conn) ([]*imap.ListData, er
 	}
 	sort.Slice(out, func(i, j int) bool { return folderRank(out[i]) < folderRank(out[j]) })
 	return out, nil
+}
+
+// isNo reports whether err is the server's NO or BAD to one command, which
+// leaves the connection usable.
+func isNo(err error) bool {
+	var imapErr *imap.Error
+	return errors.As(err, &imapErr)
 }
 
 func folderRank(l *imap.ListData) string {
@@ -157,14 +196,16 @@ func (s *Syncer) syncFolder(ctx context.Context, c *Conn, l *imap.ListData) (int
 	if err != nil {
 		return 0, 0, err
 	}
+	condstore := c.Has(imap.CapCondStore)
 	// Nothing changed since the last pass: skip the folder without SELECT.
-	if status := l.Status; status != nil && status.NumMessages != nil && st.UIDValidity != 0 &&
+	// Only HIGHESTMODSEQ tells that no flag changed; without CONDSTORE the
+	// flags are read again.
+	if status := l.Status; condstore && status != nil && status.NumMessages != nil && st.UIDValidity != 0 &&
 		status.UIDValidity == st.UIDValidity && uint32(status.UIDNext) == st.UIDNext &&
 		int(*status.NumMessages) == count &&
-		(!c.Has(imap.CapCondStore) || (status.HighestModSeq != 0 && status.HighestModSeq == st.HighestModSeq)) {
+		status.HighestModSeq != 0 && status.HighestModSeq == st.HighestModSeq {
 		return 0, count, nil
 	}
-	condstore := c.Has(imap.CapCondStore)
 	sel, err := c.SelectFolder(ctx, l.Mailbox, &imap.SelectOptions{ReadOnly: true, CondStore: condstore})
 	if err != nil {
 		return 0, 0, fmt.Errorf("select: %w", err)

@@ -23,7 +23,15 @@ type FolderState struct {
 // EnsureFolder returns the folder, creating it or updating its role.
 func (s *Store) EnsureFolder(ctx context.Context, account, name, role string) (FolderState, error) {
 	f := FolderState{Account: account, Name: name, Role: role}
-	err := s.db.QueryRowContext(ctx, `
+	// A known folder with its role is only read: a pass with nothing
+	// changed writes (and syncs) nothing.
+	var known string
+	err := s.db.QueryRowContext(ctx, `SELECT id, role, uidvalidity, uidnext, highestmodseq FROM folders WHERE account = ? AND name = ?`,
+		account, name).Scan(&f.ID, &known, &f.UIDValidity, &f.UIDNext, &f.HighestModSeq)
+	if err == nil && known == role {
+		return f, nil
+	}
+	err = s.db.QueryRowContext(ctx, `
 		INSERT INTO folders (account, name, role) VALUES (?, ?, ?)
 		ON CONFLICT (account, name) DO UPDATE SET role = excluded.role
 		RETURNING id, uidvalidity, uidnext, highestmodseq`, account, name, role).
@@ -47,13 +55,17 @@ func (s *Store) SetFolderState(ctx context.Context, id int64, uidValidity, uidNe
 // ResetFolder forgets every message of a folder whose UIDVALIDITY changed:
 // its UIDs no longer name the same messages.
 func (s *Store) ResetFolder(ctx context.Context, id int64, uidValidity uint32) error {
-	return s.inTx(ctx, func(tx txExec) error {
+	err := s.inTx(ctx, func(tx txExec) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM messages WHERE folder_id = ?`, id); err != nil {
 			return fmt.Errorf("reset folder: %w", err)
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE folders SET uidvalidity = ?, uidnext = 0, highestmodseq = 0 WHERE id = ?`, uidValidity, id)
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	return s.ReclaimBodies(ctx)
 }
 
 // RemoveFoldersExcept deletes the account's folders that the server no longer lists.
@@ -66,20 +78,28 @@ func (s *Store) RemoveFoldersExcept(ctx context.Context, account string, keep []
 	for _, k := range keep {
 		want[k] = true
 	}
+	removed := false
 	for _, f := range states {
 		if !want[f.Name] {
 			if _, err := s.db.ExecContext(ctx, `DELETE FROM folders WHERE id = ?`, f.ID); err != nil {
 				return fmt.Errorf("remove folder %s: %w", f.Name, err)
 			}
+			removed = true
 		}
+	}
+	if removed {
+		return s.ReclaimBodies(ctx)
 	}
 	return nil
 }
 
-// RemoveAccount deletes everything stored for an account.
+// RemoveAccount deletes everything stored for an account, its bodies'
+// bytes in the packs included.
 func (s *Store) RemoveAccount(ctx context.Context, account string) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM folders WHERE account = ?`, account)
-	return err
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM folders WHERE account = ?`, account); err != nil {
+		return err
+	}
+	return s.PurgeBodies(ctx)
 }
 
 // FolderStates lists the account's folders with their sync state.

@@ -48,6 +48,8 @@ type Batch struct {
 	flags   *sql.Stmt
 	setKey  *sql.Stmt
 	pending []indexRow // written to the index at Commit
+	store   *Store
+	deleted bool // messages were deleted: their bodies' space is reclaimed after Commit
 }
 
 // BeginBatch starts a write batch.
@@ -56,7 +58,7 @@ func (s *Store) BeginBatch(ctx context.Context) (*Batch, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin batch: %w", err)
 	}
-	b := &Batch{ctx: ctx, tx: tx}
+	b := &Batch{ctx: ctx, tx: tx, store: s}
 	prep := func(q string) *sql.Stmt {
 		if err != nil {
 			return nil
@@ -140,6 +142,7 @@ func (b *Batch) Delete(folderID int64, uids []uint32) error {
 		if _, err := b.tx.ExecContext(b.ctx, `DELETE FROM messages WHERE folder_id = ? AND uid = ?`, folderID, uid); err != nil {
 			return fmt.Errorf("delete message %d: %w", uid, err)
 		}
+		b.deleted = true
 	}
 	return nil
 }
@@ -153,6 +156,11 @@ func (b *Batch) Commit() error {
 	b.pending = nil
 	if err := b.tx.Commit(); err != nil {
 		return fmt.Errorf("commit batch: %w", err)
+	}
+	if b.deleted {
+		// The batch is durable; packs that fail to compact now stay
+		// readable and are compacted after the next deletion.
+		b.store.ReclaimBodies(b.ctx)
 	}
 	return nil
 }

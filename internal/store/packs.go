@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS body_packs (
 	at      INTEGER NOT NULL,
 	size    INTEGER NOT NULL
 );
+CREATE INDEX IF NOT EXISTS body_packs_by_pack ON body_packs (pack, at);
 `
 
 // packLimit: a new pack is started once the last one is this large.
@@ -128,8 +129,18 @@ func syncDir(dir string) error {
 }
 
 // packedBody reads message id's body from its pack; ok is false when the
-// body is not in a pack.
+// body is not in a pack. A compaction may move the body between reading
+// its row and opening its pack: the row is then read again.
 func (s *Store) packedBody(ctx context.Context, id int64) (raw []byte, ok bool, err error) {
+	for try := 0; ; try++ {
+		raw, ok, err = s.readPacked(ctx, id)
+		if try == 2 || !errors.Is(err, os.ErrNotExist) {
+			return raw, ok, err
+		}
+	}
+}
+
+func (s *Store) readPacked(ctx context.Context, id int64) (raw []byte, ok bool, err error) {
 	var pack, at, size int64
 	err = s.db.QueryRowContext(ctx, `SELECT pack, at, size FROM body_packs WHERE message = ?`, id).Scan(&pack, &at, &size)
 	if errors.Is(err, sql.ErrNoRows) {
