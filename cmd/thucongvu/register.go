@@ -6,6 +6,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"thucongvu/internal/config"
 	"time"
 
 	"thucongvu/internal/register"
@@ -66,7 +67,7 @@ func cmdRegister(c *cli, args []string) error {
 		return err
 	}
 	if *xlsx != "" {
-		if err := writeFileAtomic(*xlsx, func(w *os.File) error {
+		if err := config.WriteFileWith(*xlsx, 0o600, func(w *os.File) error {
 			return register.WriteXLSX(w, entries, registerTitle(f))
 		}); err != nil {
 			return err
@@ -163,36 +164,4 @@ func dateFlag(name, v string) (time.Time, error) {
 		return time.Time{}, usageErr("%s %q: want YYYY-MM-DD", name, v)
 	}
 	return t, nil
-}
-
-// writeFileAtomic writes path through a temporary file beside it, so a
-// full disk or an unwritable target leaves no half-written file.
-func writeFileAtomic(path string, write func(*os.File) error) error {
-	tmp, err := os.CreateTemp(dirOf(path), ".thucongvu-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
-}
-
-func dirOf(path string) string {
-	if i := strings.LastIndexAny(path, `/\`); i >= 0 {
-		return path[:i+1]
-	}
-	return "."
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"thucongvu/internal/config"
 	"time"
 
 	"thucongvu/internal/engine"
@@ -52,12 +53,12 @@ func cmdReport(c *cli, args []string) error {
 		r.SetIssued(*issued)
 	}
 	if *xlsx != "" {
-		if err := writeFileAtomic(*xlsx, func(f *os.File) error { return report.WriteXLSX(f, r) }); err != nil {
+		if err := config.WriteFileWith(*xlsx, 0o600, func(f *os.File) error { return report.WriteXLSX(f, r) }); err != nil {
 			return err
 		}
 	}
 	if *pdf != "" {
-		if err := writeFileAtomic(*pdf, func(f *os.File) error { return report.WritePDF(f, r, now) }); err != nil {
+		if err := config.WriteFileWith(*pdf, 0o600, func(f *os.File) error { return report.WritePDF(f, r, now) }); err != nil {
 			return err
 		}
 	}
