@@ -77,16 +77,11 @@ func Create(ctx context.Context, to string, o Options) (res *Result, err error) 
 			os.RemoveAll(partial)
 		}
 	}()
-	c, err := o.Connect(ctx)
+	c, release, err := session(ctx, o.Connect)
 	if err != nil {
 		return nil, err
 	}
-	stop := context.AfterFunc(ctx, func() { c.Close() })
-	defer func() {
-		stop()
-		c.Logout().Wait()
-		c.Close()
-	}()
+	defer release()
 	m := &Manifest{Format: Format, Account: o.Account, Email: o.Email, CreatedAt: stamp, Folders: []Folder{}}
 	folders, err := c.List("", "*", nil).Collect()
 	if err != nil {
@@ -476,3 +471,17 @@ func syncDir(dir string) {
 
 // errNoUIDPlus: pruning needs UID EXPUNGE, or it could remove other mail.
 var errNoUIDPlus = errors.New("the server lacks UIDPLUS (UID EXPUNGE): nothing deleted, as a plain EXPUNGE could remove other mail")
+
+// session opens a connection that ctx's end closes; release logs out.
+func session(ctx context.Context, connect func(context.Context) (*imapclient.Client, error)) (*imapclient.Client, func(), error) {
+	c, err := connect(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	stop := context.AfterFunc(ctx, func() { c.Close() })
+	return c, func() {
+		stop()
+		c.Logout().Wait()
+		c.Close()
+	}, nil
+}

@@ -31,16 +31,11 @@ func Prune(ctx context.Context, dir string, cutoff time.Time, connect func(conte
 	if err != nil {
 		return nil, err
 	}
-	c, err := connect(ctx)
+	c, release, err := session(ctx, connect)
 	if err != nil {
 		return nil, err
 	}
-	stop := context.AfterFunc(ctx, func() { c.Close() })
-	defer func() {
-		stop()
-		c.Logout().Wait()
-		c.Close()
-	}()
+	defer release()
 	caps, err := c.Capability().Wait()
 	if err != nil {
 		return nil, err

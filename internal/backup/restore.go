@@ -37,16 +37,11 @@ func Restore(ctx context.Context, dir string, connect func(context.Context) (*im
 	if err != nil {
 		return nil, err
 	}
-	c, err := connect(ctx)
+	c, release, err := session(ctx, connect)
 	if err != nil {
 		return nil, err
 	}
-	stop := context.AfterFunc(ctx, func() { c.Close() })
-	defer func() {
-		stop()
-		c.Logout().Wait()
-		c.Close()
-	}()
+	defer release()
 	existing, delim, err := listFolders(c)
 	if err != nil {
 		return nil, err
