@@ -3,6 +3,9 @@ package ui
 import (
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+
 	"thucongvu/internal/model"
 )
 
@@ -90,4 +93,20 @@ type AgencyOverview struct {
 	NextCheck time.Time
 	// NextReport says when the next usage report is due, "" when none.
 	NextReport string
+}
+
+// showAgencyWindow opens an agency view (overview, register, report) in its
+// own window, sized as the user last left it, and fills it in the background.
+func (u *UI) showAgencyWindow(name, title string, size fyne.Size, build func(w fyne.Window, svc AgencyServices) (content fyne.CanvasObject, reload func())) {
+	svc, ok := u.agency()
+	if !ok {
+		return
+	}
+	w := u.app.NewWindow(lang.L(title))
+	content, reload := build(w, svc)
+	w.SetContent(content)
+	u.rememberSize(w, name, size)
+	w.SetOnClosed(func() { u.storeSize(w, name) })
+	w.Show()
+	reload()
 }

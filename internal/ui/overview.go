@@ -23,16 +23,10 @@ type overviewView struct {
 
 // ShowOverview opens the overview window.
 func (u *UI) ShowOverview() {
-	svc, ok := u.agency()
-	if !ok {
-		return
-	}
-	w := u.app.NewWindow(lang.L("overview.title"))
-	v := &overviewView{u: u, win: w, svc: svc, body: container.NewVBox(widget.NewLabel(lang.L("overview.loading")))}
-	w.SetContent(v.object())
-	w.Resize(fyne.NewSize(900, 560))
-	w.Show()
-	v.reload()
+	u.showAgencyWindow("overview", "overview.title", fyne.NewSize(900, 560), func(w fyne.Window, svc AgencyServices) (fyne.CanvasObject, func()) {
+		v := &overviewView{u: u, win: w, svc: svc, body: container.NewVBox(widget.NewLabel(lang.L("overview.loading")))}
+		return v.object(), v.reload
+	})
 }
 
 func (v *overviewView) object() fyne.CanvasObject {

@@ -45,16 +45,10 @@ var registerColumns = []struct {
 
 // ShowRegister opens the register window.
 func (u *UI) ShowRegister() {
-	svc, ok := u.agency()
-	if !ok {
-		return
-	}
-	w := u.app.NewWindow(lang.L("register.title"))
-	v := u.newRegisterView(w, svc)
-	w.SetContent(v.object())
-	w.Resize(fyne.NewSize(1060, 600))
-	w.Show()
-	v.reload()
+	u.showAgencyWindow("register", "register.title", fyne.NewSize(1060, 600), func(w fyne.Window, svc AgencyServices) (fyne.CanvasObject, func()) {
+		v := u.newRegisterView(w, svc)
+		return v.object(), v.reload
+	})
 }
 
 func (u *UI) newRegisterView(w fyne.Window, svc AgencyServices) *registerView {

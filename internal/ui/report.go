@@ -39,16 +39,10 @@ func reportPeriods(now time.Time) []string {
 
 // ShowReport opens the report window.
 func (u *UI) ShowReport() {
-	svc, ok := u.agency()
-	if !ok {
-		return
-	}
-	w := u.app.NewWindow(lang.L("report.title"))
-	v := u.newReportView(w, svc)
-	w.SetContent(v.object())
-	w.Resize(fyne.NewSize(900, 600))
-	w.Show()
-	v.reload()
+	u.showAgencyWindow("report", "report.title", fyne.NewSize(900, 600), func(w fyne.Window, svc AgencyServices) (fyne.CanvasObject, func()) {
+		v := u.newReportView(w, svc)
+		return v.object(), v.reload
+	})
 }
 
 func (u *UI) newReportView(w fyne.Window, svc AgencyServices) *reportView {
