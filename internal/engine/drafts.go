@@ -34,10 +34,7 @@ func (e *Engine) PutDraft(ctx context.Context, a model.Account, raw []byte, repl
 	if err != nil {
 		return err
 	}
-	defer func() {
-		c.Logout().Wait()
-		c.Close()
-	}()
+	defer logout(c)
 	folder, known := e.draftsFolder(ctx, a)
 	if !known {
 		if err := c.EnsureFolder(ctx, folder, model.RoleDrafts); err != nil {
@@ -68,10 +65,7 @@ func (e *Engine) DeleteDraft(ctx context.Context, a model.Account, messageID str
 	if err != nil {
 		return err
 	}
-	defer func() {
-		c.Logout().Wait()
-		c.Close()
-	}()
+	defer logout(c)
 	folder, _ := e.draftsFolder(ctx, a)
 	return removeByMessageID(c, folder, messageID)
 }
@@ -140,10 +134,7 @@ func (e *Engine) MoveToTrash(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	defer func() {
-		c.Logout().Wait()
-		c.Close()
-	}()
+	defer logout(c)
 	if _, err := c.Select(sum.Folder, nil).Wait(); err != nil {
 		return fmt.Errorf("open %s: %w", sum.Folder, err)
 	}

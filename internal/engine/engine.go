@@ -332,3 +332,9 @@ func PasswordAdvice(a model.Account, password string, now time.Time) []string {
 	}
 	return out
 }
+
+// logout ends a connection opened for one short task.
+func logout(c *imapsync.Conn) {
+	c.Logout().Wait()
+	c.Close()
+}

@@ -70,9 +70,6 @@ func (e *Engine) Quota(ctx context.Context, a model.Account) (*Quota, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer func() {
-		c.Logout().Wait()
-		c.Close()
-	}()
+	defer logout(c)
 	return ReadQuota(c)
 }
