@@ -286,10 +286,9 @@ func DocType(number, subject, body string) string {
 func Summary(subject string) string {
 	s := strings.TrimSpace(vntext.NFC(subject))
 	for {
-		f := strings.ToLower(s)
 		cut := false
 		for _, p := range []string{"re:", "fwd:", "fw:", "tl:", "tr:", "chuyển xử lý:"} {
-			if strings.HasPrefix(f, p) {
+			if len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) {
 				s, cut = strings.TrimSpace(s[len(p):]), true
 			}
 		}
@@ -297,9 +296,13 @@ func Summary(subject string) string {
 			break
 		}
 	}
-	if i := strings.Index(strings.ToLower(s), "v/v"); i >= 0 {
-		if rest := strings.TrimLeft(strings.TrimSpace(s[i+3:]), ":- "); rest != "" {
-			return rest
+	// Offsets are found in s itself: lower-casing may change byte lengths.
+	for i := 0; i+3 <= len(s); i++ {
+		if strings.EqualFold(s[i:i+3], "v/v") {
+			if rest := strings.TrimLeft(strings.TrimSpace(s[i+3:]), ":- "); rest != "" {
+				return rest
+			}
+			break
 		}
 	}
 	return s
