@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-sasl"
@@ -158,8 +159,14 @@ func TestPostfixStopStart(t *testing.T) {
 		t.Fatalf("submit after restart: %v\n%s", err, p.LogTail())
 	}
 	d.WaitMessages(t, lanhdao, "INBOX", 1)
+	// The queue manager removes the queue file just after LMTP reports
+	// success, so the queue drains a moment after the mail is in the box.
+	deadline := time.Now().Add(10 * time.Second)
+	for p.Queued() != 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
 	if n := p.Queued(); n != 0 {
-		t.Errorf("Queued() = %d after delivery", n)
+		t.Errorf("Queued() = %d 10 s after delivery\n%s", n, p.LogTail())
 	}
 }
 
