@@ -28,6 +28,21 @@ func packedBytes(t *testing.T, home string) []byte {
 	return all
 }
 
+// databaseBytes returns every byte of the database files (main file,
+// write-ahead log) of the store at home.
+func databaseBytes(t *testing.T, home string) []byte {
+	t.Helper()
+	var all []byte
+	for _, name := range []string{"mail.db", "mail.db-wal", "mail.db-journal"} {
+		b, err := os.ReadFile(filepath.Join(home, name))
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		all = append(all, b...)
+	}
+	return all
+}
+
 func imapAccount(t *testing.T, d *testsrv.Dovecot, name, user string) model.Account {
 	h, p := hostPort(t, d.IMAPSAddr)
 	return model.Account{Name: name, Email: user, Username: user, Profile: "hanam",
@@ -88,12 +103,21 @@ func TestRemovedMailLeavesThePacks(t *testing.T) {
 		}
 	}
 
+	// The database keeps the subjects and the search index's terms (the
+	// run of x is one term of every secret body).
+	subject, term := []byte("Thư riêng"), bytes.Repeat([]byte("x"), 1000)
+	if db := databaseBytes(t, home); !bytes.Contains(db, subject) || !bytes.Contains(db, term) {
+		t.Fatal("the database holds no subject or index term of the account before its removal")
+	}
 	if err := e.RemoveAccount(ctx, "canhan"); err != nil {
 		t.Fatal(err)
 	}
 	all = packedBytes(t, home)
 	if bytes.Contains(all, []byte("MẬT-canhan")) {
 		t.Fatal("mail of the removed account still in the packs")
+	}
+	if db := databaseBytes(t, home); bytes.Contains(db, subject) || bytes.Contains(db, term) {
+		t.Fatal("a subject or an index term of the removed account is still in the database files")
 	}
 	list, err := e.Store.Search(ctx, "cong van", "", 20)
 	if err != nil || len(list) != n {

@@ -94,12 +94,42 @@ func (s *Store) RemoveFoldersExcept(ctx context.Context, account string, keep []
 }
 
 // RemoveAccount deletes everything stored for an account, its bodies'
-// bytes in the packs included.
+// bytes in the packs included. No text of its mail stays in the database
+// files either: the rows are deleted with secure_delete (freed space is
+// zeroed), the search index is rewritten without the account's terms, and
+// the write-ahead log is emptied. The register and the check log stay:
+// they are the agency's records (R8, R10).
 func (s *Store) RemoveAccount(ctx context.Context, account string) error {
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM folders WHERE account = ?`, account); err != nil {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
 		return err
 	}
-	return s.PurgeBodies(ctx)
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA secure_delete = ON`); err != nil {
+		return err
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA secure_delete = OFF`)
+	steps := []struct {
+		query string
+		args  []any
+	}{
+		{`DELETE FROM folders WHERE account = ?`, []any{account}},
+		// Deleting from a contentless index leaves the terms in its
+		// segments until they merge; optimize merges them all now.
+		{`INSERT INTO search (search) VALUES ('optimize')`, nil},
+	}
+	for _, st := range steps {
+		if _, err := conn.ExecContext(ctx, st.query, st.args...); err != nil {
+			return fmt.Errorf("remove account %s: %w", account, err)
+		}
+	}
+	if err := s.PurgeBodies(ctx); err != nil {
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		return fmt.Errorf("remove account %s: %w", account, err)
+	}
+	return nil
 }
 
 // FolderStates lists the account's folders with their sync state.
