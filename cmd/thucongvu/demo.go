@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	fyneapp "fyne.io/fyne/v2/app"
 
 	"thucongvu/internal/app"
 	"thucongvu/internal/config"
@@ -130,7 +129,7 @@ func cmdDemo(c *cli, args []string) error {
 	svc := app.New(w.engine, w.home)
 	defer svc.Close()
 	svc.Run(ctx)
-	a := fyneapp.NewWithID("vn.gov.thucongvu")
+	a := newFyneApp()
 	win := a.NewWindow("Thư Công Vụ — demo")
 	win.Resize(ui.WindowSize)
 	u := ui.New(a, win, svc)

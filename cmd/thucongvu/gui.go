@@ -41,7 +41,7 @@ func cmdGUI(c *cli, args []string) error {
 	svc.Run(ctx)
 	// A policy agency IT changes meanwhile applies without a restart.
 	go svc.WatchPolicy(ctx, app.PolicyCheck, config.LoadPolicy)
-	a := fyneapp.NewWithID("vn.gov.thucongvu")
+	a := newFyneApp()
 	w := a.NewWindow("Thư Công Vụ")
 	w.Resize(ui.WindowSize)
 	u := ui.New(a, w, svc)
@@ -72,4 +72,18 @@ func startReminders(ctx context.Context, u *ui.UI, svc *app.Services) (*ui.Windo
 	u.SetNotifier(notifier.Notify)
 	svc.StartReminders(notifier, remind.SystemClock{})
 	return notifier, desktop.Close
+}
+
+// newFyneApp creates the application. Every window update from background
+// work goes through fyne.Do (internal/ui/background.go), so the app says
+// it follows Fyne's threading model and Fyne neither warns at start nor
+// re-routes calls behind its back.
+func newFyneApp() fyne.App {
+	fyneapp.SetMetadata(fyne.AppMetadata{
+		ID:         "vn.gov.thucongvu",
+		Name:       "Thư Công Vụ",
+		Version:    version,
+		Migrations: map[string]bool{"fyneDo": true},
+	})
+	return fyneapp.NewWithID("vn.gov.thucongvu")
 }

@@ -391,7 +391,7 @@ func demoWindow(t *testing.T, w *wine) {
 	t.Logf("window: %s", strings.TrimSpace(line))
 	w.waitScreen(t, g, windowArea(line), 1, time.Minute, "Hộp thư đến", "Thử thông báo")
 	out := g.output()
-	for _, bad := range []string{"Fyne error", "Failed to convert systray icon", "without TLS", "mail.hanam.gov.vn"} {
+	for _, bad := range []string{"Fyne error", "not been migrated to the fyne.Do", "Error in Fyne call thread", "Failed to convert systray icon", "without TLS", "mail.hanam.gov.vn"} {
 		if strings.Contains(out, bad) {
 			t.Errorf("demo output has %q:\n%s", bad, out)
 		}
