@@ -40,6 +40,13 @@ const headersOnlyEnv = "TCV_BENCH_HEADERS_ONLY"
 // only10kEnv stops the benchmark after the 10,000-message figures.
 const only10kEnv = "TCV_BENCH_ONLY10K"
 
+// headers50kOnlyEnv runs only the 50,000-message header figure.
+const headers50kOnlyEnv = "TCV_BENCH_HEADERS50K_ONLY"
+
+// headerProfileEnv names a file for a CPU profile of the header syncs
+// (the client's side of the header figures only).
+const headerProfileEnv = "TCV_HEADER_CPUPROFILE"
+
 // resyncOnlyEnv runs only the 50,000-message re-sync and search figures,
 // after one header sync.
 const resyncOnlyEnv = "TCV_BENCH_RESYNC_ONLY"
@@ -68,6 +75,11 @@ func BenchmarkOfficialMail(b *testing.B) {
 	if os.Getenv(full50kEnv) == "only" {
 		load(50_000)
 		fullFigures(b, d, 50_000, false)
+		return
+	}
+	if os.Getenv(headers50kOnlyEnv) != "" {
+		load(50_000)
+		headerFigures(b, d, 50_000)
 		return
 	}
 	if os.Getenv(resyncOnlyEnv) != "" {
@@ -105,7 +117,9 @@ func headerFigures(b *testing.B, d *testsrv.Dovecot, n int) *Syncer {
 	for range 3 {
 		raws = append(raws, rawFetch(b, d))
 		var t time.Duration
+		stop := startHeaderProfile(b)
 		t, s = ourSync(b, d, b.TempDir(), false)
+		stop()
 		ours = append(ours, t)
 	}
 	raw, sync := median(raws), median(ours)
@@ -113,6 +127,27 @@ func headerFigures(b *testing.B, d *testsrv.Dovecot, n int) *Syncer {
 	fmt.Printf("official header sync %d: raw go-imap UID FETCH 1:* %s, sync --once %s, ratio %.2f (target ≤ 1.3); runs %s / %s\n",
 		n, raw.Round(time.Millisecond), sync.Round(time.Millisecond), sync.Seconds()/raw.Seconds(), durations(raws), durations(ours))
 	return s
+}
+
+// startHeaderProfile adds the CPU profile of one header sync to the
+// file named by headerProfileEnv (each sync overwrites it: the last
+// one's stays) and returns the stop function.
+func startHeaderProfile(b *testing.B) func() {
+	path := os.Getenv(headerProfileEnv)
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
 }
 
 // fullFigures: mbsync and a raw full fetch, then the client's full sync

@@ -46,7 +46,7 @@ type Batch struct {
 	tx      *sql.Tx
 	insert  *sql.Stmt
 	flags   *sql.Stmt
-	setKey  *sql.Stmt
+	nextID  int64      // the id the next new message gets (0: not read yet)
 	pending []indexRow // written to the index at Commit
 	store   *Store
 	deleted bool // messages were deleted: their bodies' space is reclaimed after Commit
@@ -67,12 +67,14 @@ func (s *Store) BeginBatch(ctx context.Context) (*Batch, error) {
 		st, err = tx.PrepareContext(ctx, q)
 		return st
 	}
-	b.insert = prep(`INSERT OR IGNORE INTO messages (folder_id, uid, modseq, message_id, in_reply_to, subject,
+	// Only a message already stored under its UID is skipped: any other
+	// conflict (a search key taken) is an error the caller resolves.
+	b.insert = prep(`INSERT INTO messages (id, folder_id, uid, modseq, message_id, in_reply_to, subject,
 		from_name, from_addr, to_json, cc_json, date, internal_date, size, flags, seen, flagged, answered,
-		has_attachments, document, secret, attachments)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		has_attachments, document, secret, attachments, search_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (folder_id, uid) DO NOTHING`)
 	b.flags = prep(`UPDATE messages SET flags = ?, seen = ?, flagged = ?, answered = ?, modseq = ? WHERE folder_id = ? AND uid = ?`)
-	b.setKey = prep(`UPDATE messages SET search_key = ? WHERE id = ?`)
 	if err != nil {
 		tx.Rollback()
 		return nil, fmt.Errorf("begin batch: %w", err)
@@ -83,47 +85,48 @@ func (s *Store) BeginBatch(ctx context.Context) (*Batch, error) {
 // Put stores a message; one already stored under the same UID only has its
 // flags updated, so replaying a batch never duplicates.
 func (b *Batch) Put(folderID int64, r *Record) error {
+	if b.nextID == 0 {
+		// The transaction holds the write lock: ids are handed out here,
+		// as SQLite would (one above the highest), so the message's
+		// search key goes in with its row.
+		if err := b.tx.QueryRowContext(b.ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM messages`).Scan(&b.nextID); err != nil {
+			return fmt.Errorf("store message %d: %w", r.UID, err)
+		}
+	}
+	id := b.nextID
 	to, _ := json.Marshal(nonNil(r.To))
 	cc, _ := json.Marshal(nonNil(r.Cc))
 	flags := strings.Join(r.Flags, " ")
 	seen, flagged, answered := hasFlag(r.Flags, `\Seen`), hasFlag(r.Flags, `\Flagged`), hasFlag(r.Flags, `\Answered`)
 	subject := vntext.NFC(r.Subject)
 	fromName := vntext.NFC(r.From.Name)
-	res, err := b.insert.ExecContext(b.ctx, folderID, r.UID, r.ModSeq, r.MessageID, r.InReplyTo, subject,
-		fromName, r.From.Address, string(to), string(cc), unix(r.Date), unix(r.InternalDate), r.Size,
-		flags, seen, flagged, answered, r.HasAttachments, r.Document, r.Secret, strings.Join(r.Attachments, "\n"))
-	if err != nil {
-		return fmt.Errorf("store message %d: %w", r.UID, err)
+	attachments := strings.Join(r.Attachments, "\n")
+	key := searchKey(r.Date, id)
+	for {
+		res, err := b.insert.ExecContext(b.ctx, id, folderID, r.UID, r.ModSeq, r.MessageID, r.InReplyTo, subject,
+			fromName, r.From.Address, string(to), string(cc), unix(r.Date), unix(r.InternalDate), r.Size,
+			flags, seen, flagged, answered, r.HasAttachments, r.Document, r.Secret, attachments, key)
+		if err != nil {
+			if strings.Contains(err.Error(), "messages.search_key") {
+				key++ // two messages of the same second whose ids share their low bits
+				continue
+			}
+			return fmt.Errorf("store message %d: %w", r.UID, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return b.SetFlags(folderID, r.UID, r.Flags, r.ModSeq)
+		}
+		break
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return b.SetFlags(folderID, r.UID, r.Flags, r.ModSeq)
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return err
-	}
-	key, err := b.assignSearchKey(id, r.Date)
-	if err != nil {
-		return err
-	}
+	b.nextID++
 	b.pending = append(b.pending, indexRow{key: key, subject: vntext.Fold(subject + " " + strings.Join(r.Attachments, " ")),
 		sender: vntext.Fold(fromName + " " + r.From.Address)})
 	return nil
 }
 
-// assignSearchKey gives message id a unique date-ordered index key.
-func (b *Batch) assignSearchKey(id int64, date time.Time) (int64, error) {
-	key := max(unix(date), 0)<<searchKeyShift | id&(1<<searchKeyShift-1)
-	for {
-		_, err := b.setKey.ExecContext(b.ctx, key, id)
-		if err == nil {
-			return key, nil
-		}
-		if !strings.Contains(err.Error(), "UNIQUE") {
-			return 0, fmt.Errorf("index key of %d: %w", id, err)
-		}
-		key++ // two messages of the same second whose ids share their low bits
-	}
+// searchKey is a message's date-ordered index key (see searchKeyShift).
+func searchKey(date time.Time, id int64) int64 {
+	return max(unix(date), 0)<<searchKeyShift | id&(1<<searchKeyShift-1)
 }
 
 // SetFlags replaces a message's flags.
