@@ -255,6 +255,7 @@ func (s *Syncer) fetchNew(ctx context.Context, c *Conn, st store.FolderState, ma
 	opts := &imap.FetchOptions{UID: true, Flags: true, Envelope: true, RFC822Size: true, InternalDate: true,
 		BodyStructure: &imap.FetchItemBodyStructure{Extended: true}}
 	w := s.startRecordWriter(ctx, st, total)
+	names := newHeaderTexts()
 	err := c.fetchEach(ctx, set, opts, func(buf *imapclient.FetchMessageBuffer) error {
 		if uint32(buf.UID) <= maxUID {
 			return nil // "n:*" returns the last message even when it is below n
@@ -263,7 +264,9 @@ func (s *Syncer) fetchNew(ctx context.Context, c *Conn, st store.FolderState, ma
 			// The answer broke off inside this message: never store half of it.
 			return fmt.Errorf("%w for UID %d: expected ENVELOPE and BODYSTRUCTURE", errIncomplete, buf.UID)
 		}
-		return w.put(recordOf(buf, s.Opts))
+		r := recordOf(buf, s.Opts, names)
+		r.Prepare() // here, so that the writer only writes
+		return w.put(r)
 	})
 	if err != nil {
 		if isParseError(err) {
@@ -288,7 +291,8 @@ type recordWriter struct {
 }
 
 func (s *Syncer) startRecordWriter(ctx context.Context, st store.FolderState, total int) *recordWriter {
-	w := &recordWriter{in: make(chan *store.Record, 256), done: make(chan struct{})}
+	// A batch's worth of room: the wire is read on while a batch commits.
+	w := &recordWriter{in: make(chan *store.Record, s.Opts.batchSize()), done: make(chan struct{})}
 	go func() {
 		defer close(w.done)
 		fail := func(err error) {

@@ -37,6 +37,32 @@ type Record struct {
 	Secret         string
 	// Attachments are the attachment file names, for search and the list.
 	Attachments []string
+
+	stored *storedForm // set by Prepare
+}
+
+// storedForm is a record as its row and index entry hold it.
+type storedForm struct {
+	subject, fromName, to, cc, flags, attachments string
+	seen, flagged, answered                       bool
+	indexSubject, indexSender                     string
+}
+
+// Prepare computes what Put stores and indexes for r (normal forms,
+// folded text, encoded lists). Put does it itself when the caller has not;
+// the sync engine calls it beside the writer so both cores work. r must
+// not change after.
+func (r *Record) Prepare() { r.stored = r.storedForm() }
+
+func (r *Record) storedForm() *storedForm {
+	to, _ := json.Marshal(nonNil(r.To))
+	cc, _ := json.Marshal(nonNil(r.Cc))
+	f := &storedForm{subject: vntext.NFC(r.Subject), fromName: vntext.NFC(r.From.Name), to: string(to), cc: string(cc),
+		flags: strings.Join(r.Flags, " "), attachments: strings.Join(r.Attachments, "\n"),
+		seen: hasFlag(r.Flags, `\Seen`), flagged: hasFlag(r.Flags, `\Flagged`), answered: hasFlag(r.Flags, `\Answered`)}
+	f.indexSubject = vntext.Fold(f.subject + " " + strings.Join(r.Attachments, " "))
+	f.indexSender = vntext.Fold(f.fromName + " " + r.From.Address)
+	return f
 }
 
 // Batch writes many records in one transaction; the sync engine commits a
@@ -93,19 +119,15 @@ func (b *Batch) Put(folderID int64, r *Record) error {
 			return fmt.Errorf("store message %d: %w", r.UID, err)
 		}
 	}
-	id := b.nextID
-	to, _ := json.Marshal(nonNil(r.To))
-	cc, _ := json.Marshal(nonNil(r.Cc))
-	flags := strings.Join(r.Flags, " ")
-	seen, flagged, answered := hasFlag(r.Flags, `\Seen`), hasFlag(r.Flags, `\Flagged`), hasFlag(r.Flags, `\Answered`)
-	subject := vntext.NFC(r.Subject)
-	fromName := vntext.NFC(r.From.Name)
-	attachments := strings.Join(r.Attachments, "\n")
+	f, id := r.stored, b.nextID
+	if f == nil {
+		f = r.storedForm()
+	}
 	key := searchKey(r.Date, id)
 	for {
-		res, err := b.insert.ExecContext(b.ctx, id, folderID, r.UID, r.ModSeq, r.MessageID, r.InReplyTo, subject,
-			fromName, r.From.Address, string(to), string(cc), unix(r.Date), unix(r.InternalDate), r.Size,
-			flags, seen, flagged, answered, r.HasAttachments, r.Document, r.Secret, attachments, key)
+		res, err := b.insert.ExecContext(b.ctx, id, folderID, r.UID, r.ModSeq, r.MessageID, r.InReplyTo, f.subject,
+			f.fromName, r.From.Address, f.to, f.cc, unix(r.Date), unix(r.InternalDate), r.Size,
+			f.flags, f.seen, f.flagged, f.answered, r.HasAttachments, r.Document, r.Secret, f.attachments, key)
 		if err != nil {
 			if strings.Contains(err.Error(), "messages.search_key") {
 				key++ // two messages of the same second whose ids share their low bits
@@ -119,8 +141,7 @@ func (b *Batch) Put(folderID int64, r *Record) error {
 		break
 	}
 	b.nextID++
-	b.pending = append(b.pending, indexRow{key: key, subject: vntext.Fold(subject + " " + strings.Join(r.Attachments, " ")),
-		sender: vntext.Fold(fromName + " " + r.From.Address)})
+	b.pending = append(b.pending, indexRow{key: key, subject: f.indexSubject, sender: f.indexSender})
 	return nil
 }
 
