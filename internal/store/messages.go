@@ -71,7 +71,7 @@ type Batch struct {
 	ctx         context.Context
 	tx          *sql.Tx
 	insert      *sql.Stmt
-	insertChunk *sql.Stmt // insertChunk messages at once, prepared when first needed
+	chunkInsert *sql.Stmt // insertChunk messages at once, prepared when first needed
 	flags       *sql.Stmt
 	queue       []queued   // put, not yet inserted
 	nextID      int64      // the id the next new message gets (0: not read yet)
@@ -181,14 +181,14 @@ func (b *Batch) insertMany(q []queued) (bool, error) {
 	var rows *sql.Rows
 	var err error
 	if len(q) == insertChunk {
-		if b.insertChunk == nil {
-			b.insertChunk, err = b.tx.PrepareContext(b.ctx, insertColumns+
+		if b.chunkInsert == nil {
+			b.chunkInsert, err = b.tx.PrepareContext(b.ctx, insertColumns+
 				strings.TrimSuffix(strings.Repeat(insertRow+",", insertChunk), ",")+insertConflict+` RETURNING id`)
 			if err != nil {
 				return false, fmt.Errorf("store messages: %w", err)
 			}
 		}
-		rows, err = b.insertChunk.QueryContext(b.ctx, args...)
+		rows, err = b.chunkInsert.QueryContext(b.ctx, args...)
 	} else {
 		rows, err = b.tx.QueryContext(b.ctx, insertColumns+
 			strings.TrimSuffix(strings.Repeat(insertRow+",", len(q)), ",")+insertConflict+` RETURNING id`, args...)
