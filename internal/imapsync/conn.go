@@ -43,7 +43,8 @@ type Options struct {
 	RootCAs *x509.CertPool
 	// Dial replaces the network dialer (tests inject faults through it).
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
-	// BatchSize is how many messages are stored per transaction (default 500).
+	// BatchSize is how many messages are stored per transaction (default
+	// 2000: fewer, larger commits write fewer full-text segments to merge).
 	BatchSize int
 	// NamesDocument, if set, marks as a document (R9) a message without a
 	// document attachment from its sender and subject alone (the engine
@@ -98,7 +99,7 @@ func (o *Options) idleRefresh() time.Duration {
 
 func (o *Options) batchSize() int {
 	if o == nil || o.BatchSize <= 0 {
-		return 500
+		return 2000
 	}
 	return o.BatchSize
 }

@@ -12,8 +12,9 @@ import (
 	"thucongvu/internal/vntext"
 )
 
-// recordOf turns a FETCH answer (envelope, flags, structure) into a store record.
-func recordOf(buf *imapclient.FetchMessageBuffer, opts *Options) *store.Record {
+// recordOf turns a FETCH answer (envelope, flags, structure) into a store
+// record; names decodes the envelope's text (nil: nothing remembered).
+func recordOf(buf *imapclient.FetchMessageBuffer, opts *Options, names *headerTexts) *store.Record {
 	r := &store.Record{
 		UID:          uint32(buf.UID),
 		ModSeq:       buf.ModSeq,
@@ -29,13 +30,19 @@ func recordOf(buf *imapclient.FetchMessageBuffer, opts *Options) *store.Record {
 		}
 		r.Date = env.Date
 		if len(env.From) > 0 {
-			r.From = address(env.From[0])
+			r.From = names.address(env.From[0])
 		}
-		for _, a := range env.To {
-			r.To = append(r.To, address(a))
+		if len(env.To) > 0 {
+			r.To = make([]model.Address, len(env.To))
+			for i, a := range env.To {
+				r.To[i] = names.address(a)
+			}
 		}
-		for _, a := range env.Cc {
-			r.Cc = append(r.Cc, address(a))
+		if len(env.Cc) > 0 {
+			r.Cc = make([]model.Address, len(env.Cc))
+			for i, a := range env.Cc {
+				r.Cc[i] = names.address(a)
+			}
 		}
 	}
 	if r.Date.IsZero() {
@@ -57,8 +64,33 @@ func recordOf(buf *imapclient.FetchMessageBuffer, opts *Options) *store.Record {
 	return r
 }
 
-func address(a imap.Address) model.Address {
-	return model.Address{Name: mail.HeaderText(a.Name), Address: strings.ToLower(a.Addr())}
+// headerTexts decodes the names of envelope addresses (mail.HeaderText),
+// remembering up to maxRememberedNames of them: official mail comes from
+// and goes to the same few hundred people, and decoding (legacy font
+// detection, NFC) costs more than a lookup.
+type headerTexts struct{ seen map[string]string }
+
+const maxRememberedNames = 4096
+
+func newHeaderTexts() *headerTexts { return &headerTexts{seen: map[string]string{}} }
+
+func (h *headerTexts) text(v string) string {
+	if h == nil || v == "" {
+		return mail.HeaderText(v)
+	}
+	if s, ok := h.seen[v]; ok {
+		return s
+	}
+	s := mail.HeaderText(v)
+	if len(h.seen) >= maxRememberedNames {
+		clear(h.seen)
+	}
+	h.seen[v] = s
+	return s
+}
+
+func (h *headerTexts) address(a imap.Address) model.Address {
+	return model.Address{Name: h.text(a.Name), Address: strings.ToLower(a.Addr())}
 }
 
 // attachmentNames lists the file names of a structure's attachments.

@@ -105,7 +105,7 @@ func (s *Syncer) storeWithoutStructure(ctx context.Context, c *Conn, se *Structu
 	if err != nil {
 		return fmt.Errorf("fetch %s UID>%d without structure: %w", se.Folder, se.After, err)
 	}
-	r := recordOf(buf, s.Opts)
+	r := recordOf(buf, s.Opts, nil)
 	if ct := headerField(buf.FindBodySection(header), "Content-Type"); ct != "" {
 		if mt, _, err := mime.ParseMediaType(ct); err == nil && (mt == "multipart/mixed" || !strings.HasPrefix(mt, "text/") && !strings.HasPrefix(mt, "multipart/")) {
 			r.HasAttachments = true

@@ -219,7 +219,7 @@ func (s *Syncer) syncFolder(ctx context.Context, c *Conn, l *imap.ListData) (int
 	}
 	added := 0
 	if sel.NumMessages > 0 && uint32(sel.UIDNext) > maxUID+1 {
-		if added, err = s.fetchNew(ctx, c, st, maxUID, int(sel.NumMessages)); err != nil {
+		if added, err = s.fetchNew(ctx, c, st, maxUID, int(sel.NumMessages), int(sel.NumMessages)-count); err != nil {
 			return added, 0, err
 		}
 	}
@@ -249,12 +249,14 @@ func (s *Syncer) syncFolder(ctx context.Context, c *Conn, l *imap.ListData) (int
 // time. Answers are turned into records as they arrive and stored on
 // another goroutine, so reading the wire and writing the store overlap.
 // Batches are committed in UID order: what is stored is always every
-// message up to some UID, and the next pass resumes above it.
-func (s *Syncer) fetchNew(ctx context.Context, c *Conn, st store.FolderState, maxUID uint32, total int) (int, error) {
+// message up to some UID, and the next pass resumes above it. total is the
+// folder's size, expected how many new messages it should hold.
+func (s *Syncer) fetchNew(ctx context.Context, c *Conn, st store.FolderState, maxUID uint32, total, expected int) (int, error) {
 	set := imap.UIDSet{imap.UIDRange{Start: imap.UID(maxUID + 1), Stop: 0}}
 	opts := &imap.FetchOptions{UID: true, Flags: true, Envelope: true, RFC822Size: true, InternalDate: true,
 		BodyStructure: &imap.FetchItemBodyStructure{Extended: true}}
-	w := s.startRecordWriter(ctx, st, total)
+	w := s.startRecordWriter(ctx, st, total, expected)
+	names := newHeaderTexts()
 	err := c.fetchEach(ctx, set, opts, func(buf *imapclient.FetchMessageBuffer) error {
 		if uint32(buf.UID) <= maxUID {
 			return nil // "n:*" returns the last message even when it is below n
@@ -263,7 +265,9 @@ func (s *Syncer) fetchNew(ctx context.Context, c *Conn, st store.FolderState, ma
 			// The answer broke off inside this message: never store half of it.
 			return fmt.Errorf("%w for UID %d: expected ENVELOPE and BODYSTRUCTURE", errIncomplete, buf.UID)
 		}
-		return w.put(recordOf(buf, s.Opts))
+		r := recordOf(buf, s.Opts, names)
+		r.Prepare() // here, so that the writer only writes
+		return w.put(r)
 	})
 	if err != nil {
 		if isParseError(err) {
@@ -287,8 +291,14 @@ type recordWriter struct {
 	failed   atomic.Pointer[error]
 }
 
-func (s *Syncer) startRecordWriter(ctx context.Context, st store.FolderState, total int) *recordWriter {
-	w := &recordWriter{in: make(chan *store.Record, 256), done: make(chan struct{})}
+// startRecordWriter stores what put queues, a batch a transaction, until
+// finish. Once fewer than a batch are still expected, a batch is also committed
+// whenever the writer has caught up with the wire and holds an eighth of
+// one: what is left to commit after the last answer, while the caller
+// waits, stays small.
+func (s *Syncer) startRecordWriter(ctx context.Context, st store.FolderState, total, expected int) *recordWriter {
+	// A batch's worth of room: the wire is read on while a batch commits.
+	w := &recordWriter{in: make(chan *store.Record, s.Opts.batchSize()), done: make(chan struct{})}
 	go func() {
 		defer close(w.done)
 		fail := func(err error) {
@@ -301,7 +311,7 @@ func (s *Syncer) startRecordWriter(ctx context.Context, st store.FolderState, to
 			fail(err)
 			return
 		}
-		inBatch := 0
+		inBatch, received, size := 0, 0, s.Opts.batchSize()
 		for r := range w.in {
 			if err := batch.Put(st.ID, r); err != nil {
 				batch.Rollback()
@@ -309,7 +319,9 @@ func (s *Syncer) startRecordWriter(ctx context.Context, st store.FolderState, to
 				return
 			}
 			inBatch++
-			if inBatch >= s.Opts.batchSize() {
+			received++
+			nearEnd := expected-received < size && inBatch >= max(size/8, 1) && len(w.in) == 0
+			if inBatch >= size || nearEnd {
 				if err := batch.Commit(); err != nil {
 					fail(err)
 					return

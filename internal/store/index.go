@@ -14,8 +14,10 @@ type indexRow struct {
 	subject, sender, body string
 }
 
-// indexChunk bounds one statement (4 parameters a row, far below SQLite's limit).
-const indexChunk = 250
+// indexChunk bounds one statement (4 parameters a row, below SQLite's
+// limit of 32,766). Every statement ends in one more index segment to
+// merge, so a whole header batch goes in one.
+const indexChunk = 4000
 
 // writeIndex puts rows into the index with a few multi-row statements.
 // FTS5 flushes its pending terms at every statement savepoint: one

@@ -37,19 +37,47 @@ type Record struct {
 	Secret         string
 	// Attachments are the attachment file names, for search and the list.
 	Attachments []string
+
+	stored *storedForm // set by Prepare
+}
+
+// storedForm is a record as its row and index entry hold it.
+type storedForm struct {
+	subject, fromName, to, cc, flags, attachments string
+	seen, flagged, answered                       bool
+	indexSubject, indexSender                     string
+}
+
+// Prepare computes what Put stores and indexes for r (normal forms,
+// folded text, encoded lists). Put does it itself when the caller has not;
+// the sync engine calls it beside the writer so both cores work. r must
+// not change after.
+func (r *Record) Prepare() { r.stored = r.storedForm() }
+
+func (r *Record) storedForm() *storedForm {
+	to, _ := json.Marshal(nonNil(r.To))
+	cc, _ := json.Marshal(nonNil(r.Cc))
+	f := &storedForm{subject: vntext.NFC(r.Subject), fromName: vntext.NFC(r.From.Name), to: string(to), cc: string(cc),
+		flags: strings.Join(r.Flags, " "), attachments: strings.Join(r.Attachments, "\n"),
+		seen: hasFlag(r.Flags, `\Seen`), flagged: hasFlag(r.Flags, `\Flagged`), answered: hasFlag(r.Flags, `\Answered`)}
+	f.indexSubject = vntext.Fold(f.subject + " " + strings.Join(r.Attachments, " "))
+	f.indexSender = vntext.Fold(f.fromName + " " + r.From.Address)
+	return f
 }
 
 // Batch writes many records in one transaction; the sync engine commits a
 // batch at a time so an interrupted sync resumes where it stopped.
 type Batch struct {
-	ctx     context.Context
-	tx      *sql.Tx
-	insert  *sql.Stmt
-	flags   *sql.Stmt
-	setKey  *sql.Stmt
-	pending []indexRow // written to the index at Commit
-	store   *Store
-	deleted bool // messages were deleted: their bodies' space is reclaimed after Commit
+	ctx         context.Context
+	tx          *sql.Tx
+	insert      *sql.Stmt
+	chunkInsert *sql.Stmt // insertChunk messages at once, prepared when first needed
+	flags       *sql.Stmt
+	queue       []queued   // put, not yet inserted
+	nextID      int64      // the id the next new message gets (0: not read yet)
+	pending     []indexRow // written to the index at Commit
+	store       *Store
+	deleted     bool // messages were deleted: their bodies' space is reclaimed after Commit
 }
 
 // BeginBatch starts a write batch.
@@ -67,12 +95,8 @@ func (s *Store) BeginBatch(ctx context.Context) (*Batch, error) {
 		st, err = tx.PrepareContext(ctx, q)
 		return st
 	}
-	b.insert = prep(`INSERT OR IGNORE INTO messages (folder_id, uid, modseq, message_id, in_reply_to, subject,
-		from_name, from_addr, to_json, cc_json, date, internal_date, size, flags, seen, flagged, answered,
-		has_attachments, document, secret, attachments)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	b.insert = prep(insertColumns + insertRow + insertConflict)
 	b.flags = prep(`UPDATE messages SET flags = ?, seen = ?, flagged = ?, answered = ?, modseq = ? WHERE folder_id = ? AND uid = ?`)
-	b.setKey = prep(`UPDATE messages SET search_key = ? WHERE id = ?`)
 	if err != nil {
 		tx.Rollback()
 		return nil, fmt.Errorf("begin batch: %w", err)
@@ -81,53 +105,174 @@ func (s *Store) BeginBatch(ctx context.Context) (*Batch, error) {
 }
 
 // Put stores a message; one already stored under the same UID only has its
-// flags updated, so replaying a batch never duplicates.
+// flags updated, so replaying a batch never duplicates. Messages go in
+// insertChunk at a time; an error may come from a later call for an
+// earlier message, and leaves the batch to be rolled back.
 func (b *Batch) Put(folderID int64, r *Record) error {
-	to, _ := json.Marshal(nonNil(r.To))
-	cc, _ := json.Marshal(nonNil(r.Cc))
-	flags := strings.Join(r.Flags, " ")
-	seen, flagged, answered := hasFlag(r.Flags, `\Seen`), hasFlag(r.Flags, `\Flagged`), hasFlag(r.Flags, `\Answered`)
-	subject := vntext.NFC(r.Subject)
-	fromName := vntext.NFC(r.From.Name)
-	res, err := b.insert.ExecContext(b.ctx, folderID, r.UID, r.ModSeq, r.MessageID, r.InReplyTo, subject,
-		fromName, r.From.Address, string(to), string(cc), unix(r.Date), unix(r.InternalDate), r.Size,
-		flags, seen, flagged, answered, r.HasAttachments, r.Document, r.Secret, strings.Join(r.Attachments, "\n"))
-	if err != nil {
-		return fmt.Errorf("store message %d: %w", r.UID, err)
+	f := r.stored
+	if f == nil {
+		f = r.storedForm()
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return b.SetFlags(folderID, r.UID, r.Flags, r.ModSeq)
+	b.queue = append(b.queue, queued{folderID: folderID, r: r, f: f})
+	if len(b.queue) >= insertChunk {
+		return b.flush()
 	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return err
-	}
-	key, err := b.assignSearchKey(id, r.Date)
-	if err != nil {
-		return err
-	}
-	b.pending = append(b.pending, indexRow{key: key, subject: vntext.Fold(subject + " " + strings.Join(r.Attachments, " ")),
-		sender: vntext.Fold(fromName + " " + r.From.Address)})
 	return nil
 }
 
-// assignSearchKey gives message id a unique date-ordered index key.
-func (b *Batch) assignSearchKey(id int64, date time.Time) (int64, error) {
-	key := max(unix(date), 0)<<searchKeyShift | id&(1<<searchKeyShift-1)
-	for {
-		_, err := b.setKey.ExecContext(b.ctx, key, id)
-		if err == nil {
-			return key, nil
-		}
-		if !strings.Contains(err.Error(), "UNIQUE") {
-			return 0, fmt.Errorf("index key of %d: %w", id, err)
-		}
-		key++ // two messages of the same second whose ids share their low bits
+// queued is a message waiting for its chunk's statement.
+type queued struct {
+	folderID int64
+	r        *Record
+	f        *storedForm
+}
+
+// insertChunk is how many messages one statement inserts (23 parameters a
+// message, far below SQLite's limit): one statement a message spent as
+// long in the driver as in SQLite.
+const insertChunk = 100
+
+const insertColumns = `INSERT INTO messages (id, folder_id, uid, modseq, message_id, in_reply_to, subject,
+	from_name, from_addr, to_json, cc_json, date, internal_date, size, flags, seen, flagged, answered,
+	has_attachments, document, secret, attachments, search_key) VALUES `
+
+const insertRow = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// Only a message already stored under its UID is skipped: any other
+// conflict (a search key taken) fails the statement.
+const insertConflict = ` ON CONFLICT (folder_id, uid) DO NOTHING`
+
+// flush inserts the queued messages.
+func (b *Batch) flush() error {
+	q := b.queue
+	b.queue = b.queue[:0]
+	if len(q) == 0 {
+		return nil
 	}
+	if b.nextID == 0 {
+		// The transaction holds the write lock: ids are handed out here,
+		// as SQLite would (one above the highest), so each message's
+		// search key goes in with its row.
+		if err := b.tx.QueryRowContext(b.ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM messages`).Scan(&b.nextID); err != nil {
+			return fmt.Errorf("store message %d: %w", q[0].r.UID, err)
+		}
+	}
+	if len(q) > 1 {
+		done, err := b.insertMany(q)
+		if done || err != nil {
+			return err
+		}
+	}
+	for _, e := range q {
+		if err := b.insertOne(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// insertMany inserts q in one statement; false when a search key was
+// taken, the statement undone and q to go in one by one.
+func (b *Batch) insertMany(q []queued) (bool, error) {
+	args := make([]any, 0, 23*len(q))
+	for i, e := range q {
+		args = e.args(args, b.nextID+int64(i), searchKey(e.r.Date, b.nextID+int64(i)))
+	}
+	var rows *sql.Rows
+	var err error
+	if len(q) == insertChunk {
+		if b.chunkInsert == nil {
+			b.chunkInsert, err = b.tx.PrepareContext(b.ctx, insertColumns+
+				strings.TrimSuffix(strings.Repeat(insertRow+",", insertChunk), ",")+insertConflict+` RETURNING id`)
+			if err != nil {
+				return false, fmt.Errorf("store messages: %w", err)
+			}
+		}
+		rows, err = b.chunkInsert.QueryContext(b.ctx, args...)
+	} else {
+		rows, err = b.tx.QueryContext(b.ctx, insertColumns+
+			strings.TrimSuffix(strings.Repeat(insertRow+",", len(q)), ",")+insertConflict+` RETURNING id`, args...)
+	}
+	inserted := make(map[int64]bool, len(q))
+	if err == nil {
+		for rows.Next() {
+			var id int64
+			if err = rows.Scan(&id); err != nil {
+				break
+			}
+			inserted[id] = true
+		}
+		if err == nil {
+			err = rows.Err()
+		}
+		rows.Close()
+	}
+	if err != nil {
+		if strings.Contains(err.Error(), "messages.search_key") {
+			return false, nil // nothing of the statement stays
+		}
+		return false, fmt.Errorf("store messages %d to %d: %w", q[0].r.UID, q[len(q)-1].r.UID, err)
+	}
+	for i, e := range q {
+		id := b.nextID + int64(i)
+		if !inserted[id] {
+			if err := b.setFlags(e.folderID, e.r.UID, e.r.Flags, e.r.ModSeq); err != nil {
+				return false, err
+			}
+			continue
+		}
+		b.pending = append(b.pending, indexRow{key: searchKey(e.r.Date, id), subject: e.f.indexSubject, sender: e.f.indexSender})
+	}
+	b.nextID += int64(len(q))
+	return true, nil
+}
+
+// insertOne inserts one message, moving its search key on while another
+// message holds it.
+func (b *Batch) insertOne(e queued) error {
+	r, f, id := e.r, e.f, b.nextID
+	key := searchKey(r.Date, id)
+	for {
+		res, err := b.insert.ExecContext(b.ctx, e.args(nil, id, key)...)
+		if err != nil {
+			if strings.Contains(err.Error(), "messages.search_key") {
+				key++ // two messages of the same second whose ids share their low bits
+				continue
+			}
+			return fmt.Errorf("store message %d: %w", r.UID, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return b.setFlags(e.folderID, r.UID, r.Flags, r.ModSeq)
+		}
+		break
+	}
+	b.nextID++
+	b.pending = append(b.pending, indexRow{key: key, subject: f.indexSubject, sender: f.indexSender})
+	return nil
+}
+
+// args appends the message's row values, in insertColumns' order.
+func (e queued) args(to []any, id, key int64) []any {
+	r, f := e.r, e.f
+	return append(to, id, e.folderID, r.UID, r.ModSeq, r.MessageID, r.InReplyTo, f.subject,
+		f.fromName, r.From.Address, f.to, f.cc, unix(r.Date), unix(r.InternalDate), r.Size,
+		f.flags, f.seen, f.flagged, f.answered, r.HasAttachments, r.Document, r.Secret, f.attachments, key)
+}
+
+// searchKey is a message's date-ordered index key (see searchKeyShift).
+func searchKey(date time.Time, id int64) int64 {
+	return max(unix(date), 0)<<searchKeyShift | id&(1<<searchKeyShift-1)
 }
 
 // SetFlags replaces a message's flags.
 func (b *Batch) SetFlags(folderID int64, uid uint32, flags []string, modSeq uint64) error {
+	if err := b.flush(); err != nil {
+		return err
+	}
+	return b.setFlags(folderID, uid, flags, modSeq)
+}
+
+func (b *Batch) setFlags(folderID int64, uid uint32, flags []string, modSeq uint64) error {
 	_, err := b.flags.ExecContext(b.ctx, strings.Join(flags, " "), hasFlag(flags, `\Seen`), hasFlag(flags, `\Flagged`),
 		hasFlag(flags, `\Answered`), modSeq, folderID, uid)
 	if err != nil {
@@ -138,6 +283,9 @@ func (b *Batch) SetFlags(folderID int64, uid uint32, flags []string, modSeq uint
 
 // Delete removes the messages with these UIDs (expunged on the server).
 func (b *Batch) Delete(folderID int64, uids []uint32) error {
+	if err := b.flush(); err != nil {
+		return err
+	}
 	for _, uid := range uids {
 		if _, err := b.tx.ExecContext(b.ctx, `DELETE FROM messages WHERE folder_id = ? AND uid = ?`, folderID, uid); err != nil {
 			return fmt.Errorf("delete message %d: %w", uid, err)
@@ -149,6 +297,10 @@ func (b *Batch) Delete(folderID int64, uids []uint32) error {
 
 // Commit makes the batch durable.
 func (b *Batch) Commit() error {
+	if err := b.flush(); err != nil {
+		b.tx.Rollback()
+		return err
+	}
 	if err := writeIndex(b.ctx, b.tx, b.pending, false); err != nil {
 		b.tx.Rollback()
 		return err
