@@ -3,7 +3,6 @@ package imapsync
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"sync"
 	"time"
 
@@ -21,15 +20,19 @@ const (
 )
 
 // SyncBodies downloads every body not yet stored (INBOX first, newest
-// first) and indexes its text. Decoding and storing run beside the
-// download, so the network and the two cores stay busy. It returns how
-// many bodies it stored.
+// first). Storing runs beside the download, in batches. The bodies' text
+// is indexed afterwards, off the sync's path (IndexBodies,
+// BodyIndexer): Options.BodiesStored hears when there is some to index.
+// It returns how many bodies it stored.
 func (s *Syncer) SyncBodies(ctx context.Context, c *Conn) (int, error) {
 	w := s.startWriter(ctx)
 	_, err := s.fetchAllBodies(ctx, c, w)
 	stored, werr := w.finish()
 	if err == nil {
 		err = werr
+	}
+	if stored > 0 && s.Opts != nil && s.Opts.BodiesStored != nil {
+		s.Opts.BodiesStored()
 	}
 	return stored, err
 }
@@ -141,9 +144,8 @@ func (s *Syncer) fetchBodies(ctx context.Context, c *Conn, folder string, refs [
 	return fetched, nil
 }
 
-// bodyWriter decodes bodies for the index on one goroutine per core and
-// stores them in batches on another, so fetching, decoding and storing
-// overlap.
+// bodyWriter stores bodies in batches on its own goroutine, so fetching
+// and storing overlap.
 type bodyWriter struct {
 	in      chan store.Body
 	done    chan struct{}
@@ -161,26 +163,11 @@ const (
 )
 
 func (s *Syncer) startWriter(ctx context.Context) *bodyWriter {
-	w := &bodyWriter{in: make(chan store.Body, 16), done: make(chan struct{})}
+	w := &bodyWriter{in: make(chan store.Body, 64), done: make(chan struct{})}
 	w.cond = sync.NewCond(&w.mu)
-	decoded := make(chan store.Body, 16)
-	var decoders sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		decoders.Add(1)
-		go func() {
-			defer decoders.Done()
-			for b := range w.in {
-				if s.Opts != nil && s.Opts.BodyText != nil && b.ParseError == "" {
-					b.Text, b.ParseError = bodyText(s.Opts.BodyText, b.Raw)
-				}
-				decoded <- b
-			}
-		}()
-	}
-	go func() {
-		decoders.Wait()
-		close(decoded)
-	}()
+	// With a decoder, the text is indexed later (Store.IndexBodies); the
+	// body pass only stores the raw bytes.
+	later := s.Opts != nil && s.Opts.BodyText != nil
 	go func() {
 		defer close(w.done)
 		var batch []store.Body
@@ -208,11 +195,12 @@ func (s *Syncer) startWriter(ctx context.Context) *bodyWriter {
 		defer idle.Stop()
 		for {
 			select {
-			case b, ok := <-decoded:
+			case b, ok := <-w.in:
 				if !ok {
 					flush()
 					return
 				}
+				b.IndexLater = later
 				batch = append(batch, b)
 				size += len(b.Raw)
 				if len(batch) >= storeBatch || size >= storeBatchBytes {
@@ -225,22 +213,6 @@ func (s *Syncer) startWriter(ctx context.Context) *bodyWriter {
 		}
 	}()
 	return w
-}
-
-// bodyText decodes one body for the index. A decoder error or panic
-// becomes that body's parse error: the body is stored all the same and
-// the sync goes on.
-func bodyText(decode func([]byte) (string, error), raw []byte) (text, reason string) {
-	defer func() {
-		if p := recover(); p != nil {
-			text, reason = "", fmt.Sprintf("the mail decoder failed: %v", p)
-		}
-	}()
-	text, err := decode(raw)
-	if err != nil {
-		return "", err.Error()
-	}
-	return text, ""
 }
 
 func (w *bodyWriter) add(id int64, raw []byte) { w.put(store.Body{ID: id, Raw: raw}) }

@@ -53,6 +53,9 @@ type Options struct {
 	// passes the MIME decoder); nil indexes headers only. Its error, or
 	// panic, is stored as the message's parse error and the sync goes on.
 	BodyText func(raw []byte) (string, error)
+	// BodiesStored, if set, is called after a body pass stored bodies whose
+	// text waits for the index (the engine wakes its BodyIndexer).
+	BodiesStored func()
 	// MaxBodyBytes: a larger message is not downloaded but stored empty
 	// with its reason, so it cannot exhaust memory or stop the sync
 	// (default 256 MB; SQLite holds at most 1 GB in one value).
