@@ -8,9 +8,10 @@ import (
 	"thucongvu/internal/store"
 )
 
-// indexBatch is how many bodies one indexing transaction decodes: small,
-// so a window or a sync waiting for the database waits little.
-const indexBatch = 100
+// indexBatch is how many bodies one indexing batch decodes: few enough
+// that its short write transaction keeps a window or a sync waiting
+// little, enough that the index is not split into many small segments.
+const indexBatch = 400
 
 // IndexBodies indexes the text of every stored body still waiting for it
 // (Store.IndexBodies), with decode, batch after batch until none is left

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
 	"fmt"
 	"strings"
 
@@ -35,8 +36,9 @@ const (
 	maxIndexedRaw = 64 << 20
 	// maxIndexedText bounds the text one message puts into the index.
 	maxIndexedText = 1 << 20
-	// indexBatchBytes bounds the raw bytes one batch holds in memory.
-	indexBatchBytes = 8 << 20
+	// indexBatchBytes bounds the raw bytes one batch decodes (each body is
+	// dropped once decoded: this bounds a batch's time, not its memory).
+	indexBatchBytes = 32 << 20
 )
 
 // IndexPending returns how many stored bodies still wait for their text to
@@ -69,7 +71,7 @@ func (s *Store) IndexBodies(ctx context.Context, decode func([]byte) (string, er
 	}
 	// Count the try first: if decoding kills the process, the next run
 	// knows which messages were in hand.
-	if err := s.inTx(ctx, func(tx txExec) error {
+	if err := s.inIndexTx(ctx, func(tx txExec) error {
 		for _, p := range batch {
 			if _, err := tx.ExecContext(ctx, `UPDATE body_index SET tries = tries + 1 WHERE message = ?`, p.id); err != nil {
 				return err
@@ -95,7 +97,7 @@ func (s *Store) IndexBodies(ctx context.Context, decode func([]byte) (string, er
 			p.text, p.reason = decodeText(decode, raw)
 		}
 	}
-	err = s.inTx(ctx, func(tx txExec) error {
+	err = s.inIndexTx(ctx, func(tx txExec) error {
 		rows := make([]indexRow, 0, len(batch))
 		for _, p := range batch {
 			// A message deleted meanwhile has left the queue with its row.
@@ -118,6 +120,36 @@ func (s *Store) IndexBodies(ctx context.Context, decode func([]byte) (string, er
 		return 0, fmt.Errorf("index bodies: %w", err)
 	}
 	return len(batch), nil
+}
+
+// inIndexTx runs fn in a transaction committed without waiting for the
+// disk (synchronous NORMAL: WAL order kept, no fsync). The index is derived
+// from the packs: a power cut may undo the last batches, queue and index
+// rows together, and the next pass does them again.
+func (s *Store) inIndexTx(ctx context.Context, fn func(txExec) error) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA synchronous = NORMAL`); err != nil {
+		return err
+	}
+	defer func() {
+		// The connection goes back to the pool as every other: FULL, or closed.
+		if _, err := conn.ExecContext(context.Background(), `PRAGMA synchronous = FULL`); err != nil {
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
 }
 
 // nextPending reads the next queued messages, newest first, at most limit

@@ -285,3 +285,31 @@ func FuzzIndexBodies(f *testing.F) {
 		}
 	})
 }
+
+// TestIndexLeavesConnectionsDurable: the indexer's lighter commits stay
+// its own; every connection of the pool commits with FULL afterwards.
+func TestIndexLeavesConnectionsDurable(t *testing.T) {
+	ctx := context.Background()
+	s, _, ids := packedStore(t, 3)
+	storeLater(t, s, ids)
+	if _, err := IndexAll(s, mailText); err != nil {
+		t.Fatal(err)
+	}
+	var held []interface{ Close() error }
+	defer func() {
+		for _, c := range held {
+			c.Close()
+		}
+	}()
+	for range 4 {
+		conn, err := s.db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, conn)
+		var mode int
+		if err := conn.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&mode); err != nil || mode != 2 {
+			t.Fatalf("synchronous %d, %v", mode, err)
+		}
+	}
+}
