@@ -3,6 +3,7 @@ package imapsync
 import (
 	"context"
 	"fmt"
+	"io"
 	"sync"
 	"time"
 
@@ -92,13 +93,18 @@ func (s *Syncer) fetchAllBodies(ctx context.Context, c *Conn, w *bodyWriter) (in
 // defaultMaxBody is the default of Options.MaxBodyBytes.
 const defaultMaxBody = 256 << 20
 
+// maxBody is Options.MaxBodyBytes or its default.
+func (s *Syncer) maxBody() int64 {
+	if s.Opts != nil && s.Opts.MaxBodyBytes > 0 {
+		return s.Opts.MaxBodyBytes
+	}
+	return defaultMaxBody
+}
+
 // skipOversized stores each message larger than Options.MaxBodyBytes
 // empty, with its reason, and returns the others.
 func (s *Syncer) skipOversized(refs []store.BodyRef, w *bodyWriter, seen map[int64]bool) []store.BodyRef {
-	limit := int64(defaultMaxBody)
-	if s.Opts != nil && s.Opts.MaxBodyBytes > 0 {
-		limit = s.Opts.MaxBodyBytes
-	}
+	limit := s.maxBody()
 	kept := refs[:0]
 	for _, r := range refs {
 		if r.Size <= limit {
@@ -128,20 +134,63 @@ func (s *Syncer) fetchBodies(ctx context.Context, c *Conn, folder string, refs [
 		set.AddNum(imap.UID(r.UID))
 	}
 	section := &imap.FetchItemBodySection{Peek: true}
+	limit := s.maxBody()
 	fetched := 0
-	err := c.fetchEach(ctx, set, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}}, func(buf *imapclient.FetchMessageBuffer) error {
-		id, ok := ids[uint32(buf.UID)]
-		raw := buf.FindBodySection(section)
-		if ok && raw != nil {
-			w.add(id, raw)
-			fetched++
+	err := c.guard(ctx, func() error {
+		cmd := c.Fetch(set, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}})
+		defer cmd.Close()
+		for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
+			var uid imap.UID
+			var raw []byte
+			var over int64
+			for item := msg.Next(); item != nil; item = msg.Next() {
+				switch item := item.(type) {
+				case imapclient.FetchItemDataUID:
+					uid = item.UID
+				case imapclient.FetchItemDataBodySection:
+					var err error
+					if raw, over, err = readLiteral(item.Literal, limit); err != nil {
+						return err
+					}
+				}
+			}
+			id, ok := ids[uint32(uid)]
+			switch {
+			case !ok:
+			case over > 0: // larger than RFC822.SIZE said: kept out as skipOversized does
+				w.put(store.Body{ID: id, Raw: []byte{}, ParseError: fmt.Sprintf(
+					"not downloaded: %.1f MB, more than the %.1f MB the client keeps", float64(over)/(1<<20), float64(limit)/(1<<20))})
+				fetched++
+			case raw != nil:
+				w.add(id, raw)
+				fetched++
+			}
 		}
-		return nil
+		return cmd.Close()
 	})
 	if err != nil {
 		return fetched, fmt.Errorf("fetch bodies in %s: %w", folder, err)
 	}
 	return fetched, nil
+}
+
+// readLiteral reads a body straight from the connection into one buffer of
+// the size the server announced, instead of a buffer grown and copied as
+// it fills. A body over limit is read past and not kept: over is its size.
+func readLiteral(lit imap.LiteralReader, limit int64) (raw []byte, over int64, err error) {
+	if lit == nil {
+		return nil, 0, nil
+	}
+	size := lit.Size()
+	if size < 0 || size > limit {
+		_, err := io.Copy(io.Discard, lit)
+		return nil, max(size, 1), err
+	}
+	raw = make([]byte, size)
+	if _, err := io.ReadFull(lit, raw); err != nil {
+		return nil, 0, err
+	}
+	return raw, 0, nil
 }
 
 // bodyWriter stores bodies in batches on its own goroutine, so fetching
