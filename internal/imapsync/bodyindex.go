@@ -38,7 +38,8 @@ type BodyIndexer struct {
 	wake   chan struct{}
 	ctx    context.Context
 	stop   context.CancelFunc
-	start  sync.Once
+	mu     sync.Mutex
+	state  int // indexerIdle, indexerRunning, indexerClosed
 	done   chan struct{}
 	// run serialises passes: the background one and Drain.
 	run sync.Mutex
@@ -53,9 +54,20 @@ func NewBodyIndexer(st *store.Store, decode func([]byte) (string, error)) *BodyI
 	return &BodyIndexer{store: st, decode: decode, wake: make(chan struct{}, 1), ctx: ctx, stop: stop, done: make(chan struct{})}
 }
 
-// Wake asks for a pass; it never blocks.
+const (
+	indexerIdle = iota
+	indexerRunning
+	indexerClosed
+)
+
+// Wake asks for a pass; it never blocks. After Close it does nothing.
 func (x *BodyIndexer) Wake() {
-	x.start.Do(func() { go x.loop() })
+	x.mu.Lock()
+	if x.state == indexerIdle {
+		x.state = indexerRunning
+		go x.loop()
+	}
+	x.mu.Unlock()
 	select {
 	case x.wake <- struct{}{}:
 	default:
@@ -85,12 +97,15 @@ func (x *BodyIndexer) Drain(ctx context.Context) (int, error) {
 	return IndexBodies(ctx, x.store, x.decode)
 }
 
-// Close stops the background pass between two batches and waits for it.
+// Close stops the background pass between two batches and waits for it;
+// closing again does nothing more.
 func (x *BodyIndexer) Close() {
 	x.stop()
-	started := true
-	x.start.Do(func() { started = false })
-	if started {
+	x.mu.Lock()
+	running := x.state == indexerRunning
+	x.state = indexerClosed
+	x.mu.Unlock()
+	if running {
 		<-x.done
 	}
 }

@@ -2,8 +2,11 @@ package imapsync
 
 import (
 	"io"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"thucongvu/internal/store"
 )
 
 type sizedLiteral struct {
@@ -33,4 +36,27 @@ func TestReadLiteral(t *testing.T) {
 	if _, _, err := readLiteral(sizedLiteral{strings.NewReader("short"), 100}, 1<<20); err == nil {
 		t.Fatal("a literal cut short read as whole")
 	}
+}
+
+// TestBodyIndexerCloseTwice: Close returns whether the indexer ran or not,
+// as often as it is called, and a Wake after it starts nothing.
+func TestBodyIndexerCloseTwice(t *testing.T) {
+	st, err := store.Open(filepath.Join(t.TempDir(), "mail.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	idle := NewBodyIndexer(st, mailTextOf)
+	idle.Close()
+	idle.Close()
+	idle.Wake()
+	ran := NewBodyIndexer(st, mailTextOf)
+	passes := make(chan int, 1)
+	ran.Indexed = func(n int, err error) { passes <- n }
+	ran.Wake()
+	if n := <-passes; n != 0 {
+		t.Fatalf("empty store: %d indexed", n)
+	}
+	ran.Close()
+	ran.Close()
 }
