@@ -193,8 +193,9 @@ func readLiteral(lit imap.LiteralReader, limit int64) (raw []byte, over int64, e
 	return raw, 0, nil
 }
 
-// bodyWriter stores bodies in batches on its own goroutine, so fetching
-// and storing overlap.
+// bodyWriter stores bodies in batches beside the download, so fetching
+// and storing overlap. At most three batches are in memory: one being
+// stored, one waiting, one being gathered.
 type bodyWriter struct {
 	in      chan store.Body
 	done    chan struct{}
@@ -217,14 +218,12 @@ func (s *Syncer) startWriter(ctx context.Context) *bodyWriter {
 	// With a decoder, the text is indexed later (Store.IndexBodies); the
 	// body pass only stores the raw bytes.
 	later := s.Opts != nil && s.Opts.BodyText != nil
+	// One goroutine gathers batches, another stores them: the download and
+	// the gathering of the next batch go on while one is written and synced.
+	full := make(chan []store.Body, 1)
 	go func() {
 		defer close(w.done)
-		var batch []store.Body
-		size := 0
-		flush := func() {
-			if len(batch) == 0 {
-				return
-			}
+		for batch := range full {
 			err := s.Store.PutBodies(ctx, batch)
 			w.mu.Lock()
 			if err != nil && w.failure == nil {
@@ -236,6 +235,16 @@ func (s *Syncer) startWriter(ctx context.Context) *bodyWriter {
 			w.queued -= len(batch)
 			w.cond.Broadcast()
 			w.mu.Unlock()
+		}
+	}()
+	go func() {
+		defer close(full)
+		var batch []store.Body
+		size := 0
+		flush := func() {
+			if len(batch) > 0 {
+				full <- batch
+			}
 			batch, size = nil, 0
 		}
 		// A batch is stored when full, or once no body has come for a
