@@ -209,11 +209,11 @@ type bodyWriter struct {
 // Bodies stored per transaction: one fsync and one index segment per batch.
 const (
 	storeBatch      = 400
-	storeBatchBytes = 8 << 20
+	storeBatchBytes = 6 << 20
 )
 
 func (s *Syncer) startWriter(ctx context.Context) *bodyWriter {
-	w := &bodyWriter{in: make(chan store.Body, 64), done: make(chan struct{})}
+	w := &bodyWriter{in: make(chan store.Body, 16), done: make(chan struct{})}
 	w.cond = sync.NewCond(&w.mu)
 	// With a decoder, the text is indexed later (Store.IndexBodies); the
 	// body pass only stores the raw bytes.
