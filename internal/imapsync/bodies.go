@@ -206,7 +206,7 @@ type bodyWriter struct {
 	failure error
 }
 
-// Bodies stored per transaction: one fsync and one index segment per batch.
+// Bodies stored per transaction: one pack write and one fsync a batch.
 const (
 	storeBatch      = 400
 	storeBatchBytes = 6 << 20

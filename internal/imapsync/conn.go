@@ -50,8 +50,9 @@ type Options struct {
 	// passes the profile's rule: a trusted sender naming a document type).
 	NamesDocument func(from, subject string) bool
 	// BodyText extracts the searchable text of a raw message (the engine
-	// passes the MIME decoder); nil indexes headers only. Its error, or
-	// panic, is stored as the message's parse error and the sync goes on.
+	// passes the MIME decoder); nil indexes headers only. It runs in the
+	// indexing pass after the sync (IndexBodies); its error, or panic, is
+	// stored as the message's parse error and the pass goes on.
 	BodyText func(raw []byte) (string, error)
 	// BodiesStored, if set, is called after a body pass stored bodies whose
 	// text waits for the index (the engine wakes its BodyIndexer).
