@@ -15,11 +15,12 @@ import (
 // indexed. The queue is in the database, so indexing resumes after a
 // crash or a restart where it stopped.
 //
-// tries counts the batches that began on a message without ending: a body
-// that kills the process while it is decoded (a decoder that never
-// returns, runs out of memory) is met again after the restart, tried
-// alone, and after maxIndexTries is set aside with its reason instead of
-// stopping every later pass.
+// tries counts the batches that began on a message and never ended (a
+// batch that stops cleanly takes its try back): a body that kills the
+// process while it is decoded (a decoder that never returns, runs out of
+// memory) is met again after the restart, tried alone, and after
+// maxIndexTries is set aside with its reason instead of stopping every
+// later pass.
 const bodyIndexSchema = `
 CREATE TABLE IF NOT EXISTS body_index (
 	message INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
@@ -82,6 +83,9 @@ func (s *Store) IndexBodies(ctx context.Context, decode func([]byte) (string, er
 		return 0, fmt.Errorf("index bodies: %w", err)
 	}
 	for i := range batch {
+		if ctx.Err() != nil {
+			break
+		}
 		p := &batch[i]
 		switch {
 		case p.tries >= maxIndexTries:
@@ -96,6 +100,9 @@ func (s *Store) IndexBodies(ctx context.Context, decode func([]byte) (string, er
 			}
 			p.text, p.reason = decodeText(decode, raw)
 		}
+	}
+	if ctx.Err() != nil {
+		return 0, s.untry(batch, ctx.Err())
 	}
 	err = s.inIndexTx(ctx, func(tx txExec) error {
 		rows := make([]indexRow, 0, len(batch))
@@ -117,9 +124,27 @@ func (s *Store) IndexBodies(ctx context.Context, decode func([]byte) (string, er
 		return writeIndex(ctx, tx, rows, true)
 	})
 	if err != nil {
-		return 0, fmt.Errorf("index bodies: %w", err)
+		return 0, s.untry(batch, err)
 	}
 	return len(batch), nil
+}
+
+// untry takes back the try of a batch that stopped without a crash (the
+// window closed, the database refused): only crashes count against a
+// message. It returns why the batch stopped.
+func (s *Store) untry(batch []pendingText, why error) error {
+	err := s.inIndexTx(context.Background(), func(tx txExec) error {
+		for _, p := range batch {
+			if _, err := tx.ExecContext(context.Background(), `UPDATE body_index SET tries = tries - 1 WHERE message = ? AND tries > 0`, p.id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("index bodies: %w (and %v)", why, err)
+	}
+	return fmt.Errorf("index bodies: %w", why)
 }
 
 // inIndexTx runs fn in a transaction committed without waiting for the
