@@ -23,7 +23,7 @@ const (
 // SyncBodies downloads every body not yet stored (INBOX first, newest
 // first). Storing runs beside the download, in batches. The bodies' text
 // is indexed afterwards, off the sync's path (IndexBodies,
-// BodyIndexer): Options.BodiesStored hears when there is some to index.
+// BodyIndexer): Options.BodiesStored hears after each pass.
 // It returns how many bodies it stored.
 func (s *Syncer) SyncBodies(ctx context.Context, c *Conn) (int, error) {
 	w := s.startWriter(ctx)
@@ -32,7 +32,7 @@ func (s *Syncer) SyncBodies(ctx context.Context, c *Conn) (int, error) {
 	if err == nil {
 		err = werr
 	}
-	if stored > 0 && s.Opts != nil && s.Opts.BodiesStored != nil {
+	if s.Opts != nil && s.Opts.BodiesStored != nil { // also when none is new: a backlog a restart left
 		s.Opts.BodiesStored()
 	}
 	return stored, err

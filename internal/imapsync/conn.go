@@ -54,7 +54,7 @@ type Options struct {
 	// indexing pass after the sync (IndexBodies); its error, or panic, is
 	// stored as the message's parse error and the pass goes on.
 	BodyText func(raw []byte) (string, error)
-	// BodiesStored, if set, is called after a body pass stored bodies whose
+	// BodiesStored, if set, is called after each body pass: stored bodies'
 	// text waits for the index (the engine wakes its BodyIndexer).
 	BodiesStored func()
 	// MaxBodyBytes: a larger message is not downloaded but stored empty
