@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS body_index (
 	message INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
 	tries   INTEGER NOT NULL DEFAULT 0
 );
+CREATE INDEX IF NOT EXISTS body_index_tried ON body_index (message) WHERE tries > 0;
 `
 
 const (
@@ -181,10 +182,26 @@ func (s *Store) inIndexTx(ctx context.Context, fn func(txExec) error) error {
 // of them and about indexBatchBytes of body. A message that was in hand
 // when a run stopped comes alone, so it cannot take others down with it.
 func (s *Store) nextPending(ctx context.Context, limit int) ([]pendingText, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT q.message, q.tries, m.search_key, m.subject, m.from_name, m.from_addr,
-		m.attachments, COALESCE(p.size, 0)
-		FROM body_index q JOIN messages m ON m.id = q.message LEFT JOIN body_packs p ON p.message = q.message
-		ORDER BY q.tries > 0 DESC, q.message DESC LIMIT ?`, max(limit, 1))
+	tried, err := s.pending(ctx, pickTried)
+	if err != nil || len(tried) > 0 {
+		return tried, err
+	}
+	return s.pending(ctx, pickNext, max(limit, 1))
+}
+
+const pickPending = `SELECT q.message, q.tries, m.search_key, m.subject, m.from_name, m.from_addr,
+	m.attachments, COALESCE(p.size, 0)
+	FROM body_index q JOIN messages m ON m.id = q.message LEFT JOIN body_packs p ON p.message = q.message `
+
+// pickTried finds a message a stopped run had in hand; pickNext the newest
+// queued ones, along the queue's key: no sort, whatever its length.
+const (
+	pickTried = pickPending + `WHERE q.tries > 0 ORDER BY q.message DESC LIMIT 1`
+	pickNext  = pickPending + `ORDER BY q.message DESC LIMIT ?`
+)
+
+func (s *Store) pending(ctx context.Context, query string, args ...any) ([]pendingText, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("index bodies: %w", err)
 	}
@@ -198,14 +215,11 @@ func (s *Store) nextPending(ctx context.Context, limit int) ([]pendingText, erro
 			return nil, fmt.Errorf("index bodies: %w", err)
 		}
 		p.from = name + " " + addr
-		if len(out) > 0 && (p.tries > 0 || bytes+min(p.size, maxIndexedRaw) > indexBatchBytes) {
+		if len(out) > 0 && bytes+min(p.size, maxIndexedRaw) > indexBatchBytes {
 			break
 		}
 		out = append(out, p)
 		bytes += min(p.size, maxIndexedRaw)
-		if p.tries > 0 {
-			break
-		}
 	}
 	return out, rows.Err()
 }

@@ -308,3 +308,14 @@ func TestIndexLeavesConnectionsDurable(t *testing.T) {
 		}
 	}
 }
+
+// TestPendingNeedsNoSort: each batch reads the queue along an index, so a
+// backlog of 50,000 costs a batch no more than one of 50.
+func TestPendingNeedsNoSort(t *testing.T) {
+	s := openTest(t)
+	for _, q := range []string{pickTried, pickNext} {
+		if plan := queryPlan(t, s, q, 10); strings.Contains(plan, "TEMP B-TREE") || strings.Contains(plan, "SCAN m") {
+			t.Fatalf("plan of %s:\n%s", q, plan)
+		}
+	}
+}
