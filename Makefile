@@ -39,7 +39,8 @@ FUZZ_TARGETS := \
 	./internal/backup:FuzzParseManifest ./internal/backup:FuzzMessageID \
 	./internal/ui:FuzzAckText \
 	./internal/docsign:FuzzVerify \
-	./internal/store:FuzzUnpackRow ./internal/store:FuzzStringList ./internal/register:FuzzReferences
+	./internal/store:FuzzUnpackRow ./internal/store:FuzzStringList ./internal/register:FuzzReferences \
+	./internal/store:FuzzIndexBodies
 
 ## deps: install every Debian package the build and the tests need (idempotent, quick when present)
 deps:

@@ -34,6 +34,9 @@ func cmdSearch(c *cli, args []string) error {
 		return err
 	}
 	defer e.Close()
+	if err := indexBeforeSearch(context.Background(), c, e); err != nil {
+		return err
+	}
 	found, err := e.Store.Search(context.Background(), strings.Join(words, " "), *account, *limit)
 	if err != nil {
 		return err

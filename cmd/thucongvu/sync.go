@@ -48,17 +48,28 @@ func cmdSync(c *cli, args []string) error {
 	}
 	if *once {
 		sums, err := e.SyncOnce(ctx, accounts, *bodies)
+		indexed, ierr := indexAfterSync(ctx, e, *bodies)
+		if err == nil {
+			err = ierr
+		}
 		if *asJSON {
 			out := []syncSummary{}
 			for i, s := range sums {
 				out = append(out, withQuota(ctx, e, accounts[i], s))
 			}
-			if jerr := writeJSON(c, map[string]any{"accounts": out}); jerr != nil {
+			doc := map[string]any{"accounts": out}
+			if indexed != nil {
+				doc["index"] = indexed
+			}
+			if jerr := writeJSON(c, doc); jerr != nil {
 				return jerr
 			}
 		} else {
 			for _, s := range sums {
 				fmt.Fprintf(c.stdout, "%s: %d folders, %d messages, %d new (%.2f s)\n", s.Name, s.Folders, s.Messages, s.New, s.Seconds)
+			}
+			if indexed != nil {
+				fmt.Fprintln(c.stdout, c.msg.T("sync.indexed", indexed.Messages, indexed.Seconds))
 			}
 		}
 		return err

@@ -46,6 +46,8 @@ type Engine struct {
 	ledgerOnce   sync.Once
 	ledger       *ack.Ledger
 	ledgerErr    error
+	// Indexer indexes downloaded bodies' text after each body pass (bodyindex.go).
+	Indexer *imapsync.BodyIndexer
 }
 
 // Open loads the configuration and store under home, with the machine
@@ -75,6 +77,8 @@ func OpenWithPolicy(home string, secrets secret.Store, pol *config.Policy) (*Eng
 	e := &Engine{Config: cfg, Store: st, Secrets: secrets, Policy: pol}
 	e.Sync.BodyText = bodyText
 	e.Sync.NamesDocument = namesDocument
+	e.Indexer = imapsync.NewBodyIndexer(st, bodyText)
+	e.Sync.BodiesStored = e.Indexer.Wake
 	e.SetPolicy(pol)
 	return e, nil
 }
@@ -148,8 +152,13 @@ func bodyText(raw []byte) (string, error) {
 	return b.String(), nil
 }
 
-// Close closes the store.
-func (e *Engine) Close() error { return e.Store.Close() }
+// Close stops the background body indexing and closes the store.
+func (e *Engine) Close() error {
+	if e.Indexer != nil {
+		e.Indexer.Close()
+	}
+	return e.Store.Close()
+}
 
 // secretKey is the keychain entry of an account: its login name and
 // server as the user stored them (never machine policy's), so two

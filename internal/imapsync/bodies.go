@@ -3,7 +3,7 @@ package imapsync
 import (
 	"context"
 	"fmt"
-	"runtime"
+	"io"
 	"sync"
 	"time"
 
@@ -21,15 +21,19 @@ const (
 )
 
 // SyncBodies downloads every body not yet stored (INBOX first, newest
-// first) and indexes its text. Decoding and storing run beside the
-// download, so the network and the two cores stay busy. It returns how
-// many bodies it stored.
+// first). Storing runs beside the download, in batches. The bodies' text
+// is indexed afterwards, off the sync's path (IndexBodies,
+// BodyIndexer): Options.BodiesStored hears after each pass.
+// It returns how many bodies it stored.
 func (s *Syncer) SyncBodies(ctx context.Context, c *Conn) (int, error) {
 	w := s.startWriter(ctx)
 	_, err := s.fetchAllBodies(ctx, c, w)
 	stored, werr := w.finish()
 	if err == nil {
 		err = werr
+	}
+	if s.Opts != nil && s.Opts.BodiesStored != nil { // also when none is new: a backlog a restart left
+		s.Opts.BodiesStored()
 	}
 	return stored, err
 }
@@ -89,13 +93,18 @@ func (s *Syncer) fetchAllBodies(ctx context.Context, c *Conn, w *bodyWriter) (in
 // defaultMaxBody is the default of Options.MaxBodyBytes.
 const defaultMaxBody = 256 << 20
 
+// maxBody is Options.MaxBodyBytes or its default.
+func (s *Syncer) maxBody() int64 {
+	if s.Opts != nil && s.Opts.MaxBodyBytes > 0 {
+		return s.Opts.MaxBodyBytes
+	}
+	return defaultMaxBody
+}
+
 // skipOversized stores each message larger than Options.MaxBodyBytes
 // empty, with its reason, and returns the others.
 func (s *Syncer) skipOversized(refs []store.BodyRef, w *bodyWriter, seen map[int64]bool) []store.BodyRef {
-	limit := int64(defaultMaxBody)
-	if s.Opts != nil && s.Opts.MaxBodyBytes > 0 {
-		limit = s.Opts.MaxBodyBytes
-	}
+	limit := s.maxBody()
 	kept := refs[:0]
 	for _, r := range refs {
 		if r.Size <= limit {
@@ -125,15 +134,39 @@ func (s *Syncer) fetchBodies(ctx context.Context, c *Conn, folder string, refs [
 		set.AddNum(imap.UID(r.UID))
 	}
 	section := &imap.FetchItemBodySection{Peek: true}
+	limit := s.maxBody()
 	fetched := 0
-	err := c.fetchEach(ctx, set, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}}, func(buf *imapclient.FetchMessageBuffer) error {
-		id, ok := ids[uint32(buf.UID)]
-		raw := buf.FindBodySection(section)
-		if ok && raw != nil {
-			w.add(id, raw)
-			fetched++
+	err := c.guard(ctx, func() error {
+		cmd := c.Fetch(set, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}})
+		defer cmd.Close()
+		for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
+			var uid imap.UID
+			var raw []byte
+			var over int64
+			for item := msg.Next(); item != nil; item = msg.Next() {
+				switch item := item.(type) {
+				case imapclient.FetchItemDataUID:
+					uid = item.UID
+				case imapclient.FetchItemDataBodySection:
+					var err error
+					if raw, over, err = readLiteral(item.Literal, limit); err != nil {
+						return err
+					}
+				}
+			}
+			id, ok := ids[uint32(uid)]
+			switch {
+			case !ok:
+			case over > 0: // larger than RFC822.SIZE said: kept out as skipOversized does
+				w.put(store.Body{ID: id, Raw: []byte{}, ParseError: fmt.Sprintf(
+					"not downloaded: %.1f MB, more than the %.1f MB the client keeps", float64(over)/(1<<20), float64(limit)/(1<<20))})
+				fetched++
+			case raw != nil:
+				w.add(id, raw)
+				fetched++
+			}
 		}
-		return nil
+		return cmd.Close()
 	})
 	if err != nil {
 		return fetched, fmt.Errorf("fetch bodies in %s: %w", folder, err)
@@ -141,9 +174,28 @@ func (s *Syncer) fetchBodies(ctx context.Context, c *Conn, folder string, refs [
 	return fetched, nil
 }
 
-// bodyWriter decodes bodies for the index on one goroutine per core and
-// stores them in batches on another, so fetching, decoding and storing
-// overlap.
+// readLiteral reads a body straight from the connection into one buffer of
+// the size the server announced, instead of a buffer grown and copied as
+// it fills. A body over limit is read past and not kept: over is its size.
+func readLiteral(lit imap.LiteralReader, limit int64) (raw []byte, over int64, err error) {
+	if lit == nil {
+		return nil, 0, nil
+	}
+	size := lit.Size()
+	if size < 0 || size > limit {
+		_, err := io.Copy(io.Discard, lit)
+		return nil, max(size, 1), err
+	}
+	raw = make([]byte, size)
+	if _, err := io.ReadFull(lit, raw); err != nil {
+		return nil, 0, err
+	}
+	return raw, 0, nil
+}
+
+// bodyWriter stores bodies in batches beside the download, so fetching
+// and storing overlap. At most three batches are in memory: one being
+// stored, one waiting, one being gathered.
 type bodyWriter struct {
 	in      chan store.Body
 	done    chan struct{}
@@ -154,41 +206,24 @@ type bodyWriter struct {
 	failure error
 }
 
-// Bodies stored per transaction: one fsync and one index segment per batch.
+// Bodies stored per transaction: one pack write and one fsync a batch.
 const (
 	storeBatch      = 400
-	storeBatchBytes = 8 << 20
+	storeBatchBytes = 6 << 20
 )
 
 func (s *Syncer) startWriter(ctx context.Context) *bodyWriter {
 	w := &bodyWriter{in: make(chan store.Body, 16), done: make(chan struct{})}
 	w.cond = sync.NewCond(&w.mu)
-	decoded := make(chan store.Body, 16)
-	var decoders sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		decoders.Add(1)
-		go func() {
-			defer decoders.Done()
-			for b := range w.in {
-				if s.Opts != nil && s.Opts.BodyText != nil && b.ParseError == "" {
-					b.Text, b.ParseError = bodyText(s.Opts.BodyText, b.Raw)
-				}
-				decoded <- b
-			}
-		}()
-	}
-	go func() {
-		decoders.Wait()
-		close(decoded)
-	}()
+	// With a decoder, the text is indexed later (Store.IndexBodies); the
+	// body pass only stores the raw bytes.
+	later := s.Opts != nil && s.Opts.BodyText != nil
+	// One goroutine gathers batches, another stores them: the download and
+	// the gathering of the next batch go on while one is written and synced.
+	full := make(chan []store.Body, 1)
 	go func() {
 		defer close(w.done)
-		var batch []store.Body
-		size := 0
-		flush := func() {
-			if len(batch) == 0 {
-				return
-			}
+		for batch := range full {
 			err := s.Store.PutBodies(ctx, batch)
 			w.mu.Lock()
 			if err != nil && w.failure == nil {
@@ -200,6 +235,16 @@ func (s *Syncer) startWriter(ctx context.Context) *bodyWriter {
 			w.queued -= len(batch)
 			w.cond.Broadcast()
 			w.mu.Unlock()
+		}
+	}()
+	go func() {
+		defer close(full)
+		var batch []store.Body
+		size := 0
+		flush := func() {
+			if len(batch) > 0 {
+				full <- batch
+			}
 			batch, size = nil, 0
 		}
 		// A batch is stored when full, or once no body has come for a
@@ -208,11 +253,12 @@ func (s *Syncer) startWriter(ctx context.Context) *bodyWriter {
 		defer idle.Stop()
 		for {
 			select {
-			case b, ok := <-decoded:
+			case b, ok := <-w.in:
 				if !ok {
 					flush()
 					return
 				}
+				b.IndexLater = later
 				batch = append(batch, b)
 				size += len(b.Raw)
 				if len(batch) >= storeBatch || size >= storeBatchBytes {
@@ -225,22 +271,6 @@ func (s *Syncer) startWriter(ctx context.Context) *bodyWriter {
 		}
 	}()
 	return w
-}
-
-// bodyText decodes one body for the index. A decoder error or panic
-// becomes that body's parse error: the body is stored all the same and
-// the sync goes on.
-func bodyText(decode func([]byte) (string, error), raw []byte) (text, reason string) {
-	defer func() {
-		if p := recover(); p != nil {
-			text, reason = "", fmt.Sprintf("the mail decoder failed: %v", p)
-		}
-	}()
-	text, err := decode(raw)
-	if err != nil {
-		return "", err.Error()
-	}
-	return text, ""
 }
 
 func (w *bodyWriter) add(id int64, raw []byte) { w.put(store.Body{ID: id, Raw: raw}) }

@@ -51,9 +51,13 @@ type Options struct {
 	// passes the profile's rule: a trusted sender naming a document type).
 	NamesDocument func(from, subject string) bool
 	// BodyText extracts the searchable text of a raw message (the engine
-	// passes the MIME decoder); nil indexes headers only. Its error, or
-	// panic, is stored as the message's parse error and the sync goes on.
+	// passes the MIME decoder); nil indexes headers only. It runs in the
+	// indexing pass after the sync (IndexBodies); its error, or panic, is
+	// stored as the message's parse error and the pass goes on.
 	BodyText func(raw []byte) (string, error)
+	// BodiesStored, if set, is called after each body pass: stored bodies'
+	// text waits for the index (the engine wakes its BodyIndexer).
+	BodiesStored func()
 	// MaxBodyBytes: a larger message is not downloaded but stored empty
 	// with its reason, so it cannot exhaust memory or stop the sync
 	// (default 256 MB; SQLite holds at most 1 GB in one value).

@@ -229,6 +229,12 @@ func TestDovecotBodiesAndLargeMessage(t *testing.T) {
 	if err != nil || len(raw) < 50<<20 {
 		t.Fatalf("50 MB body: %d bytes, %v", len(raw), err)
 	}
+	if pending, err := s.Store.IndexPending(ctx); err != nil || pending != 2 {
+		t.Fatalf("bodies waiting for the index after the body pass: %d, %v", pending, err)
+	}
+	if n, err := IndexBodies(ctx, s.Store, s.Opts.BodyText); err != nil || n != 2 {
+		t.Fatalf("bodies indexed: %d, %v", n, err)
+	}
 	if hits, _ := s.Store.Search(ctx, "tep dinh kem rat lon", "", 5); len(hits) != 1 {
 		t.Fatalf("body text of the large mail not searchable: %+v", hits)
 	}

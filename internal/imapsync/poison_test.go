@@ -50,6 +50,9 @@ func TestDovecotBodiesIsolatePoisonMail(t *testing.T) {
 	if n, err := s.SyncBodies(ctx, c); err != nil || n != 4 {
 		t.Fatalf("bodies: %d, %v", n, err)
 	}
+	if n, err := IndexBodies(ctx, s.Store, s.Opts.BodyText); err != nil || n != 4 {
+		t.Fatalf("bodies indexed: %d, %v", n, err)
+	}
 	list, err := s.Store.Messages(ctx, "canhan", "INBOX", store.SortDate, false, 0, 10)
 	if err != nil || len(list) != 4 {
 		t.Fatalf("%d messages, %v", len(list), err)
@@ -111,6 +114,9 @@ func TestDovecotBodiesSkipOversized(t *testing.T) {
 	}
 	if n, err := s.SyncBodies(ctx, c); err != nil || n != 2 {
 		t.Fatalf("bodies: %d, %v", n, err)
+	}
+	if n, err := IndexBodies(ctx, s.Store, s.Opts.BodyText); err != nil || n != 1 {
+		t.Fatalf("bodies indexed: %d, %v", n, err) // the oversized one was never queued
 	}
 	list, _ := s.Store.Messages(ctx, "canhan", "INBOX", store.SortSize, true, 0, 2)
 	if len(list) != 2 {

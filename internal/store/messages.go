@@ -386,6 +386,9 @@ type Body struct {
 	// ParseError is why the body could not be decoded ("" when it could);
 	// see Store.ParseError.
 	ParseError string
+	// IndexLater queues the body for IndexBodies instead of indexing Text
+	// now: the body pass stores raw bytes only.
+	IndexLater bool
 }
 
 // PutBody stores a message's raw body and indexes its text for search.
@@ -426,6 +429,7 @@ func (s *Store) PutBodies(ctx context.Context, bodies []Body) error {
 		defer dropBlob.Close()
 		defer clearReason.Close()
 		rows := make([]indexRow, 0, len(bodies))
+		var later []int64
 		for i, b := range bodies {
 			var subject, fromName, fromAddr, attachments string
 			var key int64
@@ -446,8 +450,15 @@ func (s *Store) PutBodies(ctx context.Context, bodies []Body) error {
 			if err != nil {
 				return fmt.Errorf("store body of %d: %w", b.ID, err)
 			}
+			if b.IndexLater && b.ParseError == "" {
+				later = append(later, b.ID)
+				continue
+			}
 			rows = append(rows, indexRow{key: key, subject: vntext.Fold(subject + " " + strings.ReplaceAll(attachments, "\n", " ")),
 				sender: vntext.Fold(fromName + " " + fromAddr), body: vntext.Fold(b.Text)})
+		}
+		if err := queueText(ctx, tx, later); err != nil {
+			return fmt.Errorf("store bodies: %w", err)
 		}
 		return writeIndex(ctx, tx, rows, true)
 	})

@@ -101,7 +101,7 @@ func Open(path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	if _, err := db.Exec(schema + checksSchema + parseErrorsSchema + registerSchema + packsSchema + pdfSignaturesSchema); err != nil {
+	if _, err := db.Exec(schema + checksSchema + parseErrorsSchema + registerSchema + packsSchema + pdfSignaturesSchema + bodyIndexSchema); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}

@@ -51,12 +51,21 @@ func listSplitOffset(windowHeight float32) float32 {
 	return max(want, 0.5)
 }
 
+// indexPending is a service that knows how many downloaded messages wait
+// for their text to be searchable (the background body indexing).
+type indexPending interface{ IndexPending() int }
+
 // statusText is the status bar: the folder's count, the next check time
 // (R1), the outbox, the documents not yet acknowledged (R2) and the sync.
 func (u *UI) statusText() string {
 	parts := []string{lang.L("status.folder", map[string]any{"Count": u.model.Len()})}
 	if u.searching {
 		parts[0] = lang.L("status.search", map[string]any{"Count": u.model.Len()})
+		if p, ok := u.svc.(indexPending); ok {
+			if n := p.IndexPending(); n > 0 {
+				parts = append(parts, lang.L("status.index_pending", map[string]any{"Count": n}))
+			}
+		}
 	}
 	w := u.ws()
 	if w == nil {
