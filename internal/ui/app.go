@@ -82,6 +82,8 @@ type UI struct {
 
 	// sigPass verifies the PDFs of downloaded mail for the list's badges.
 	sigPass signaturePass
+	// statusBar is the status bar's summary, read in the background.
+	statusBar statusReader
 }
 
 // Wait waits for the background work started so far (tests, benchmarks).
@@ -121,8 +123,8 @@ func New(a fyne.App, win fyne.Window, svc Services) *UI {
 
 // showMain puts the three-pane mail view into the window.
 func (u *UI) showMain() {
-	u.win.SetTitle(u.title())
 	u.win.SetContent(u.buildMain())
+	u.win.SetTitle(u.title()) // from the folders buildMain read
 	u.win.SetMainMenu(u.mainMenu())
 }
 
@@ -162,6 +164,7 @@ func (u *UI) buildMain() fyne.CanvasObject {
 	top := container.NewBorder(nil, nil, tools, nil, u.search)
 
 	u.reader = newReaderPane(u)
+	u.model = nil // selecting the folder below reads the list
 	u.buildFolders()
 	// Tab follows the layout: the list before its column headers, which
 	// are a mouse convenience.
@@ -263,10 +266,10 @@ func (u *UI) reloadFolders() {
 	}
 }
 
+// unreadTotal counts the unread mail of every INBOX, from the folders last read.
 func (u *UI) unreadTotal() int {
 	n := 0
-	for _, a := range u.svc.Accounts() {
-		fs, _ := u.svc.Folders(a.Name)
+	for _, fs := range u.folderData {
 		for _, f := range fs {
 			if f.Role == model.RoleInbox {
 				n += f.Unread
@@ -340,6 +343,7 @@ func (u *UI) reloadList() {
 		}
 	}
 	u.model = newWindowModelMarked(src, listPageSize, listMaxPages, u.markSource())
+	u.marksLater(u.model)
 	if u.list != nil {
 		u.list.UnselectAll()
 		u.list.Refresh()
@@ -365,6 +369,15 @@ func (u *UI) updateStatus() {
 	}
 	if u.model.err != nil {
 		u.status.SetText(humanError(u.model.err))
+		return
+	}
+	u.showStatus()
+	u.readStatus()
+}
+
+// showStatus shows the status bar from what is known now.
+func (u *UI) showStatus() {
+	if u.status == nil || u.model == nil || u.model.err != nil {
 		return
 	}
 	text := u.statusText()

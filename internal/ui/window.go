@@ -51,21 +51,24 @@ func listSplitOffset(windowHeight float32) float32 {
 	return max(want, 0.5)
 }
 
-// statusText is the status bar: the folder's count, the next check time
-// (R1), the outbox, the documents not yet acknowledged (R2) and the sync.
+// statusText is the status bar: the folder's count, then, once read in the
+// background (readStatus), the next check time (R1), the outbox, the
+// documents not yet acknowledged (R2) and the sync.
 func (u *UI) statusText() string {
 	parts := []string{lang.L("status.folder", map[string]any{"Count": u.model.Len()})}
 	if u.searching {
 		parts[0] = lang.L("status.search", map[string]any{"Count": u.model.Len()})
 	}
-	w := u.ws()
-	if w == nil {
+	if u.ws() == nil || !u.statusBar.known {
 		if u.outboxWaiting > 0 {
 			parts = append(parts, lang.L("status.outbox", map[string]any{"Count": u.outboxWaiting}))
 		}
+		if u.checking != nil {
+			parts = append(parts, lang.L("status.syncing"))
+		}
 		return strings.Join(parts, " · ")
 	}
-	st := w.Status()
+	st := u.statusBar.info
 	if !st.NextCheck.IsZero() {
 		when := st.NextCheck.Format("15:04")
 		if n := u.now(); st.NextCheck.YearDay() != n.YearDay() || st.NextCheck.Year() != n.Year() {
