@@ -84,6 +84,8 @@ type UI struct {
 	sigPass signaturePass
 	// statusBar is the status bar's summary, read in the background.
 	statusBar statusReader
+	// firstPaint is what readFirstPaint read for the main view's first build.
+	firstPaint firstPaint
 }
 
 // Wait waits for the background work started so far (tests, benchmarks).
@@ -103,10 +105,14 @@ func New(a fyne.App, win fyne.Window, svc Services) *UI {
 		fyne.LogError("set language", err)
 	}
 	a.Settings().SetTheme(newAppTheme(s.TextScale, nil))
+	fontsLoaded := loadFonts()
 	if accts := svc.Accounts(); len(accts) > 0 {
 		u.account, u.folder = accts[0].Name, "INBOX"
+		u.readFirstPaint()
+		fontsLoaded()
 		u.showMain()
 	} else {
+		fontsLoaded()
 		u.ShowSetup(false)
 	}
 	u.addShortcuts()
@@ -187,7 +193,10 @@ func (u *UI) buildMain() fyne.CanvasObject {
 func folderID(account, folder string) string { return account + "\x00" + folder }
 
 func (u *UI) buildFolders() {
-	u.reloadFolders()
+	if !u.firstPaint.folders {
+		u.reloadFolders()
+	}
+	u.firstPaint.folders = false
 	u.folders = widget.NewTree(
 		func(id widget.TreeNodeID) []widget.TreeNodeID {
 			if id == "" {
@@ -254,16 +263,21 @@ func (u *UI) buildFolders() {
 	u.folders.ScrollToTop() // the selection scrolled a window not yet laid out
 }
 
-func (u *UI) reloadFolders() {
+// reloadFolders reads every account's folders; false when one failed
+// (the status bar says why).
+func (u *UI) reloadFolders() bool {
 	u.folderData = map[string][]model.Folder{}
+	ok := true
 	for _, a := range u.svc.Accounts() {
 		fs, err := u.svc.Folders(a.Name)
 		if err != nil {
 			u.setStatusErr(err)
+			ok = false
 			continue
 		}
 		u.folderData[a.Name] = fs
 	}
+	return ok
 }
 
 // unreadTotal counts the unread mail of every INBOX, from the folders last read.
@@ -342,8 +356,12 @@ func (u *UI) reloadList() {
 			u.folders.UnselectAll() // results come from every mailbox
 		}
 	}
-	u.model = newWindowModelMarked(src, listPageSize, listMaxPages, u.markSource())
-	u.marksLater(u.model)
+	if m := u.firstPaint.take(src, u.searching); m != nil {
+		u.model = m
+	} else {
+		u.model = newWindowModelMarked(src, listPageSize, listMaxPages, u.markSource())
+		u.marksLater(u.model)
+	}
 	if u.list != nil {
 		u.list.UnselectAll()
 		u.list.Refresh()
