@@ -5,6 +5,10 @@ import (
 	"sync"
 	"testing"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+
 	"thucongvu/internal/model"
 )
 
@@ -130,4 +134,57 @@ func TestWindowModelDropsStaleMarks(t *testing.T) {
 	if _, known := w.Mark(row(700).ID); !known {
 		t.Fatal("no mark for a cached page")
 	}
+}
+
+// readCounting counts the store reads a window makes.
+type readCounting struct {
+	*MemServices
+	folders, counts, pages int
+}
+
+func (s *readCounting) Folders(account string) ([]model.Folder, error) {
+	s.folders++
+	return s.MemServices.Folders(account)
+}
+
+func (s *readCounting) CountMessages(account, folder string) (int, error) {
+	s.counts++
+	return s.MemServices.CountMessages(account, folder)
+}
+
+func (s *readCounting) Messages(account, folder string, key SortKey, desc bool, offset, limit int) ([]model.MessageSummary, error) {
+	s.pages++
+	return s.MemServices.Messages(account, folder, key, desc, offset, limit)
+}
+
+// The first paint reads each account's folders once, counts the open
+// folder once and reads its first page once.
+func TestColdStartReadsOnce(t *testing.T) {
+	svc := &readCounting{MemServices: NewMemServices()}
+	u, w := newTestUI(t, svc)
+	w.Canvas().Capture()
+	if n := len(svc.Accounts()); svc.folders != n || svc.counts != 1 || svc.pages != 1 {
+		t.Fatalf("folders read %d times for %d accounts, folder counted %d times, %d pages read", svc.folders, n, svc.counts, svc.pages)
+	}
+	if !paintsSubject(w.Content(), u) {
+		t.Fatal("the first page is not painted")
+	}
+}
+
+// paintsSubject: the newest row's subject is on the canvas.
+func paintsSubject(o fyne.CanvasObject, u *UI) bool {
+	m, ok := u.model.Row(0)
+	if !ok {
+		return false
+	}
+	for _, obj := range test.LaidOutObjects(o) {
+		t, ok := obj.(*canvas.Text)
+		if !ok || !obj.Visible() {
+			continue
+		}
+		if shown := strings.TrimSuffix(t.Text, "…"); len([]rune(shown)) >= 8 && strings.HasPrefix(m.Subject, shown) {
+			return true
+		}
+	}
+	return false
 }
