@@ -86,6 +86,8 @@ type UI struct {
 	statusBar statusReader
 	// firstPaint is what readFirstPaint read for the main view's first build.
 	firstPaint firstPaint
+	// paintGate holds background reads until the first paint.
+	paintGate paintGate
 }
 
 // Wait waits for the background work started so far (tests, benchmarks).
@@ -124,6 +126,7 @@ func New(a fyne.App, win fyne.Window, svc Services) *UI {
 	})
 	svc.Subscribe(func(e Event) { doMain(func() { u.onEvent(e) }) })
 	u.verifySignedMail()
+	u.openAfterPaint()
 	return u
 }
 

@@ -30,7 +30,8 @@ import (
 // sync of the 50,000-message official mailbox (internal/mailgen, seed
 // 2026) from Dovecot; then a cold start (open the store, build the
 // services and the main window, paint the inbox once with the software
-// painter) must show the newest mail (target ≤ 1 s).
+// painter) must show the newest mail (target ≤ 1 s). The background work
+// the window starts after its first paint is timed apart ("settled").
 func BenchmarkColdStartOfficial50k(b *testing.B) {
 	const n = 50_000
 	const user, pass = "vanthu@hanam.gov.vn", "Vt#2026-mật-khẩu"
@@ -82,7 +83,7 @@ func BenchmarkColdStartOfficial50k(b *testing.B) {
 	fa := test.NewApp()
 	w := fa.NewWindow("Thư Công Vụ")
 	w.Resize(fyne.NewSize(1093, 614)) // 1366×768 at 125 %
-	ui.New(fa, w, app.New(e, home))
+	u := ui.New(fa, w, app.New(e, home))
 	built := time.Since(start)
 	w.Canvas().Capture()
 	cold := time.Since(start)
@@ -91,11 +92,15 @@ func BenchmarkColdStartOfficial50k(b *testing.B) {
 	if newest := gen.Subject(n - 1); !paints(w.Content(), newest) {
 		b.Fatalf("the painted inbox does not show the newest mail %q", newest)
 	}
+	// what the first paint left to the background: the status bar's
+	// counts, the list's marks, the signature pass
+	u.Wait()
+	settled := time.Since(start)
 	b.ReportMetric(float64(cold.Milliseconds()), "cold-start-ms")
 	b.ReportMetric(float64(thread.Milliseconds()), "window-cpu-ms")
-	fmt.Printf("official mailbox: cold start to the painted inbox, %d messages (header sync by Dovecot): %s (target ≤ 1 s; store %s, window %s, paint %s; CPU %s on the window's thread, %s in all; load average %s)\n",
+	fmt.Printf("official mailbox: cold start to the painted inbox, %d messages (header sync by Dovecot): %s (target ≤ 1 s; store %s, window %s, paint %s; CPU %s on the window's thread, %s in all; background settled at %s; load average %s)\n",
 		n, cold.Round(time.Millisecond), opened.Round(time.Millisecond), (built - opened).Round(time.Millisecond), (cold - built).Round(time.Millisecond),
-		thread.Round(time.Millisecond), proc.Round(time.Millisecond), loadAverage())
+		thread.Round(time.Millisecond), proc.Round(time.Millisecond), settled.Round(time.Millisecond), loadAverage())
 }
 
 // loadAverage is the machine's 1-minute load average (Linux), or "?".

@@ -19,13 +19,15 @@ type offWindowServices struct {
 	window uint64 // the goroutine that builds and drives the window
 	mu     sync.Mutex
 	onUI   []string
+	calls  int
 }
 
 func (s *offWindowServices) note(what string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls++
 	if goroutineID() == s.window {
-		s.mu.Lock()
 		s.onUI = append(s.onUI, what)
-		s.mu.Unlock()
 	}
 }
 
@@ -41,7 +43,8 @@ func (s *offWindowServices) AckMarks(ids []int64) map[int64]AckMark {
 
 // A cold start paints the list without waiting for the status bar's
 // counts (the INBOX's unacknowledged documents, R2) or the list's
-// acknowledgement marks: both are read in the background and shown after.
+// acknowledgement marks: both are read in the background, started once
+// the window is painted, and shown after.
 func TestColdStartReadsStatusAndMarksInBackground(t *testing.T) {
 	svc := &offWindowServices{MemServices: NewMemServices(), window: goroutineID()}
 	u, w := newTestUI(t, svc)
@@ -51,6 +54,12 @@ func TestColdStartReadsStatusAndMarksInBackground(t *testing.T) {
 	}
 	if u.model.Len() == 0 {
 		t.Fatal("the inbox is empty")
+	}
+	svc.mu.Lock()
+	early := svc.calls
+	svc.mu.Unlock()
+	if early != 0 {
+		t.Fatalf("%d status or mark reads before the first paint", early)
 	}
 	u.Wait()
 	if len(svc.onUI) > 0 {

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"sync"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 )
@@ -52,4 +54,45 @@ func (f *firstPaint) take(src pager, searching bool) *windowModel {
 		}
 	}
 	return nil
+}
+
+// paintGate holds the background reads asked for while the window is
+// built (the status bar's counts, the list's marks, the signature pass):
+// they start once Fyne's thread turns to its queue, the window up, so
+// the first paint has the process's threads to itself.
+type paintGate struct {
+	mu      sync.Mutex
+	open    bool
+	pending []func()
+}
+
+// goAfterPaint runs fn as background work, held until the first paint.
+func (u *UI) goAfterPaint(fn func()) {
+	g := &u.paintGate
+	g.mu.Lock()
+	if !g.open {
+		g.pending = append(g.pending, fn)
+		g.mu.Unlock()
+		return
+	}
+	g.mu.Unlock()
+	u.goBG(fn)
+}
+
+// openAfterPaint starts the held work from Fyne's thread, whose queue
+// runs once the window is shown (under QueueUpdates: at Wait).
+func (u *UI) openAfterPaint() {
+	u.goBG(func() {
+		doMain(func() {
+			g := &u.paintGate
+			g.mu.Lock()
+			g.open = true
+			held := g.pending
+			g.pending = nil
+			g.mu.Unlock()
+			for _, fn := range held {
+				u.goBG(fn)
+			}
+		})
+	})
 }

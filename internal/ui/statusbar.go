@@ -3,7 +3,8 @@ package ui
 // statusReader holds the status bar's summary (WindowServices.Status).
 // Reading it counts the documents of every INBOX, tens of milliseconds
 // at 50,000 mails, so the window never waits for it: the bar shows the
-// folder's count at once and the rest when the background read ends.
+// folder's count at once and the rest when the background read, started
+// after the first paint, ends.
 type statusReader struct {
 	info    StatusInfo
 	known   bool // info has been read once
@@ -24,7 +25,7 @@ func (u *UI) readStatus() {
 		return
 	}
 	r.reading = true
-	u.goBG(func() {
+	u.goAfterPaint(func() {
 		st := w.Status()
 		doMain(func() {
 			r.reading = false
@@ -44,7 +45,7 @@ func (u *UI) readStatus() {
 // ledger's marks (by hand, not required, n/m acknowledged).
 func (u *UI) marksLater(m *windowModel) {
 	m.markLater = func(read func() map[int64]AckMark, apply func(map[int64]AckMark)) {
-		u.goBG(func() {
+		u.goAfterPaint(func() {
 			marks := read()
 			doMain(func() {
 				apply(marks)
