@@ -38,8 +38,8 @@ type windowState struct {
 	syncErr  string
 	// draftMu serialises draft saves, so two copies never race on the server.
 	draftMu sync.Mutex
-	// roles caches each account's folder roles for the list's marks (the
-	// store's folder list counts every message); read again after rolesTTL.
+	// roles caches each account's folder roles for the list's marks; read
+	// again after rolesTTL.
 	roles   map[string]map[string]string
 	rolesAt time.Time
 	// status is the last Status, reused for statusTTL: the window asks on
@@ -72,11 +72,7 @@ func (s *Services) folderRole(ctx context.Context, account, folder string) strin
 	}
 	r, ok := w.roles[account]
 	if !ok {
-		r = map[string]string{}
-		folders, _ := s.E.Store.Folders(ctx, account)
-		for _, f := range folders {
-			r[f.Name] = f.Role
-		}
+		r, _ = s.E.Store.FolderRoles(ctx, account)
 		w.roles[account] = r
 	}
 	return r[folder]

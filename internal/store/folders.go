@@ -152,12 +152,14 @@ func (s *Store) FolderStates(ctx context.Context, account string) ([]FolderState
 }
 
 // foldersQuery lists an account's folders with their totals and unread
-// counts (read from messages_by_folder_seen alone).
+// counts, read from messages_by_folder_seen alone: the unread count seeks
+// straight to the folder's unread entries instead of summing every row.
 const foldersQuery = `
-	SELECT f.name, f.role, COUNT(m.id), COALESCE(SUM(m.seen = 0), 0)
-	FROM folders f LEFT JOIN messages m ON m.folder_id = f.id
+	SELECT f.name, f.role,
+		(SELECT COUNT(*) FROM messages m WHERE m.folder_id = f.id),
+		(SELECT COUNT(*) FROM messages m WHERE m.folder_id = f.id AND m.seen = 0)
+	FROM folders f
 	WHERE f.account = ?
-	GROUP BY f.id
 	ORDER BY CASE f.role WHEN 'inbox' THEN 0 WHEN '' THEN 2 ELSE 1 END, f.name`
 
 // Folders lists the account's folders with message and unread counts,

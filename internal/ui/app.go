@@ -82,6 +82,12 @@ type UI struct {
 
 	// sigPass verifies the PDFs of downloaded mail for the list's badges.
 	sigPass signaturePass
+	// statusBar is the status bar's summary, read in the background.
+	statusBar statusReader
+	// firstPaint is what readFirstPaint read for the main view's first build.
+	firstPaint firstPaint
+	// paintGate holds background reads until the first paint.
+	paintGate paintGate
 }
 
 // Wait waits for the background work started so far (tests, benchmarks).
@@ -101,10 +107,14 @@ func New(a fyne.App, win fyne.Window, svc Services) *UI {
 		fyne.LogError("set language", err)
 	}
 	a.Settings().SetTheme(newAppTheme(s.TextScale, nil))
+	fontsLoaded := loadFonts()
 	if accts := svc.Accounts(); len(accts) > 0 {
 		u.account, u.folder = accts[0].Name, "INBOX"
+		u.readFirstPaint()
+		fontsLoaded()
 		u.showMain()
 	} else {
+		fontsLoaded()
 		u.ShowSetup(false)
 	}
 	u.addShortcuts()
@@ -116,13 +126,14 @@ func New(a fyne.App, win fyne.Window, svc Services) *UI {
 	})
 	svc.Subscribe(func(e Event) { doMain(func() { u.onEvent(e) }) })
 	u.verifySignedMail()
+	u.openAfterPaint()
 	return u
 }
 
 // showMain puts the three-pane mail view into the window.
 func (u *UI) showMain() {
-	u.win.SetTitle(u.title())
 	u.win.SetContent(u.buildMain())
+	u.win.SetTitle(u.title()) // from the folders buildMain read
 	u.win.SetMainMenu(u.mainMenu())
 }
 
@@ -162,6 +173,7 @@ func (u *UI) buildMain() fyne.CanvasObject {
 	top := container.NewBorder(nil, nil, tools, nil, u.search)
 
 	u.reader = newReaderPane(u)
+	u.model = nil // selecting the folder below reads the list
 	u.buildFolders()
 	// Tab follows the layout: the list before its column headers, which
 	// are a mouse convenience.
@@ -184,7 +196,10 @@ func (u *UI) buildMain() fyne.CanvasObject {
 func folderID(account, folder string) string { return account + "\x00" + folder }
 
 func (u *UI) buildFolders() {
-	u.reloadFolders()
+	if !u.firstPaint.folders {
+		u.reloadFolders()
+	}
+	u.firstPaint.folders = false
 	u.folders = widget.NewTree(
 		func(id widget.TreeNodeID) []widget.TreeNodeID {
 			if id == "" {
@@ -251,22 +266,27 @@ func (u *UI) buildFolders() {
 	u.folders.ScrollToTop() // the selection scrolled a window not yet laid out
 }
 
-func (u *UI) reloadFolders() {
+// reloadFolders reads every account's folders; false when one failed
+// (the status bar says why).
+func (u *UI) reloadFolders() bool {
 	u.folderData = map[string][]model.Folder{}
+	ok := true
 	for _, a := range u.svc.Accounts() {
 		fs, err := u.svc.Folders(a.Name)
 		if err != nil {
 			u.setStatusErr(err)
+			ok = false
 			continue
 		}
 		u.folderData[a.Name] = fs
 	}
+	return ok
 }
 
+// unreadTotal counts the unread mail of every INBOX, from the folders last read.
 func (u *UI) unreadTotal() int {
 	n := 0
-	for _, a := range u.svc.Accounts() {
-		fs, _ := u.svc.Folders(a.Name)
+	for _, fs := range u.folderData {
 		for _, f := range fs {
 			if f.Role == model.RoleInbox {
 				n += f.Unread
@@ -339,7 +359,12 @@ func (u *UI) reloadList() {
 			u.folders.UnselectAll() // results come from every mailbox
 		}
 	}
-	u.model = newWindowModelMarked(src, listPageSize, listMaxPages, u.markSource())
+	if m := u.firstPaint.take(src, u.searching); m != nil {
+		u.model = m
+	} else {
+		u.model = newWindowModelMarked(src, listPageSize, listMaxPages, u.markSource())
+		u.marksLater(u.model)
+	}
 	if u.list != nil {
 		u.list.UnselectAll()
 		u.list.Refresh()
@@ -365,6 +390,15 @@ func (u *UI) updateStatus() {
 	}
 	if u.model.err != nil {
 		u.status.SetText(humanError(u.model.err))
+		return
+	}
+	u.showStatus()
+	u.readStatus()
+}
+
+// showStatus shows the status bar from what is known now.
+func (u *UI) showStatus() {
+	if u.status == nil || u.model == nil || u.model.err != nil {
 		return
 	}
 	text := u.statusText()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -29,7 +30,8 @@ import (
 // sync of the 50,000-message official mailbox (internal/mailgen, seed
 // 2026) from Dovecot; then a cold start (open the store, build the
 // services and the main window, paint the inbox once with the software
-// painter) must show the newest mail (target ≤ 1 s).
+// painter) must show the newest mail (target ≤ 1 s). The background work
+// the window starts after its first paint is timed apart ("settled").
 func BenchmarkColdStartOfficial50k(b *testing.B) {
 	const n = 50_000
 	const user, pass = "vanthu@hanam.gov.vn", "Vt#2026-mật-khẩu"
@@ -68,6 +70,9 @@ func BenchmarkColdStartOfficial50k(b *testing.B) {
 		pprof.StartCPUProfile(f)
 		defer func() { pprof.StopCPUProfile(); f.Close() }()
 	}
+	runtime.LockOSThread() // threadCPU measures this goroutine's own work
+	defer runtime.UnlockOSThread()
+	thread0, proc0 := threadCPU(), processCPU()
 	start := time.Now()
 	e, err = engine.Open(home, secrets)
 	if err != nil {
@@ -78,17 +83,33 @@ func BenchmarkColdStartOfficial50k(b *testing.B) {
 	fa := test.NewApp()
 	w := fa.NewWindow("Thư Công Vụ")
 	w.Resize(fyne.NewSize(1093, 614)) // 1366×768 at 125 %
-	ui.New(fa, w, app.New(e, home))
+	u := ui.New(fa, w, app.New(e, home))
 	built := time.Since(start)
 	w.Canvas().Capture()
 	cold := time.Since(start)
+	thread, proc := threadCPU()-thread0, processCPU()-proc0
 
 	if newest := gen.Subject(n - 1); !paints(w.Content(), newest) {
 		b.Fatalf("the painted inbox does not show the newest mail %q", newest)
 	}
+	// what the first paint left to the background: the status bar's
+	// counts, the list's marks, the signature pass
+	u.Wait()
+	settled := time.Since(start)
 	b.ReportMetric(float64(cold.Milliseconds()), "cold-start-ms")
-	fmt.Printf("official mailbox: cold start to the painted inbox, %d messages (header sync by Dovecot): %s (target ≤ 1 s; store %s, window %s, paint %s)\n",
-		n, cold.Round(time.Millisecond), opened.Round(time.Millisecond), (built - opened).Round(time.Millisecond), (cold - built).Round(time.Millisecond))
+	b.ReportMetric(float64(thread.Milliseconds()), "window-cpu-ms")
+	fmt.Printf("official mailbox: cold start to the painted inbox, %d messages (header sync by Dovecot): %s (target ≤ 1 s; store %s, window %s, paint %s; CPU %s on the window's thread, %s in all; background settled at %s; load average %s)\n",
+		n, cold.Round(time.Millisecond), opened.Round(time.Millisecond), (built - opened).Round(time.Millisecond), (cold - built).Round(time.Millisecond),
+		thread.Round(time.Millisecond), proc.Round(time.Millisecond), settled.Round(time.Millisecond), loadAverage())
+}
+
+// loadAverage is the machine's 1-minute load average (Linux), or "?".
+func loadAverage() string {
+	raw, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(raw)); err == nil && len(f) > 0 {
+		return f[0]
+	}
+	return "?"
 }
 
 // paints reports whether o draws want, whole or cut short (20 runes at

@@ -310,7 +310,9 @@ func formatSize(n int64) string {
 }
 
 func (u *UI) buildList() fyne.CanvasObject {
-	u.reloadList()
+	if u.model == nil {
+		u.reloadList()
+	}
 	rows := map[fyne.CanvasObject]*messageRow{}
 	ml := &messageList{u: u}
 	ml.Length = func() int { return u.model.Len() }

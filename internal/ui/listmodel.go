@@ -55,6 +55,11 @@ type windowModel struct {
 	// each page through markSrc (nil: no marks).
 	marks   map[int64]AckMark
 	markSrc func(ids []int64) map[int64]AckMark
+	// markLater, when set, runs read off the UI goroutine and apply back
+	// on it; without it, marks are read with their page.
+	markLater func(read func() map[int64]AckMark, apply func(map[int64]AckMark))
+	// gen counts reloads, so marks read before one are dropped.
+	gen int
 }
 
 func newWindowModel(src pager, pageSize, maxPages int) *windowModel {
@@ -74,6 +79,7 @@ func (w *windowModel) reload() {
 	w.pages = map[int][]model.MessageSummary{}
 	w.marks = map[int64]AckMark{}
 	w.lru = nil
+	w.gen++
 	n, err := w.src.Count()
 	if err != nil {
 		w.err = fmt.Errorf("count messages: %w", err)
@@ -101,7 +107,7 @@ func (w *windowModel) Row(i int) (model.MessageSummary, bool) {
 			return model.MessageSummary{}, false
 		}
 		w.pages[p] = rows
-		w.readMarks(rows)
+		w.readMarks(p, rows)
 		if len(w.lru) >= w.maxPages {
 			for _, r := range w.pages[w.lru[0]] {
 				delete(w.marks, r.ID)
@@ -144,8 +150,8 @@ func (w *windowModel) update(s model.MessageSummary) {
 	}
 }
 
-// readMarks fetches the acknowledgement marks of rows.
-func (w *windowModel) readMarks(rows []model.MessageSummary) {
+// readMarks fetches the acknowledgement marks of rows, page p.
+func (w *windowModel) readMarks(p int, rows []model.MessageSummary) {
 	if w.markSrc == nil || len(rows) == 0 {
 		return
 	}
@@ -153,9 +159,22 @@ func (w *windowModel) readMarks(rows []model.MessageSummary) {
 	for i, r := range rows {
 		ids[i] = r.ID
 	}
-	for id, m := range w.markSrc(ids) {
-		w.marks[id] = m
+	apply := func(marks map[int64]AckMark) {
+		for id, m := range marks {
+			w.marks[id] = m
+		}
 	}
+	if w.markLater == nil {
+		apply(w.markSrc(ids))
+		return
+	}
+	src, gen := w.markSrc, w.gen
+	w.markLater(func() map[int64]AckMark { return src(ids) }, func(marks map[int64]AckMark) {
+		if cur, ok := w.pages[p]; !ok || w.gen != gen || len(cur) == 0 || &cur[0] != &rows[0] {
+			return // reloaded or forgotten since: its marks went with it
+		}
+		apply(marks)
+	})
 }
 
 // Mark is the acknowledgement mark of a cached row.

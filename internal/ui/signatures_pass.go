@@ -44,7 +44,7 @@ func (u *UI) verifySignedMail() {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	p.running, p.cancel = true, cancel
-	u.goBG(func() {
+	u.goAfterPaint(func() {
 		defer cancel()
 		for {
 			var mu sync.Mutex

@@ -55,8 +55,9 @@ func listSplitOffset(windowHeight float32) float32 {
 // for their text to be searchable (the background body indexing).
 type indexPending interface{ IndexPending() int }
 
-// statusText is the status bar: the folder's count, the next check time
-// (R1), the outbox, the documents not yet acknowledged (R2) and the sync.
+// statusText is the status bar: the folder's count, then, once read in the
+// background (readStatus), the next check time (R1), the outbox, the
+// documents not yet acknowledged (R2) and the sync.
 func (u *UI) statusText() string {
 	parts := []string{lang.L("status.folder", map[string]any{"Count": u.model.Len()})}
 	if u.searching {
@@ -67,14 +68,16 @@ func (u *UI) statusText() string {
 			}
 		}
 	}
-	w := u.ws()
-	if w == nil {
+	if u.ws() == nil || !u.statusBar.known {
 		if u.outboxWaiting > 0 {
 			parts = append(parts, lang.L("status.outbox", map[string]any{"Count": u.outboxWaiting}))
 		}
+		if u.checking != nil {
+			parts = append(parts, lang.L("status.syncing"))
+		}
 		return strings.Join(parts, " · ")
 	}
-	st := w.Status()
+	st := u.statusBar.info
 	if !st.NextCheck.IsZero() {
 		when := st.NextCheck.Format("15:04")
 		if n := u.now(); st.NextCheck.YearDay() != n.YearDay() || st.NextCheck.Year() != n.Year() {

@@ -172,9 +172,10 @@ func TestAckColumnStates(t *testing.T) {
 	tipOf := func(subject string) (fyne.Resource, string) {
 		i := rowIndex(t, u, subject)
 		m, _ := u.model.Row(i)
+		u.Wait() // the marks are read in the background after the page
 		mark, known := u.model.Mark(m.ID)
 		if !known {
-			t.Fatalf("%q: no acknowledgement mark read with the page", subject)
+			t.Fatalf("%q: no acknowledgement mark read for the page", subject)
 		}
 		r, _ := newMessageRow()
 		r.set(m, mark, known, u.listMode(), "")
@@ -226,6 +227,7 @@ func TestAckColumnStates(t *testing.T) {
 		t.Fatalf("Sent's second column is %q", got)
 	}
 	m, _ := u.model.Row(0)
+	u.Wait()
 	mark, known := u.model.Mark(m.ID)
 	r, _ := newMessageRow()
 	r.set(m, mark, known, u.listMode(), "")
