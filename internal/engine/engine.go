@@ -78,7 +78,7 @@ func OpenWithPolicy(home string, secrets secret.Store, pol *config.Policy) (*Eng
 	e.Sync.BodyText = bodyText
 	e.Sync.NamesDocument = namesDocument
 	e.Indexer = imapsync.NewBodyIndexer(st, bodyText)
-	e.Sync.BodiesStored = e.Indexer.Wake
+	e.Sync.Stored = e.Indexer.Wake
 	e.SetPolicy(pol)
 	return e, nil
 }

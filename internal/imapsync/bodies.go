@@ -23,7 +23,7 @@ const (
 // SyncBodies downloads every body not yet stored (INBOX first, newest
 // first). Storing runs beside the download, in batches. The bodies' text
 // is indexed afterwards, off the sync's path (IndexBodies,
-// BodyIndexer): Options.BodiesStored hears after each pass.
+// BodyIndexer): Options.Stored hears after each pass.
 // It returns how many bodies it stored.
 func (s *Syncer) SyncBodies(ctx context.Context, c *Conn) (int, error) {
 	w := s.startWriter(ctx)
@@ -32,9 +32,7 @@ func (s *Syncer) SyncBodies(ctx context.Context, c *Conn) (int, error) {
 	if err == nil {
 		err = werr
 	}
-	if s.Opts != nil && s.Opts.BodiesStored != nil { // also when none is new: a backlog a restart left
-		s.Opts.BodiesStored()
-	}
+	s.stored()
 	return stored, err
 }
 
@@ -308,4 +306,12 @@ func (w *bodyWriter) finish() (int, error) {
 	close(w.in)
 	<-w.done
 	return w.stored, w.failure
+}
+
+// stored tells Options.Stored that a pass ended, also when it stored
+// nothing new: the indexer then does what a restart left.
+func (s *Syncer) stored() {
+	if s.Opts != nil && s.Opts.Stored != nil {
+		s.Opts.Stored()
+	}
 }

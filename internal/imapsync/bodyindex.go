@@ -13,9 +13,9 @@ import (
 // little, enough that the index is not split into many small segments.
 const indexBatch = 400
 
-// IndexBodies indexes the text of every stored body still waiting for it
-// (Store.IndexBodies), with decode, batch after batch until none is left
-// or ctx ends. It returns how many messages it indexed.
+// IndexBodies indexes the headers and then the text of every stored
+// message still waiting for it (Store.IndexBodies), with decode, batch after batch until
+// none is left or ctx ends. It returns how many bodies it indexed.
 func IndexBodies(ctx context.Context, st *store.Store, decode func([]byte) (string, error)) (int, error) {
 	done := 0
 	for ctx.Err() == nil {
@@ -29,8 +29,8 @@ func IndexBodies(ctx context.Context, st *store.Store, decode func([]byte) (stri
 	return done, ctx.Err()
 }
 
-// BodyIndexer indexes bodies' text in the background, on one goroutine,
-// woken after each body pass; its work is kept in the store, so what a
+// BodyIndexer indexes headers and bodies' text in the background, on one
+// goroutine, woken after each header and body pass; its work is kept in the store, so what a
 // stop leaves is done on the next wake.
 type BodyIndexer struct {
 	store  *store.Store

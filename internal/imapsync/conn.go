@@ -55,9 +55,9 @@ type Options struct {
 	// indexing pass after the sync (IndexBodies); its error, or panic, is
 	// stored as the message's parse error and the pass goes on.
 	BodyText func(raw []byte) (string, error)
-	// BodiesStored, if set, is called after each body pass: stored bodies'
-	// text waits for the index (the engine wakes its BodyIndexer).
-	BodiesStored func()
+	// Stored, if set, is called after each header and body pass: what they
+	// stored waits for the index (the engine wakes its BodyIndexer).
+	Stored func()
 	// MaxBodyBytes: a larger message is not downloaded but stored empty
 	// with its reason, so it cannot exhaust memory or stop the sync
 	// (default 256 MB; SQLite holds at most 1 GB in one value).

@@ -58,6 +58,7 @@ func (s *Syncer) progress(p Progress) {
 func (s *Syncer) SyncOnce(ctx context.Context, c *Conn) (Summary, error) {
 	start := time.Now()
 	sum := Summary{Name: s.Account.Name}
+	defer s.stored()
 	folders, err := s.listFolders(ctx, c)
 	if err != nil {
 		return sum, err

@@ -9,11 +9,15 @@ import (
 	"thucongvu/internal/vntext"
 )
 
-// The body pass stores raw bodies only; their text goes into the search
-// index later, in small batches (IndexBodies), so the offline copy keeps
-// up with the wire. A message waits in body_index until its text is
-// indexed. The queue is in the database, so indexing resumes after a
-// crash or a restart where it stopped.
+// The header pass stores rows only, and the body pass raw bodies only;
+// their text goes into the search index afterwards (IndexHeaders, then
+// IndexBodies), so the sync keeps up with the wire. A message waits in
+// body_index until its text is indexed: with headers = 0 until its
+// subject, sender and attachment names are, then (when its body is stored)
+// until its body's text is. The queue is in the database, so indexing
+// resumes after a crash or a restart where it stopped; a search first
+// indexes the headers still waiting (a few milliseconds a thousand), so it
+// always finds every stored message by its headers.
 //
 // tries counts the batches that began on a message and never ended (a
 // batch that stops cleanly takes its try back): a body that kills the
@@ -24,9 +28,11 @@ import (
 const bodyIndexSchema = `
 CREATE TABLE IF NOT EXISTS body_index (
 	message INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
-	tries   INTEGER NOT NULL DEFAULT 0
+	tries   INTEGER NOT NULL DEFAULT 0,
+	headers INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX IF NOT EXISTS body_index_tried ON body_index (message) WHERE tries > 0;
+CREATE INDEX IF NOT EXISTS body_index_headers ON body_index (message) WHERE headers = 0;
 `
 
 const (
@@ -43,8 +49,8 @@ const (
 	indexBatchBytes = 32 << 20
 )
 
-// IndexPending returns how many stored bodies still wait for their text to
-// be indexed: search does not find words of their bodies yet.
+// IndexPending returns how many stored messages still wait for their text
+// to be indexed: search does not find words of their bodies yet.
 func (s *Store) IndexPending(ctx context.Context) (int, error) {
 	var n int
 	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM body_index`).Scan(&n)
@@ -67,6 +73,11 @@ type pendingText struct {
 // or a body too large to decode, becomes that message's parse error
 // (Store.ParseError): its headers stay searchable and the pass goes on.
 func (s *Store) IndexBodies(ctx context.Context, decode func([]byte) (string, error), limit int) (int, error) {
+	if s.headersWaiting(ctx) {
+		if _, err := s.IndexHeaders(ctx); err != nil {
+			return 0, err
+		}
+	}
 	batch, err := s.nextPending(ctx, limit)
 	if err != nil || len(batch) == 0 {
 		return 0, err
@@ -196,8 +207,8 @@ const pickPending = `SELECT q.message, q.tries, m.search_key, m.subject, m.from_
 // pickTried finds a message a stopped run had in hand; pickNext the newest
 // queued ones, along the queue's key: no sort, whatever its length.
 const (
-	pickTried = pickPending + `WHERE q.tries > 0 ORDER BY q.message DESC LIMIT 1`
-	pickNext  = pickPending + `ORDER BY q.message DESC LIMIT ?`
+	pickTried = pickPending + `WHERE q.tries > 0 AND q.headers = 1 ORDER BY q.message DESC LIMIT 1`
+	pickNext  = pickPending + `WHERE q.headers = 1 ORDER BY q.message DESC LIMIT ?`
 )
 
 func (s *Store) pending(ctx context.Context, query string, args ...any) ([]pendingText, error) {
@@ -258,4 +269,107 @@ func queueText(ctx context.Context, tx txExec, ids []int64) error {
 		ids = ids[n:]
 	}
 	return nil
+}
+
+// queueHeaders puts new messages on the index queue for their headers
+// (called in the header batch's transaction).
+func queueHeaders(ctx context.Context, tx txExec, ids []int64) error {
+	for len(ids) > 0 {
+		n := min(len(ids), 500)
+		args := make([]any, n)
+		for i, id := range ids[:n] {
+			args[i] = id
+		}
+		marks := strings.TrimSuffix(strings.Repeat("(?, 0),", n), ",")
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO body_index (message, headers) VALUES `+marks, args...); err != nil {
+			return err
+		}
+		ids = ids[n:]
+	}
+	return nil
+}
+
+// headersChunk is how many messages' headers one IndexHeaders transaction
+// indexes (one index statement: writeIndex's indexChunk).
+const headersChunk = indexChunk
+
+// IndexHeaders puts the subject, sender and attachment names of every
+// message waiting for them into the search index, a chunk a transaction,
+// and returns how many it indexed. A message whose body is stored then
+// waits for IndexBodies; any other leaves the queue. Only messages no
+// entry names wait here (a body indexed at once takes its message off the
+// queue), so nothing is indexed twice.
+func (s *Store) IndexHeaders(ctx context.Context) (int, error) {
+	done := 0
+	for {
+		n := 0
+		err := s.inIndexTx(ctx, func(tx txExec) error {
+			rows, err := tx.QueryContext(ctx, `SELECT q.message, m.search_key, m.subject, m.from_name, m.from_addr,
+				m.attachments, m.has_body FROM body_index q JOIN messages m ON m.id = q.message
+				WHERE q.headers = 0 ORDER BY q.message LIMIT ?`, headersChunk)
+			if err != nil {
+				return err
+			}
+			var entries []indexRow
+			var withBody, headerOnly []any
+			for rows.Next() {
+				var id, key int64
+				var subject, name, addr, attachments string
+				var hasBody bool
+				if err := rows.Scan(&id, &key, &subject, &name, &addr, &attachments, &hasBody); err != nil {
+					rows.Close()
+					return err
+				}
+				entries = append(entries, indexRow{key: key, subject: vntext.Fold(subject + " " + strings.ReplaceAll(attachments, "\n", " ")),
+					sender: vntext.Fold(name + " " + addr)})
+				if hasBody {
+					withBody = append(withBody, id)
+				} else {
+					headerOnly = append(headerOnly, id)
+				}
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			if n = len(entries); n == 0 {
+				return nil
+			}
+			if err := writeIndex(ctx, tx, entries, false); err != nil {
+				return err
+			}
+			for _, set := range []struct {
+				query string
+				ids   []any
+			}{
+				{`DELETE FROM body_index WHERE message IN `, headerOnly},
+				{`UPDATE body_index SET headers = 1 WHERE message IN `, withBody},
+			} {
+				for len(set.ids) > 0 {
+					k := min(len(set.ids), 500)
+					marks := "(" + strings.TrimSuffix(strings.Repeat("?,", k), ",") + ")"
+					if _, err := tx.ExecContext(ctx, set.query+marks, set.ids[:k]...); err != nil {
+						return err
+					}
+					set.ids = set.ids[k:]
+				}
+			}
+			return nil
+		})
+		done += n
+		if err != nil {
+			return done, fmt.Errorf("index headers: %w", err)
+		}
+		if n == 0 {
+			return done, nil
+		}
+	}
+}
+
+// headersWaiting reports whether a message waits for its headers to be
+// indexed (one probe of a partial index).
+func (s *Store) headersWaiting(ctx context.Context) bool {
+	var waiting bool
+	err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM body_index WHERE headers = 0)`).Scan(&waiting)
+	return err == nil && waiting
 }

@@ -45,7 +45,6 @@ type Record struct {
 type storedForm struct {
 	subject, fromName, to, cc, flags, attachments string
 	seen, flagged, answered                       bool
-	indexSubject, indexSender                     string
 }
 
 // Prepare computes what Put stores and indexes for r (normal forms,
@@ -60,8 +59,6 @@ func (r *Record) storedForm() *storedForm {
 	f := &storedForm{subject: vntext.NFC(r.Subject), fromName: vntext.NFC(r.From.Name), to: string(to), cc: string(cc),
 		flags: strings.Join(r.Flags, " "), attachments: strings.Join(r.Attachments, "\n"),
 		seen: hasFlag(r.Flags, `\Seen`), flagged: hasFlag(r.Flags, `\Flagged`), answered: hasFlag(r.Flags, `\Answered`)}
-	f.indexSubject = vntext.Fold(f.subject + " " + strings.Join(r.Attachments, " "))
-	f.indexSender = vntext.Fold(f.fromName + " " + r.From.Address)
 	return f
 }
 
@@ -73,9 +70,9 @@ type Batch struct {
 	insert      *sql.Stmt
 	chunkInsert *sql.Stmt // insertChunk messages at once, prepared when first needed
 	flags       *sql.Stmt
-	queue       []queued   // put, not yet inserted
-	nextID      int64      // the id the next new message gets (0: not read yet)
-	pending     []indexRow // written to the index at Commit
+	queue       []queued // put, not yet inserted
+	nextID      int64    // the id the next new message gets (0: not read yet)
+	unindexed   []int64  // new messages, queued for the index at Commit
 	store       *Store
 	deleted     bool // messages were deleted: their bodies' space is reclaimed after Commit
 }
@@ -221,7 +218,7 @@ func (b *Batch) insertMany(q []queued) (bool, error) {
 			}
 			continue
 		}
-		b.pending = append(b.pending, indexRow{key: searchKey(e.r.Date, id), subject: e.f.indexSubject, sender: e.f.indexSender})
+		b.unindexed = append(b.unindexed, id)
 	}
 	b.nextID += int64(len(q))
 	return true, nil
@@ -230,7 +227,7 @@ func (b *Batch) insertMany(q []queued) (bool, error) {
 // insertOne inserts one message, moving its search key on while another
 // message holds it.
 func (b *Batch) insertOne(e queued) error {
-	r, f, id := e.r, e.f, b.nextID
+	r, id := e.r, b.nextID
 	key := searchKey(r.Date, id)
 	for {
 		res, err := b.insert.ExecContext(b.ctx, e.args(nil, id, key)...)
@@ -246,8 +243,8 @@ func (b *Batch) insertOne(e queued) error {
 		}
 		break
 	}
+	b.unindexed = append(b.unindexed, id)
 	b.nextID++
-	b.pending = append(b.pending, indexRow{key: key, subject: f.indexSubject, sender: f.indexSender})
 	return nil
 }
 
@@ -301,11 +298,11 @@ func (b *Batch) Commit() error {
 		b.tx.Rollback()
 		return err
 	}
-	if err := writeIndex(b.ctx, b.tx, b.pending, false); err != nil {
+	if err := queueHeaders(b.ctx, b.tx, b.unindexed); err != nil {
 		b.tx.Rollback()
-		return err
+		return fmt.Errorf("commit batch: %w", err)
 	}
-	b.pending = nil
+	b.unindexed = nil
 	if err := b.tx.Commit(); err != nil {
 		return fmt.Errorf("commit batch: %w", err)
 	}
@@ -421,6 +418,8 @@ func (s *Store) PutBodies(ctx context.Context, bodies []Body) error {
 		put := prep(`INSERT OR REPLACE INTO body_packs (message, pack, at, size) VALUES (?, ?, ?, ?)`)
 		dropBlob := prep(`DELETE FROM bodies WHERE message = ?`) // kept there by an older version
 		clearReason := prep(`DELETE FROM parse_errors WHERE message = ?`)
+		// Indexed now, whole: nothing of it may wait in the queue.
+		unqueue := prep(`DELETE FROM body_index WHERE message = ?`)
 		if err != nil {
 			return fmt.Errorf("store bodies: %w", err)
 		}
@@ -428,6 +427,7 @@ func (s *Store) PutBodies(ctx context.Context, bodies []Body) error {
 		defer put.Close()
 		defer dropBlob.Close()
 		defer clearReason.Close()
+		defer unqueue.Close()
 		rows := make([]indexRow, 0, len(bodies))
 		var later []int64
 		for i, b := range bodies {
@@ -453,6 +453,9 @@ func (s *Store) PutBodies(ctx context.Context, bodies []Body) error {
 			if b.IndexLater && b.ParseError == "" {
 				later = append(later, b.ID)
 				continue
+			}
+			if _, err := unqueue.ExecContext(ctx, b.ID); err != nil {
+				return fmt.Errorf("store body of %d: %w", b.ID, err)
 			}
 			rows = append(rows, indexRow{key: key, subject: vntext.Fold(subject + " " + strings.ReplaceAll(attachments, "\n", " ")),
 				sender: vntext.Fold(fromName + " " + fromAddr), body: vntext.Fold(b.Text)})

@@ -12,11 +12,16 @@ import (
 
 // Search finds messages whose subject, sender, attachment names or body
 // contain every word of query, diacritics and case ignored, newest first.
-// account "" searches every account.
+// account "" searches every account. Headers a sync stored but the
+// background pass has not indexed yet are indexed first (IndexHeaders); if
+// that fails (a full disk), the search still answers from what is indexed.
 func (s *Store) Search(ctx context.Context, query, account string, limit int) ([]model.MessageSummary, error) {
 	match := matchExpr(query)
 	if match == "" {
 		return nil, nil
+	}
+	if s.headersWaiting(ctx) {
+		s.IndexHeaders(ctx)
 	}
 	if limit <= 0 {
 		limit = 50
