@@ -1,6 +1,9 @@
 # Thư Công Vụ — build, test and demo on Debian/Ubuntu.
 # `make demo` and `make test` are the two commands a fresh machine needs.
 
+# Go 1.27.3 for every go command (go.mod's go line; the go command fetches that
+# toolchain from the module proxy once). Shells that call go directly export it too.
+export GOTOOLCHAIN := go1.27.3
 GO      ?= go
 BIN     := bin/thucongvu
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
