@@ -41,7 +41,7 @@ FUZZ_TARGETS := \
 	./internal/register:FuzzExtract \
 	./internal/backup:FuzzParseManifest ./internal/backup:FuzzMessageID \
 	./internal/ui:FuzzAckText \
-	./internal/docsign:FuzzVerify \
+	./internal/docsign:FuzzVerify ./internal/docsign:FuzzBySerial \
 	./internal/store:FuzzUnpackRow ./internal/store:FuzzStringList ./internal/register:FuzzReferences
 
 ## deps: install every Debian package the build and the tests need (idempotent, quick when present)
