@@ -1,6 +1,9 @@
 # Thư Công Vụ — build, test and demo on Debian/Ubuntu.
 # `make demo` and `make test` are the two commands a fresh machine needs.
 
+# Go 1.27.3 for every go command (go.mod's go line; the go command fetches that
+# toolchain from the module proxy once). Shells that call go directly export it too.
+export GOTOOLCHAIN := go1.27.3
 GO      ?= go
 BIN     := bin/thucongvu
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
@@ -38,7 +41,7 @@ FUZZ_TARGETS := \
 	./internal/register:FuzzExtract \
 	./internal/backup:FuzzParseManifest ./internal/backup:FuzzMessageID \
 	./internal/ui:FuzzAckText \
-	./internal/docsign:FuzzVerify \
+	./internal/docsign:FuzzVerify ./internal/docsign:FuzzBySerial \
 	./internal/store:FuzzUnpackRow ./internal/store:FuzzStringList ./internal/register:FuzzReferences \
 	./internal/store:FuzzIndexBodies
 

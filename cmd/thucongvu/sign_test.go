@@ -23,7 +23,7 @@ import (
 // R4, LA 8.3: the signer signs on a softhsm2 token (normal key), then the
 // agency (a key with CKA_ALWAYS_AUTHENTICATE, context-specific login) with
 // a timestamp; pdfsig (NSS trusting the test root) and openssl ts -verify
-// accept the result. A wrong PIN is exit 4 and writes nothing.
+// accept the result, which carries no CMS signing-time (PAdES). A wrong PIN is exit 4 and writes nothing.
 func TestContractR4SignOnSoftHSM(t *testing.T) {
 	testsrv.Need(t, "pdfsig", "openssl", "certutil", "pk12util", "pdftoppm")
 	home := t.TempDir()
@@ -111,6 +111,11 @@ func TestContractR4SignOnSoftHSM(t *testing.T) {
 	p7, err := pkcs7.Parse(hexDecode(t, string(signed[hs:he])))
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, a := range p7.Signers[0].AuthenticatedAttributes {
+		if a.Type.Equal(asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 5}) {
+			t.Fatal("PAdES signature with a CMS signing-time attribute")
+		}
 	}
 	var token []byte
 	for _, a := range p7.Signers[0].UnauthenticatedAttributes {

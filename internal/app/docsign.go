@@ -2,14 +2,9 @@ package app
 
 import (
 	"crypto"
-	"crypto/sha256"
 	"crypto/x509"
-	"encoding/hex"
-	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
-	"strings"
 	"sync"
 
 	"thucongvu/internal/config"
@@ -43,8 +38,12 @@ func (s *Services) pdfVerifier() *pdfVerifier {
 		pol = &config.Policy{}
 	}
 	v := &pdfVerifier{opts: docsign.Options{Online: pol.SignatureOnlineRevocation}, cache: docsign.NewCache(1024)}
+	if s.E != nil && s.E.Store != nil {
+		// Reports kept in the mail store, shared with the register.
+		v.cache = docsign.NewShelvedCache(1024, s.E.Store)
+	}
 	v.trust, _ = docsign.LocalTrust(s.Home, pol.SignatureRootsDir)
-	v.key = trustKey(v.trust, v.opts)
+	v.key = docsign.TrustKey(v.trust, v.opts)
 	pdfVerifiers.byHome[s.Home] = v
 	return v
 }
@@ -148,18 +147,4 @@ func (s *Services) SignPDF(path string, r ui.SignRequest) (string, error) {
 		return "", err
 	}
 	return dst, nil
-}
-
-// trustKey is the SHA-256 of the roots' fingerprints, sorted, and of the
-// online switch.
-func trustKey(t *docsign.TrustStore, o docsign.Options) string {
-	var fps []string
-	if t != nil {
-		for _, r := range t.Roots() {
-			fps = append(fps, r.Fingerprint())
-		}
-	}
-	sort.Strings(fps)
-	sum := sha256.Sum256([]byte(fmt.Sprintf("%s|online=%t", strings.Join(fps, ","), o.Online)))
-	return hex.EncodeToString(sum[:])
 }

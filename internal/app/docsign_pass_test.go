@@ -4,8 +4,10 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -122,7 +124,8 @@ func TestR4SignedMailPass(t *testing.T) {
 			t.Fatalf("hostile file %d: %q", id, got[id])
 		}
 	}
-	if left, _ := s.E.Store.UnverifiedPDFMessages(context.Background(), s.pdfVerifier().key, 100); len(left) != 0 {
+	key := s.pdfVerifier().key
+	if left, _ := s.E.Store.UnverifiedPDFMessages(context.Background(), key, 100); len(left) != 0 {
 		t.Fatalf("left unverified: %v", left)
 	}
 
@@ -131,15 +134,21 @@ func TestR4SignedMailPass(t *testing.T) {
 	delete(pdfVerifiers.byHome, home)
 	pdfVerifiers.Unlock()
 	s.E.Close()
-	again := collectStates(t, openServices(t, home))
+	s2 := openServices(t, home)
+	again := collectStates(t, s2)
 	if fmt.Sprint(again) != fmt.Sprint(got) {
 		t.Fatalf("after restart %v, before %v", again, got)
 	}
 	pdfVerifiers.Lock()
 	v := pdfVerifiers.byHome[home]
 	pdfVerifiers.Unlock()
-	if v != nil && v.cache.Len() != 0 {
-		t.Fatalf("%d documents verified again after the restart", v.cache.Len())
+	if v != nil && v.cache.Verified() != 0 {
+		t.Fatalf("%d documents verified again after the restart", v.cache.Verified())
+	}
+	// The reports themselves are in the store, for the register.
+	sum := sha256.Sum256(signed)
+	if r, err := s2.E.Store.PDFReport(context.Background(), hex.EncodeToString(sum[:]), key); err != nil || !strings.Contains(r, "Nguyễn Văn A") {
+		t.Fatalf("stored report %q: %v", r, err)
 	}
 
 	// Other roots make the stored verdicts stale: verified again.

@@ -165,8 +165,10 @@ func drawStamp(as string, pic image.Image, lines []string, w, h float64) ([]byte
 		d.Dot = fixed.P(x, textTop+lineH*(i+1)-lineH/4)
 		d.DrawString(line)
 	}
+	// Stored, not deflated: pdfsign decodes the stamp and compresses its
+	// pixels itself, so compressing it here is work done twice.
 	var buf bytes.Buffer
-	if err := png.Encode(&buf, canvas); err != nil {
+	if err := (&png.Encoder{CompressionLevel: png.NoCompression}).Encode(&buf, canvas); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil

@@ -62,7 +62,8 @@ const maxTokenSize = 9000
 // Sign adds a signature by key (its certificate is cert) to the PDF in, as
 // an incremental update that keeps earlier signatures valid, and returns
 // the signed file. The SubFilter is ETSI.CAdES.detached with a
-// signing-certificate-v2 attribute (PAdES B-B), B-T with a TSA.
+// signing-certificate-v2 attribute and no signing-time attribute (PAdES
+// B-B: the claimed time is /M), B-T with a TSA.
 //
 // The update is laid out by github.com/digitorus/pdfsign with a stand-in
 // signature; the CMS is then made here (so that the token signs once and
@@ -218,6 +219,9 @@ func buildCMS(covered []byte, key crypto.Signer, cert *x509.Certificate, o SignO
 	}
 	if err := sd.AddSignerChain(cert, key, o.Chain, pkcs7.SignerInfoConfig{
 		ExtraSignedAttributes: []pkcs7.Attribute{{Type: oidSigningCertificate, Value: asn1.RawValue{FullBytes: essCert}}},
+		// PAdES forbids the CMS signing-time attribute (ETSI EN 319 142-1
+		// §5.4.2): the claimed time is the signature dictionary's /M.
+		SkipSigningTime: true,
 	}); err != nil {
 		return nil, signError(err)
 	}

@@ -4,8 +4,10 @@ package docsign_test
 
 import (
 	"crypto/x509"
+	"encoding/asn1"
 	"errors"
 	"testing"
+	"time"
 
 	"thucongvu/internal/docsign"
 	"thucongvu/internal/docsign/docsigntest"
@@ -80,5 +82,48 @@ func TestR4SignCopy(t *testing.T) {
 	}
 	if s := one(t, docsign.Verify(out, trust(t), docsign.Options{})); s.State != docsign.Valid {
 		t.Fatalf("%s (%s)", s.State, s.Reason)
+	}
+}
+
+// PAdES (ETSI EN 319 142-1) forbids the CMS signing-time attribute: the
+// claimed time is /M, which verification reports as the signer's clock.
+func TestR4SignPAdESHasNoSigningTime(t *testing.T) {
+	p := pki(t)
+	tsa := docsigntest.StartTSA(t, p)
+	o := signOpts(t, docsign.AsSigner)
+	o.Now = time.Now().Add(-time.Hour).Truncate(time.Second)
+	plain, err := docsign.Sign(docsigntest.SamplePDF(t, "x", 0), p.Signer.Key, p.Signer.Cert, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.TSAURL = tsa.URL
+	stamped, err := docsign.Sign(plain, p.Agency.Key, p.Agency.Cert, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signingTime := asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 5}
+	signingCertV2 := asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 47}
+	for _, b := range [][]byte{plain, stamped} {
+		p7 := docsigntest.LastCMS(t, b)
+		essCert := false
+		for _, a := range p7.Signers[0].AuthenticatedAttributes {
+			if a.Type.Equal(signingTime) {
+				t.Fatal("the CMS carries a signing-time attribute")
+			}
+			essCert = essCert || a.Type.Equal(signingCertV2)
+		}
+		if !essCert {
+			t.Fatal("no signing-certificate-v2 attribute")
+		}
+	}
+	rep := docsign.Verify(stamped, trust(t), docsign.Options{})
+	if rep.State != docsign.Valid || len(rep.Signatures) != 2 {
+		t.Fatalf("%+v", rep)
+	}
+	if s := rep.Signatures[0]; s.TimeSource != docsign.TimeFromSigner || !s.SignedAt.Equal(o.Now) {
+		t.Fatalf("claimed time %v (%s), want /M %v", s.SignedAt, s.TimeSource, o.Now)
+	}
+	if s := rep.Signatures[1]; s.TimeSource != docsign.TimeFromTimestamp {
+		t.Fatalf("B-T: %+v", s)
 	}
 }

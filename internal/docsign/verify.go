@@ -579,13 +579,21 @@ func (v *verifier) checkCMS(s *Signature, contents, covered []byte, sig pdf.Valu
 }
 
 // parseCMS parses BER or DER CMS, turning a library panic into an error.
+// A signer named by its subjectKeyIdentifier is restated by issuer and
+// serial number first (see bySerial).
 func parseCMS(b []byte) (p7 *pkcs7.PKCS7, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%v", r)
 		}
 	}()
-	return pkcs7.Parse(b)
+	p7, err = pkcs7.Parse(b)
+	if err != nil {
+		if r := bySerial(b); !bytes.Equal(r, b) {
+			return pkcs7.Parse(r)
+		}
+	}
+	return p7, err
 }
 
 func findSigner(certs []*x509.Certificate, issuer []byte, serial *big.Int) *x509.Certificate {
@@ -711,7 +719,13 @@ func parseToken(b []byte) (ts *timestamp.Timestamp, err error) {
 			err = fmt.Errorf("%v", r)
 		}
 	}()
-	return timestamp.Parse(b)
+	ts, err = timestamp.Parse(b)
+	if err != nil {
+		if r := bySerial(b); !bytes.Equal(r, b) {
+			return timestamp.Parse(r)
+		}
+	}
+	return ts, err
 }
 
 // checkDocTimestamp verifies a document timestamp (ETSI.RFC3161): a token

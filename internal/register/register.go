@@ -131,7 +131,12 @@ type Register struct {
 
 // New returns the register of e.
 func New(e *engine.Engine) *Register {
-	return &Register{E: e, Now: time.Now, Fetch: true, verified: docsign.NewCache(256)}
+	r := &Register{E: e, Now: time.Now, Fetch: true, verified: docsign.NewCache(256)}
+	if e != nil && e.Store != nil {
+		// The reports the list's badge pass keeps: a PDF is verified once.
+		r.verified = docsign.NewShelvedCache(256, e.Store)
+	}
+	return r
 }
 
 // Refresh registers the accounts' new documents, reads again those whose

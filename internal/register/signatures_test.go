@@ -67,4 +67,16 @@ func TestR4RegisterListsSignaturesOfAttachedPDFs(t *testing.T) {
 			t.Errorf("số đến %d: %+v, want %s %s signed by Nguyễn Văn A (never the PDF's /Name)", n, s, want.file, want.state)
 		}
 	}
+
+	// One cache: the reports are kept in the mail store, where another
+	// register (another process, or the list's badge pass) finds them
+	// without verifying the PDFs again.
+	if n := reg.verified.Verified(); n != 2 {
+		t.Fatalf("the register verified %d PDFs, want 2", n)
+	}
+	again := New(e)
+	sigs := again.signatures([]File{{Name: "2157-STTTT-VP.pdf", Data: signed}, {Name: "2158-STTTT-VP.pdf", Data: changed}})
+	if len(sigs) != 2 || sigs[0].State != docsign.Valid || sigs[1].State != docsign.ModifiedAfterSigning || again.verified.Verified() != 0 {
+		t.Fatalf("from the store: %+v, verified %d", sigs, again.verified.Verified())
+	}
 }

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"strings"
 )
 
@@ -15,6 +17,14 @@ CREATE TABLE IF NOT EXISTS pdf_signatures (
 	state   TEXT NOT NULL,
 	sha256  TEXT NOT NULL DEFAULT '',
 	trust   TEXT NOT NULL DEFAULT ''
+);
+-- The report on each PDF (JSON), by its SHA-256 and the roots it was
+-- reached with: the list's badges and the register verify a PDF once.
+CREATE TABLE IF NOT EXISTS pdf_reports (
+	sha256 TEXT NOT NULL,
+	trust  TEXT NOT NULL,
+	report TEXT NOT NULL,
+	PRIMARY KEY (sha256, trust)
 );
 `
 
@@ -68,4 +78,27 @@ func (s *Store) PDFSignatureStates(ctx context.Context, trust string) (map[int64
 		out[id] = st
 	}
 	return out, rows.Err()
+}
+
+// PDFReport returns the stored report (JSON) on the PDF whose hex SHA-256
+// is sum, reached with the roots trust names; "" when there is none.
+func (s *Store) PDFReport(ctx context.Context, sum, trust string) (string, error) {
+	var r string
+	err := s.db.QueryRowContext(ctx, `SELECT report FROM pdf_reports WHERE sha256 = ? AND trust = ?`, sum, trust).Scan(&r)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return r, err
+}
+
+// SetPDFReport stores the report on a PDF; reports reached with other
+// roots than trust are dropped (they are stale).
+func (s *Store) SetPDFReport(ctx context.Context, sum, trust, report string) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO pdf_reports (sha256, trust, report) VALUES (?, ?, ?)
+		ON CONFLICT (sha256, trust) DO UPDATE SET report = excluded.report`, sum, trust, report)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.ExecContext(ctx, `DELETE FROM pdf_reports WHERE trust <> ?`, trust)
+	return err
 }

@@ -252,6 +252,21 @@ func ByteRange(tb testing.TB, signed []byte) (covered []byte, holeStart, holeEnd
 	return covered, b + 1, c - 1
 }
 
+// LastCMS parses the CMS of the last signature through digitorus/pkcs7.
+func LastCMS(tb testing.TB, signed []byte) *pkcs7.PKCS7 {
+	tb.Helper()
+	_, hs, he := ByteRange(tb, signed)
+	der, err := hex.DecodeString(string(signed[hs:he]))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	p7, err := pkcs7.Parse(der)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p7
+}
+
 // Resign replaces the last signature's value with what cms makes from the
 // covered bytes (so a test can put a CMS made elsewhere — openssl, BER,
 // RSASSA-PSS, a forged signer — into a real PDF).

@@ -5,6 +5,7 @@ package docsigntest
 import (
 	"bytes"
 	"crypto/x509"
+	"encoding/binary"
 	"fmt"
 	"image"
 	"image/color"
@@ -28,6 +29,8 @@ const SoftHSMModule = "/usr/lib/softhsm/libsofthsm2.so"
 // for the test).
 type SoftHSM struct {
 	Module, Label, PIN, SOPIN string
+	// TokenDir holds the token's files (file object store).
+	TokenDir string
 }
 
 // StartSoftHSM initialises a token labelled label with the user PIN pin.
@@ -41,7 +44,7 @@ func StartSoftHSM(tb testing.TB, label, pin string) *SoftHSM {
 	}
 	conf := WriteFile(tb, dir, "softhsm2.conf", []byte(fmt.Sprintf("directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n", tokens)))
 	tb.Setenv("SOFTHSM2_CONF", conf)
-	h := &SoftHSM{Module: SoftHSMModule, Label: label, PIN: pin, SOPIN: "87654321"}
+	h := &SoftHSM{Module: SoftHSMModule, Label: label, PIN: pin, SOPIN: "87654321", TokenDir: tokens}
 	if msg, err := exec.Command("softhsm2-util", "--init-token", "--free", "--label", label, "--pin", pin, "--so-pin", h.SOPIN).CombinedOutput(); err != nil {
 		tb.Fatalf("softhsm2-util: %v\n%s", err, msg)
 	}
@@ -200,4 +203,33 @@ func StampImages(tb testing.TB) (signatureImage, sealImage []byte) {
 		return b.Bytes()
 	}
 	return enc(sig), enc(seal)
+}
+
+// LockUserPIN sets CKF_USER_PIN_LOCKED in the token's flags where softhsm2
+// keeps them: the CKA_OS_TOKENFLAGS attribute (CKA_VENDOR_DEFINED +
+// 0x5348 + 3) of token.object, an unsigned long stored as 8 big-endian
+// bytes of type, 8 of kind (2: unsigned long) and 8 of value. softhsm2
+// has no retry counter of its own: C_GetTokenInfo then reports the token
+// locked, while its C_Login still accepts the right PIN.
+func (h *SoftHSM) LockUserPIN(tb testing.TB) {
+	tb.Helper()
+	files, err := filepath.Glob(filepath.Join(h.TokenDir, "*", "token.object"))
+	if err != nil || len(files) != 1 {
+		tb.Fatalf("token.object: %v %v", files, err)
+	}
+	b, err := os.ReadFile(files[0])
+	if err != nil {
+		tb.Fatal(err)
+	}
+	attr := []byte{0, 0, 0, 0, 0x80, 0, 0x53, 0x4b, 0, 0, 0, 0, 0, 0, 0, 2}
+	i := bytes.Index(b, attr)
+	if i < 0 || len(b) < i+len(attr)+8 {
+		tb.Fatal("no CKA_OS_TOKENFLAGS in token.object")
+	}
+	v := b[i+len(attr) : i+len(attr)+8]
+	flags := binary.BigEndian.Uint64(v) | pkcs11.CKF_USER_PIN_LOCKED
+	binary.BigEndian.PutUint64(v, flags)
+	if err := os.WriteFile(files[0], b, 0o600); err != nil {
+		tb.Fatal(err)
+	}
 }
