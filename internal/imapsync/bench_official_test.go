@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -395,13 +394,6 @@ func TestFullSyncProcess(t *testing.T) {
 	if pending, _ := st.IndexPending(ctx); pending != 0 {
 		t.Fatalf("%d bodies still waiting for the index", pending)
 	}
-}
-
-// processCPU is this process's user and system CPU time so far.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // peakRSS is this process's peak resident memory so far, in KiB (Linux).

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"syscall"
 	"testing"
 	"time"
 
@@ -76,10 +75,3 @@ func headerRecords(n int) []*Record {
 
 // benchBatch is the header sync's default batch (imapsync.Options.BatchSize).
 const benchBatch = 2000
-
-// cpuTime is the process's user and system CPU time so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
