@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/miekg/pkcs11"
@@ -55,39 +56,11 @@ func StartSoftHSM(tb testing.TB, label, pin string) *SoftHSM {
 // key needing a login for each signature when alwaysAuth).
 func (h *SoftHSM) Import(tb testing.TB, id *Identity, label string, alwaysAuth bool) {
 	tb.Helper()
-	ctx := pkcs11.New(h.Module)
-	if ctx == nil {
-		tb.Fatal("load softhsm2")
-	}
-	defer ctx.Destroy()
-	if err := ctx.Initialize(); err != nil {
-		tb.Fatal(err)
-	}
-	defer ctx.Finalize()
-	slots, err := ctx.GetSlotList(true)
-	if err != nil || len(slots) == 0 {
-		tb.Fatalf("slots: %v", err)
-	}
-	var slot uint
-	for _, s := range slots {
-		if info, err := ctx.GetTokenInfo(s); err == nil && trimLabel(info.Label) == h.Label {
-			slot = s
-		}
-	}
-	sess, err := ctx.OpenSession(slot, pkcs11.CKF_SERIAL_SESSION|pkcs11.CKF_RW_SESSION)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer ctx.CloseSession(sess)
-	if err := ctx.Login(sess, pkcs11.CKU_USER, h.PIN); err != nil {
-		tb.Fatal(err)
-	}
-	defer ctx.Logout(sess)
 	k := id.Key
 	k.Precompute()
 	ckaID := []byte(label)
 	b := func(i *big.Int) []byte { return i.Bytes() }
-	_, err = ctx.CreateObject(sess, []*pkcs11.Attribute{
+	h.create(tb, []*pkcs11.Attribute{
 		pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_PRIVATE_KEY),
 		pkcs11.NewAttribute(pkcs11.CKA_KEY_TYPE, pkcs11.CKK_RSA),
 		pkcs11.NewAttribute(pkcs11.CKA_TOKEN, true),
@@ -105,11 +78,7 @@ func (h *SoftHSM) Import(tb testing.TB, id *Identity, label string, alwaysAuth b
 		pkcs11.NewAttribute(pkcs11.CKA_EXPONENT_1, b(k.Precomputed.Dp)),
 		pkcs11.NewAttribute(pkcs11.CKA_EXPONENT_2, b(k.Precomputed.Dq)),
 		pkcs11.NewAttribute(pkcs11.CKA_COEFFICIENT, b(k.Precomputed.Qinv)),
-	})
-	if err != nil {
-		tb.Fatalf("import key: %v", err)
-	}
-	_, err = ctx.CreateObject(sess, []*pkcs11.Attribute{
+	}, []*pkcs11.Attribute{
 		pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_CERTIFICATE),
 		pkcs11.NewAttribute(pkcs11.CKA_CERTIFICATE_TYPE, pkcs11.CKC_X_509),
 		pkcs11.NewAttribute(pkcs11.CKA_TOKEN, true),
@@ -118,21 +87,12 @@ func (h *SoftHSM) Import(tb testing.TB, id *Identity, label string, alwaysAuth b
 		pkcs11.NewAttribute(pkcs11.CKA_SUBJECT, id.Cert.RawSubject),
 		pkcs11.NewAttribute(pkcs11.CKA_VALUE, id.Cert.Raw),
 	})
-	if err != nil {
-		tb.Fatalf("import certificate: %v", err)
-	}
 }
 
-func trimLabel(s string) string {
-	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == 0) {
-		s = s[:len(s)-1]
-	}
-	return s
-}
-
-// ImportCert puts a certificate alone on the token (an issuer beside the
-// signing certificate).
-func (h *SoftHSM) ImportCert(tb testing.TB, cert *x509.Certificate, label string) {
+// create logs in to the token and creates the objects in one read-write
+// session, then closes the module again (the client loads it anew for
+// each signature).
+func (h *SoftHSM) create(tb testing.TB, objects ...[]*pkcs11.Attribute) {
 	tb.Helper()
 	ctx := pkcs11.New(h.Module)
 	if ctx == nil {
@@ -149,7 +109,7 @@ func (h *SoftHSM) ImportCert(tb testing.TB, cert *x509.Certificate, label string
 	}
 	var slot uint
 	for _, s := range slots {
-		if info, err := ctx.GetTokenInfo(s); err == nil && trimLabel(info.Label) == h.Label {
+		if info, err := ctx.GetTokenInfo(s); err == nil && strings.TrimRight(info.Label, " \x00") == h.Label {
 			slot = s
 		}
 	}
@@ -162,16 +122,25 @@ func (h *SoftHSM) ImportCert(tb testing.TB, cert *x509.Certificate, label string
 		tb.Fatal(err)
 	}
 	defer ctx.Logout(sess)
-	if _, err := ctx.CreateObject(sess, []*pkcs11.Attribute{
+	for _, attrs := range objects {
+		if _, err := ctx.CreateObject(sess, attrs); err != nil {
+			tb.Fatalf("create object on the token: %v", err)
+		}
+	}
+}
+
+// ImportCert puts a certificate alone on the token (an issuer beside the
+// signing certificate).
+func (h *SoftHSM) ImportCert(tb testing.TB, cert *x509.Certificate, label string) {
+	tb.Helper()
+	h.create(tb, []*pkcs11.Attribute{
 		pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_CERTIFICATE),
 		pkcs11.NewAttribute(pkcs11.CKA_CERTIFICATE_TYPE, pkcs11.CKC_X_509),
 		pkcs11.NewAttribute(pkcs11.CKA_TOKEN, true),
 		pkcs11.NewAttribute(pkcs11.CKA_LABEL, label),
 		pkcs11.NewAttribute(pkcs11.CKA_SUBJECT, cert.RawSubject),
 		pkcs11.NewAttribute(pkcs11.CKA_VALUE, cert.Raw),
-	}); err != nil {
-		tb.Fatalf("import certificate: %v", err)
-	}
+	})
 }
 
 // StampImages are a blue signature and a red seal, transparent PNGs.
