@@ -128,7 +128,7 @@ func headerFigures(b *testing.B, d *testsrv.Dovecot, n int) *Syncer {
 		// The headers' search entries follow in the background pass
 		// (Store.IndexHeaders); a search before it ends indexes first.
 		start := time.Now()
-		if n, err := s.Store.IndexHeaders(context.Background()); err != nil || n != n0(s) {
+		if n, err := s.Store.IndexHeaders(context.Background()); err != nil || n != storedMessages(s) {
 			b.Fatalf("header index: %d, %v", n, err)
 		}
 		indexed = append(indexed, time.Since(start))
@@ -425,8 +425,8 @@ func loadAverage() string {
 	return strings.Join(strings.Fields(string(data))[:3], " ")
 }
 
-// n0 is how many messages the syncer's store holds.
-func n0(s *Syncer) int {
+// storedMessages is how many messages the syncer's store holds.
+func storedMessages(s *Syncer) int {
 	var n int
 	s.Store.DB().QueryRow(`SELECT COUNT(*) FROM messages`).Scan(&n)
 	return n

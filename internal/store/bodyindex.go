@@ -5,8 +5,6 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"strings"
-
-	"thucongvu/internal/vntext"
 )
 
 // The header pass stores rows only, and the body pass raw bodies only;
@@ -130,8 +128,7 @@ func (s *Store) IndexBodies(ctx context.Context, decode func([]byte) (string, er
 			if err := setParseError(ctx, tx, p.id, p.reason); err != nil {
 				return err
 			}
-			rows = append(rows, indexRow{key: p.key, subject: vntext.Fold(p.subject + " " + strings.ReplaceAll(p.attachments, "\n", " ")),
-				sender: vntext.Fold(p.from), body: vntext.Fold(p.text)})
+			rows = append(rows, newIndexRow(p.key, p.subject, p.attachments, p.from, p.text))
 		}
 		return writeIndex(ctx, tx, rows, true)
 	})
@@ -253,35 +250,29 @@ func decodeText(decode func([]byte) (string, error), raw []byte) (text, reason s
 	return text, ""
 }
 
-// queueText puts messages on the index queue (called in the body pass's
-// transaction).
+// queueText puts messages whose headers are indexed on the index queue
+// for their bodies' text (called in the body pass's transaction).
 func queueText(ctx context.Context, tx txExec, ids []int64) error {
-	for len(ids) > 0 {
-		n := min(len(ids), 500)
-		args := make([]any, n)
-		for i, id := range ids[:n] {
-			args[i] = id
-		}
-		marks := strings.TrimSuffix(strings.Repeat("(?),", n), ",")
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO body_index (message) VALUES `+marks, args...); err != nil {
-			return err
-		}
-		ids = ids[n:]
-	}
-	return nil
+	return enqueue(ctx, tx, ids, "(?, 1),")
 }
 
 // queueHeaders puts new messages on the index queue for their headers
-// (called in the header batch's transaction).
+// (called in the header batch's transaction). A message already queued
+// keeps its place.
 func queueHeaders(ctx context.Context, tx txExec, ids []int64) error {
+	return enqueue(ctx, tx, ids, "(?, 0),")
+}
+
+// enqueue inserts ids into body_index, each row shaped by row.
+func enqueue(ctx context.Context, tx txExec, ids []int64, row string) error {
 	for len(ids) > 0 {
 		n := min(len(ids), 500)
 		args := make([]any, n)
 		for i, id := range ids[:n] {
 			args[i] = id
 		}
-		marks := strings.TrimSuffix(strings.Repeat("(?, 0),", n), ",")
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO body_index (message, headers) VALUES `+marks, args...); err != nil {
+		values := strings.TrimSuffix(strings.Repeat(row, n), ",")
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO body_index (message, headers) VALUES `+values, args...); err != nil {
 			return err
 		}
 		ids = ids[n:]
@@ -320,8 +311,7 @@ func (s *Store) IndexHeaders(ctx context.Context) (int, error) {
 					rows.Close()
 					return err
 				}
-				entries = append(entries, indexRow{key: key, subject: vntext.Fold(subject + " " + strings.ReplaceAll(attachments, "\n", " ")),
-					sender: vntext.Fold(name + " " + addr)})
+				entries = append(entries, newIndexRow(key, subject, attachments, name+" "+addr, ""))
 				if hasBody {
 					withBody = append(withBody, id)
 				} else {

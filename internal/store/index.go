@@ -6,12 +6,22 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"thucongvu/internal/vntext"
 )
 
 // indexRow is one message's folded text in the full-text index.
 type indexRow struct {
 	key                   int64
 	subject, sender, body string
+}
+
+// newIndexRow folds a message's searchable text: the subject with the
+// attachments' names (stored one a line), the sender's name and address,
+// and the body's text.
+func newIndexRow(key int64, subject, attachments, sender, body string) indexRow {
+	return indexRow{key: key, subject: vntext.Fold(subject + " " + strings.ReplaceAll(attachments, "\n", " ")),
+		sender: vntext.Fold(sender), body: vntext.Fold(body)}
 }
 
 // indexChunk bounds one statement (4 parameters a row, below SQLite's

@@ -457,8 +457,7 @@ func (s *Store) PutBodies(ctx context.Context, bodies []Body) error {
 			if _, err := unqueue.ExecContext(ctx, b.ID); err != nil {
 				return fmt.Errorf("store body of %d: %w", b.ID, err)
 			}
-			rows = append(rows, indexRow{key: key, subject: vntext.Fold(subject + " " + strings.ReplaceAll(attachments, "\n", " ")),
-				sender: vntext.Fold(fromName + " " + fromAddr), body: vntext.Fold(b.Text)})
+			rows = append(rows, newIndexRow(key, subject, attachments, fromName+" "+fromAddr, b.Text))
 		}
 		if err := queueText(ctx, tx, later); err != nil {
 			return fmt.Errorf("store bodies: %w", err)
