@@ -72,12 +72,10 @@ func TestAckMarksAndStatus(t *testing.T) {
 	}
 }
 
-// Drafts: kept on this computer at once (a crash loses nothing saved),
-// then in the server's Drafts folder; a second save replaces the server's
-// copy; deleting removes both.
-func TestDraftsLocalThenServer(t *testing.T) {
-	const officer, pass = "nvan@hanam.gov.vn", "Nv#2026-draft-pass"
-	d := testsrv.StartDovecot(t, testsrv.DovecotOptions{Users: map[string]string{officer: pass}})
+// officerServices opens the client in a new home with officer's account
+// "nvan" on d added.
+func officerServices(t *testing.T, d *testsrv.Dovecot, officer, pass string) (*Services, *engine.Engine, model.Account, string) {
+	t.Helper()
 	home := t.TempDir()
 	e, err := engine.Open(home, secret.NewMemory())
 	if err != nil {
@@ -93,6 +91,16 @@ func TestDraftsLocalThenServer(t *testing.T) {
 	if err := s.AddAccount(a, pass); err != nil {
 		t.Fatal(err)
 	}
+	return s, e, a, home
+}
+
+// Drafts: kept on this computer at once (a crash loses nothing saved),
+// then in the server's Drafts folder; a second save replaces the server's
+// copy; deleting removes both.
+func TestDraftsLocalThenServer(t *testing.T) {
+	const officer, pass = "nvan@hanam.gov.vn", "Nv#2026-draft-pass"
+	d := testsrv.StartDovecot(t, testsrv.DovecotOptions{Users: map[string]string{officer: pass}})
+	s, e, a, home := officerServices(t, d, officer, pass)
 	ctx := context.Background()
 	saved, err := s.SaveDraft(ctx, ui.Draft{Account: "nvan", To: []string{"stc@hanam.gov.vn"}, Subject: "Báo cáo quý", Body: "Bản nháp thứ nhất"})
 	if err != nil {
@@ -209,21 +217,7 @@ func TestMoveToTrash(t *testing.T) {
 		return []byte("From: Sở Tài chính <stc@hanam.gov.vn>\r\nTo: " + officer + "\r\nSubject: Thư số " + string(rune('1'+i)) +
 			"\r\nMessage-ID: <trash-" + string(rune('1'+i)) + "@hanam.gov.vn>\r\nDate: Mon, 23 Nov 2026 08:00:00 +0700\r\n\r\nNội dung.\r\n")
 	})
-	home := t.TempDir()
-	e, err := engine.Open(home, secret.NewMemory())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { e.Close() })
-	s := New(e, home)
-	ih, ip := hostPort(t, d.IMAPSAddr)
-	a := model.Account{Name: "nvan", Email: officer, Username: officer, Profile: "hanam",
-		IMAP:              model.Server{Host: ih, Port: ip, Security: model.SecurityImplicit},
-		SMTP:              model.Server{Host: ih, Port: 465, Security: model.SecurityImplicit},
-		TrustedCertSHA256: d.CertSHA256}
-	if err := s.AddAccount(a, pass); err != nil {
-		t.Fatal(err)
-	}
+	s, e, a, _ := officerServices(t, d, officer, pass)
 	if _, err := e.SyncOnce(context.Background(), []model.Account{a}, false); err != nil {
 		t.Fatal(err)
 	}
